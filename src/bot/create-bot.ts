@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ActivityTypes,
+  CloudAdapter,
+  ConfigurationBotFrameworkAuthentication,
+  type ConfigurationBotFrameworkAuthenticationOptions,
+  type TurnContext,
+} from 'botbuilder';
+import type { BotIdentity } from '../config/load-config';
+import { asCodedError, ErrorCode } from '../domain/errors';
+import type { Logger } from '../logging/create-logger';
+import type { BotServices } from './bot-services';
+import { errorAnswer } from './reply';
+import { findRoute, type InvokeAnswer, type Route } from './router';
+
+/** The bot as the HTTP layer sees it: something that processes one request. */
+export interface Bot {
+  /** Runs one Bot Framework request through authentication, routing and the handlers. */
+  process(req: unknown, res: unknown): Promise<void>;
+}
+
+const SCOPE = Symbol('turnScope');
+
+/** Builds the CloudAdapter for the identity (none in local mode) and the routing pipeline. */
+export function createBot(options: {
+  identity: BotIdentity | undefined;
+  services: BotServices;
+  routes: readonly Route[];
+  logger: Logger;
+}): Bot {
+  const adapter = new CloudAdapter(
+    new ConfigurationBotFrameworkAuthentication(toAuthOptions(options.identity)),
+  );
+  adapter.onTurnError = (context, error) => handleTurnError(context, error, options.logger);
+
+  const run = async (context: TurnContext) => {
+    const { activity } = context;
+    const correlationId = randomUUID();
+    const route = findRoute(options.routes, activity);
+    const logger = options.logger.child({
+      correlationId,
+      activityId: activity.id,
+      activityType: activity.type,
+      route: route?.name,
+    });
+    context.turnState.set(SCOPE, { correlationId, logger });
+    const answer = route
+      ? await route.handler(context, { services: options.services, logger, correlationId })
+      : undefined;
+    if (activity.type === ActivityTypes.Invoke)
+      await sendInvokeAnswer(context, answer ?? { status: 200 });
+    logger.info('turn handled');
+  };
+
+  return {
+    // CloudAdapter's types name restify-like Request/Response; the HTTP layer passes restify's.
+    process: (req, res) => adapter.process(req as never, res as never, run),
+  };
+}
+
+function toAuthOptions(
+  identity: BotIdentity | undefined,
+): ConfigurationBotFrameworkAuthenticationOptions {
+  // With an empty app id CloudAdapter accepts unauthenticated requests: local mode only.
+  if (!identity)
+    return {
+      MicrosoftAppId: '',
+      MicrosoftAppPassword: '',
+      MicrosoftAppType: 'MultiTenant',
+    } as ConfigurationBotFrameworkAuthenticationOptions;
+  const base = { MicrosoftAppId: identity.appId, MicrosoftAppType: identity.appType };
+  switch (identity.appType) {
+    case 'SingleTenant':
+      return {
+        ...base,
+        MicrosoftAppPassword: identity.password,
+        MicrosoftAppTenantId: identity.tenantId,
+      } as ConfigurationBotFrameworkAuthenticationOptions;
+    case 'MultiTenant':
+      return {
+        ...base,
+        MicrosoftAppPassword: identity.password,
+      } as ConfigurationBotFrameworkAuthenticationOptions;
+    case 'UserAssignedMSI':
+      return {
+        ...base,
+        MicrosoftAppTenantId: identity.tenantId,
+      } as ConfigurationBotFrameworkAuthenticationOptions;
+  }
+}
+
+async function sendInvokeAnswer(context: TurnContext, answer: InvokeAnswer | void): Promise<void> {
+  const { status, body } = answer ?? { status: 200 };
+  await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status, body } });
+}
+
+/** The one final error handler: log with a correlation id, answer the user politely, never throw. */
+async function handleTurnError(
+  context: TurnContext,
+  error: unknown,
+  rootLogger: Logger,
+): Promise<void> {
+  const scope = context.turnState.get(SCOPE) as
+    { correlationId: string; logger: Logger } | undefined;
+  const correlationId = scope?.correlationId ?? randomUUID();
+  const logger =
+    scope?.logger ?? rootLogger.child({ correlationId, activityId: context.activity?.id });
+  const coded = asCodedError(error);
+  const reference = correlationId.slice(0, 8);
+  const known = coded.code !== ErrorCode.Unknown;
+  logger[known ? 'warn' : 'error']({ err: error, code: coded.code }, 'turn failed');
+  const message = known
+    ? coded.userMessage
+    : `${coded.userMessage} If it keeps happening, give your administrator this reference: ${reference}.`;
+  try {
+    if (context.activity?.type === ActivityTypes.Invoke) {
+      const status =
+        coded.code === ErrorCode.InvalidInput ? 400 : coded.code === ErrorCode.Conflict ? 409 : 500;
+      await sendInvokeAnswer(context, errorAnswer(status, coded.code, message));
+    } else if (context.activity?.type === ActivityTypes.Message) {
+      await context.sendActivity(message);
+    }
+  } catch (sendError) {
+    // The connector itself may be what failed; the log above already has the original error.
+    logger.error({ err: sendError }, 'could not tell the user about the failure');
+  }
+}

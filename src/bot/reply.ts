@@ -1,0 +1,26 @@
+import { CardFactory, MessageFactory, type Activity } from 'botbuilder';
+import type { CardJson } from '../cards/render-card';
+import type { InvokeAnswer } from './router';
+
+/** A message carrying one Adaptive Card, with a text summary for notifications and screen readers. */
+export function cardMessage(card: CardJson, summary: string): Partial<Activity> {
+  const activity = MessageFactory.attachment(CardFactory.adaptiveCard(card));
+  activity.summary = summary;
+  return activity;
+}
+
+/** The answer to an `adaptiveCard/action` invoke that replaces the card for the user who pressed. */
+export function cardAnswer(card: CardJson): InvokeAnswer {
+  return {
+    status: 200,
+    body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card },
+  };
+}
+
+/** An error answer to an invoke; Teams shows `message` to the user. */
+export function errorAnswer(status: number, code: string, message: string): InvokeAnswer {
+  return {
+    status,
+    body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } },
+  };
+}

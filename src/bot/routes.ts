@@ -1,0 +1,47 @@
+import { sendHelp, showHelpAction } from './handlers/help';
+import {
+  recordBotAdded,
+  recordBotRemoved,
+  recordChannelEvent,
+  recordInstallationAdded,
+  recordTeamEvent,
+} from './handlers/installation-events';
+import { answerUnknownInvoke, answerUnknownVerb, ignoreActivity } from './handlers/unknown-invoke';
+import { sendHint } from './handlers/unknown-text';
+import { sendWhoami } from './handlers/whoami';
+import type { Route } from './router';
+import { anyInvoke, card, install, message, teamEvent } from './select';
+
+/** Card verbs this bot handles; every `verb` in cards/ must be here and the reverse (tested). */
+export const CARD_VERBS = ['showHelp'] as const;
+
+/** The routing table, first match wins; the last rows are the fallbacks. */
+export const ROUTES: readonly Route[] = [
+  { name: 'help', select: message.command('help'), handler: sendHelp },
+  { name: 'whoami', select: message.command('whoami'), handler: sendWhoami },
+  { name: 'card.showHelp', select: card.action('showHelp'), handler: showHelpAction },
+  { name: 'install.botAdded', select: install.botAdded(), handler: recordBotAdded },
+  { name: 'install.botRemoved', select: install.botRemoved(), handler: recordBotRemoved },
+  { name: 'install.added', select: install.added(), handler: recordInstallationAdded },
+  { name: 'install.removed', select: install.removed(), handler: recordBotRemoved },
+  {
+    name: 'channel.event',
+    select: teamEvent('channelCreated', 'channelRenamed', 'channelDeleted', 'channelRestored'),
+    handler: recordChannelEvent,
+  },
+  {
+    name: 'team.event',
+    select: teamEvent(
+      'teamRenamed',
+      'teamDeleted',
+      'teamRestored',
+      'teamArchived',
+      'teamUnarchived',
+    ),
+    handler: recordTeamEvent,
+  },
+  { name: 'message.unknown', select: message.any(), handler: sendHint },
+  { name: 'card.unknownVerb', select: card.any(), handler: answerUnknownVerb },
+  { name: 'invoke.unknown', select: anyInvoke(), handler: answerUnknownInvoke },
+  { name: 'ignored', select: () => true, handler: ignoreActivity },
+];

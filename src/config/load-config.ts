@@ -1,0 +1,214 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/** How the bot proves who it is to the Bot Framework (production only). */
+export type BotIdentity =
+  | { appType: 'SingleTenant'; appId: string; password: string; tenantId: string }
+  | { appType: 'MultiTenant'; appId: string; password: string }
+  | { appType: 'UserAssignedMSI'; appId: string; tenantId: string };
+
+/** Where tables live: an embedded Azurite under `dataDir`, or a real storage account. */
+export type StorageConfig =
+  { kind: 'embedded'; dataDir: string } | { kind: 'account'; connectionString: string };
+
+/** The validated configuration, read once at start and passed down. */
+export interface Config {
+  mode: 'local' | 'production';
+  host: string;
+  port: number;
+  /** Undefined in local mode: the adapter then accepts unauthenticated requests. */
+  bot: BotIdentity | undefined;
+  /** Empty means any tenant (local mode only). */
+  allowedTenantIds: readonly string[];
+  storage: StorageConfig;
+  dataDir: string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  teamsAppId: string;
+}
+
+/** Thrown when configuration is invalid; `problems` names every bad setting and its fix. */
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(
+      `The configuration has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nSee the configuration table in README.md.',
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
+
+// Empty strings count as "not set": `.env` files and CI variables often carry `X=`.
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    schema.optional(),
+  );
+const guid = (hint: string) =>
+  z
+    .string()
+    .trim()
+    .regex(GUID, `must be a GUID like 00000000-0000-0000-0000-000000000000 (${hint})`);
+
+const envSchema = z.object({
+  ARB_MODE: optional(
+    z.enum(['local', 'production'], { message: 'must be "local" or "production"' }),
+  ),
+  HOST: optional(z.string().trim()),
+  PORT: optional(
+    z.coerce
+      .number({ message: 'must be a whole number from 0 to 65535' })
+      .int('must be a whole number from 0 to 65535')
+      .min(0, 'must be a whole number from 0 to 65535')
+      .max(65535, 'must be a whole number from 0 to 65535'),
+  ),
+  MicrosoftAppId: optional(guid('the Application (client) ID of your Azure Bot registration')),
+  MicrosoftAppType: optional(
+    z.enum(['SingleTenant', 'MultiTenant', 'UserAssignedMSI'], {
+      message: 'must be SingleTenant, MultiTenant or UserAssignedMSI',
+    }),
+  ),
+  MicrosoftAppPassword: optional(z.string()),
+  MicrosoftAppTenantId: optional(guid('Microsoft Entra ID → Overview → Tenant ID')),
+  ALLOWED_TENANT_IDS: optional(z.string()),
+  STORAGE_CONNECTION_STRING: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (s) => s === 'UseDevelopmentStorage=true' || /(^|;)(TableEndpoint|AccountName)=/i.test(s),
+        'does not look like a storage connection string (copy it from the storage account → Access keys)',
+      ),
+  ),
+  DATA_DIR: optional(z.string().trim()),
+  LOG_LEVEL: optional(
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      message: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    }),
+  ),
+  TEAMS_APP_ID: optional(guid('generate one with `node -e "console.log(crypto.randomUUID())"`')),
+});
+
+/** Reads and validates every setting at once; throws ConfigError listing all problems. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const mode = e.ARB_MODE ?? (e.MicrosoftAppId ? 'production' : 'local');
+  const host = e.HOST ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
+  const dataDir = path.resolve(cwd, e.DATA_DIR ?? '.data');
+
+  const allowedTenantIds = (e.ALLOWED_TENANT_IDS ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  for (const id of allowedTenantIds) {
+    if (!GUID.test(id)) problems.push(`ALLOWED_TENANT_IDS: "${id}" is not a tenant id (a GUID)`);
+  }
+
+  let bot: BotIdentity | undefined;
+  if (mode === 'local') {
+    if (!LOOPBACK.test(host)) {
+      problems.push(
+        `HOST: local mode accepts unauthenticated requests, so it listens on loopback only; use 127.0.0.1, or set ARB_MODE=production with a bot identity to listen on ${host}`,
+      );
+    }
+    if (e.MicrosoftAppId) {
+      problems.push(
+        'ARB_MODE: local mode runs without a bot identity, but MicrosoftAppId is set; remove MicrosoftAppId or set ARB_MODE=production',
+      );
+    }
+  } else {
+    bot = readBotIdentity(e, problems);
+    if (!e.STORAGE_CONNECTION_STRING) {
+      problems.push(
+        'STORAGE_CONNECTION_STRING: required in production (the embedded Azurite is for local use); copy it from the storage account → Access keys',
+      );
+    }
+    if (allowedTenantIds.length === 0) {
+      if (e.MicrosoftAppTenantId) allowedTenantIds.push(e.MicrosoftAppTenantId.toLowerCase());
+      else
+        problems.push(
+          'ALLOWED_TENANT_IDS: production needs at least one allowed tenant; set it to your Entra tenant id (or set MicrosoftAppTenantId)',
+        );
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    mode,
+    host,
+    port: e.PORT ?? 3978,
+    bot,
+    allowedTenantIds: allowedTenantIds.map((id) => id.toLowerCase()),
+    storage: e.STORAGE_CONNECTION_STRING
+      ? { kind: 'account', connectionString: e.STORAGE_CONNECTION_STRING }
+      : { kind: 'embedded', dataDir: path.join(dataDir, 'azurite') },
+    dataDir,
+    logLevel: e.LOG_LEVEL ?? 'info',
+    teamsAppId: e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID,
+  };
+}
+
+function readBotIdentity(
+  e: z.infer<typeof envSchema>,
+  problems: string[],
+): BotIdentity | undefined {
+  const appType = e.MicrosoftAppType ?? 'SingleTenant';
+  const missing = (name: string, fix: string) =>
+    problems.push(`${name}: required in production with MicrosoftAppType=${appType}; ${fix}`);
+  if (!e.MicrosoftAppId) {
+    missing(
+      'MicrosoftAppId',
+      'set it to the Application (client) ID of your Azure Bot registration',
+    );
+  }
+  if (appType !== 'UserAssignedMSI' && !e.MicrosoftAppPassword) {
+    missing(
+      'MicrosoftAppPassword',
+      'create a client secret under the app registration → Certificates & secrets',
+    );
+  }
+  if (appType !== 'MultiTenant' && !e.MicrosoftAppTenantId) {
+    missing(
+      'MicrosoftAppTenantId',
+      'set it to your Entra tenant id (Microsoft Entra ID → Overview)',
+    );
+  }
+  const appId = e.MicrosoftAppId;
+  if (!appId) return undefined;
+  if (appType === 'UserAssignedMSI') {
+    return e.MicrosoftAppTenantId
+      ? { appType, appId, tenantId: e.MicrosoftAppTenantId }
+      : undefined;
+  }
+  if (!e.MicrosoftAppPassword) return undefined;
+  if (appType === 'MultiTenant') return { appType, appId, password: e.MicrosoftAppPassword };
+  return e.MicrosoftAppTenantId
+    ? { appType, appId, password: e.MicrosoftAppPassword, tenantId: e.MicrosoftAppTenantId }
+    : undefined;
+}
+
+/** A copy of the configuration that is safe to log: secrets and connection strings masked. */
+export function describeConfig(config: Config): Record<string, unknown> {
+  return {
+    mode: config.mode,
+    host: config.host,
+    port: config.port,
+    appId: config.bot?.appId,
+    appType: config.bot?.appType,
+    allowedTenantIds: config.allowedTenantIds,
+    storage:
+      config.storage.kind === 'embedded'
+        ? `embedded Azurite in ${config.storage.dataDir}`
+        : 'storage account (connection string set)',
+    logLevel: config.logLevel,
+  };
+}

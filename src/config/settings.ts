@@ -1,0 +1,80 @@
+/** One configuration setting as documented in the README (generated from this table). */
+export interface SettingDoc {
+  name: string;
+  default: string;
+  description: string;
+}
+
+/** Every environment variable the service reads; `loadConfig` reads exactly these. */
+export const SETTINGS: readonly SettingDoc[] = [
+  {
+    name: 'ARB_MODE',
+    default: '`local` when `MicrosoftAppId` is empty, otherwise `production`',
+    description:
+      '`local` listens on loopback only and accepts unauthenticated requests from local tools; `production` requires the bot identity and authenticates every request.',
+  },
+  {
+    name: 'HOST',
+    default: '`127.0.0.1` (local), `0.0.0.0` (production)',
+    description: 'Address to listen on. Local mode refuses anything but a loopback address.',
+  },
+  {
+    name: 'PORT',
+    default: '`3978`',
+    description: 'HTTP port for `/api/messages`, `/healthz` and `/readyz` (`0` picks a free port).',
+  },
+  {
+    name: 'MicrosoftAppId',
+    default: '(empty)',
+    description:
+      'The Azure Bot registration’s app (client) id, a GUID. Setting it selects production mode.',
+  },
+  {
+    name: 'MicrosoftAppType',
+    default: '`SingleTenant`',
+    description:
+      '`SingleTenant`, `UserAssignedMSI` (managed identity) or `MultiTenant` (existing registrations only).',
+  },
+  {
+    name: 'MicrosoftAppPassword',
+    default: '(empty)',
+    description:
+      'Client secret of the app registration. Required unless `MicrosoftAppType` is `UserAssignedMSI`. Never logged.',
+  },
+  {
+    name: 'MicrosoftAppTenantId',
+    default: '(empty)',
+    description:
+      'Entra tenant id of the bot registration. Required for `SingleTenant` and `UserAssignedMSI`.',
+  },
+  {
+    name: 'ALLOWED_TENANT_IDS',
+    default: 'production: `MicrosoftAppTenantId`; local: any',
+    description:
+      'Comma-separated Entra tenant ids whose Teams traffic is accepted; activities from other tenants get 403 and change nothing.',
+  },
+  {
+    name: 'STORAGE_CONNECTION_STRING',
+    default: '(empty: embedded Azurite)',
+    description:
+      'Azure Storage connection string for the Table service. Empty in local mode starts Azurite on a free loopback port; required in production.',
+  },
+  {
+    name: 'DATA_DIR',
+    default: '`.data`',
+    description:
+      'Folder for the embedded Azurite’s data (kept across restarts) and other local state.',
+  },
+  {
+    name: 'LOG_LEVEL',
+    default: '`info`',
+    description:
+      'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. Logs are JSON lines on stdout.',
+  },
+  {
+    name: 'TEAMS_APP_ID',
+    default: '`5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10`',
+    description:
+      'Id of the Teams app package written by `npm run package` (not the bot id). Use your own GUID per environment.',
+  },
+];

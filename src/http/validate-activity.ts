@@ -1,0 +1,43 @@
+import { z } from 'zod';
+
+/** The smallest shape of a Bot Framework activity the pipeline can safely handle. */
+const activitySchema = z.looseObject({
+  type: z.string().min(1, 'type must be a non-empty string'),
+  serviceUrl: z.url({ message: 'serviceUrl must be a URL' }),
+  channelId: z.string().min(1).optional(),
+  conversation: z.looseObject({
+    id: z.string().min(1, 'conversation.id must be a non-empty string'),
+  }),
+  from: z.looseObject({ id: z.string().min(1, 'from.id must be a non-empty string') }),
+  recipient: z.looseObject({ id: z.string().min(1) }).optional(),
+  text: z.string().max(28_000).optional(),
+});
+
+/** A problem with a request body, phrased for the caller. */
+export interface ActivityProblem {
+  status: 400;
+  message: string;
+}
+
+/** Checks that `body` is an activity; returns what is wrong with it, or undefined. */
+export function findActivityProblem(body: unknown): ActivityProblem | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    return { status: 400, message: 'The body must be a JSON object (a Bot Framework activity).' };
+  }
+  const result = activitySchema.safeParse(body);
+  if (result.success) return undefined;
+  const fields = result.error.issues.map((i) =>
+    i.path.length > 0 && i.code === 'invalid_type' && i.input === undefined
+      ? `${i.path.join('.')} is missing`
+      : `${i.path.join('.') || 'body'}: ${i.message}`,
+  );
+  return { status: 400, message: `This is not a valid activity: ${fields.join('; ')}.` };
+}
+
+/** The tenant id of an activity (Teams puts it in channelData and in conversation). */
+export function readTenantId(body: Record<string, unknown>): string | undefined {
+  const channelData = body['channelData'] as { tenant?: { id?: unknown } } | undefined;
+  const conversation = body['conversation'] as { tenantId?: unknown } | undefined;
+  const id = channelData?.tenant?.id ?? conversation?.tenantId;
+  return typeof id === 'string' ? id.toLowerCase() : undefined;
+}

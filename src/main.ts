@@ -1,0 +1,58 @@
+import { startService } from './app/start-service';
+import { ConfigError, describeConfig, loadConfig, type Config } from './config/load-config';
+import { createLogger } from './logging/create-logger';
+
+/** Entry point for `npm start`: load configuration, start, and stop cleanly on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`\nAccess Recovery Bot cannot start.\n${error.message}\n\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info({ config: describeConfig(config) }, 'starting');
+  const service = await startService(config, logger);
+
+  if (config.mode === 'local') {
+    process.stderr.write(
+      [
+        '',
+        '┌──────────────────────────────────────────────────────────────────────┐',
+        '│ LOCAL MODE — no bot identity configured.                             │',
+        '│ Listening on loopback only and ACCEPTING UNAUTHENTICATED REQUESTS.   │',
+        '│ For development and testing only; never expose this port.           │',
+        '└──────────────────────────────────────────────────────────────────────┘',
+        `  Messaging endpoint: ${service.url}/api/messages`,
+        `  Health:             ${service.url}/healthz   Ready: ${service.url}/readyz`,
+        `  Storage:            ${config.storage.kind === 'embedded' ? `embedded Azurite, data in ${config.storage.dataDir}` : 'storage account from STORAGE_CONNECTION_STRING'}`,
+        '  Try it by hand:     npm run playground',
+        '',
+      ].join('\n') + '\n',
+    );
+  }
+
+  const shutdown = (signal: string) => {
+    logger.info({ signal }, 'signal received');
+    service.stop().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Access Recovery Bot failed to start: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exit(1);
+});
