@@ -14,6 +14,8 @@ export interface RunningService {
   url: string;
   port: number;
   storage: Storage;
+  /** The storage account in use (the embedded Azurite's when none was configured). */
+  storageConnectionString: string;
   bot: Bot;
   /** Stops accepting, finishes in-flight turns, stops embedded Azurite. Safe to call twice. */
   stop(): Promise<void>;
@@ -65,7 +67,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         await azurite?.stop();
         logger.info('stopped');
       })());
-    return { url, port, storage, bot, stop };
+    return { url, port, storage, storageConnectionString: connectionString, bot, stop };
   } catch (error) {
     await azurite?.stop();
     throw error;

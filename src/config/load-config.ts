@@ -93,6 +93,9 @@ const envSchema = z.object({
   TEAMS_APP_ID: optional(guid('generate one with `node -e "console.log(crypto.randomUUID())"`')),
 });
 
+/** The names of the environment variables loadConfig reads (checked against the README table). */
+export const READ_SETTINGS: readonly string[] = Object.keys(envSchema.shape);
+
 /** Reads and validates every setting at once; throws ConfigError listing all problems. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
   const parsed = envSchema.safeParse(env);

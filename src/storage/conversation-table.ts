@@ -75,9 +75,12 @@ export class ConversationTable implements ConversationStore {
   async ping(): Promise<void> {
     try {
       // A point read of a key that need not exist: cheap, and proves the table answers.
-      await this.table.getEntity('ping', 'ping').catch((error: unknown) => {
-        if ((error as { statusCode?: number }).statusCode !== 404) throw error;
-      });
+      // Bounded: the client's own retries would otherwise keep /readyz hanging for seconds.
+      await this.table
+        .getEntity('ping', 'ping', { abortSignal: AbortSignal.timeout(2_000) })
+        .catch((error: unknown) => {
+          if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+        });
     } catch (error) {
       throw translateStorageError(error);
     }

@@ -10,7 +10,7 @@ function renderHelp(context: TurnContext, services: BotServices) {
   return services.renderCard('help', {
     intro: inChat
       ? 'Type one of these commands here.'
-      : 'Mention me (@Access Recovery Bot) followed by one of these commands.',
+      : 'Mention me (type @ and then Access Recovery) followed by one of these commands.',
     commands: COMMANDS.map((c) => ({ name: c.name, summary: c.summary })),
   });
 }

@@ -1,0 +1,61 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { startService, type RunningService } from '../../src/app/start-service';
+import { loadConfig } from '../../src/config/load-config';
+import { createLogger } from '../../src/logging/create-logger';
+
+/** A service under test, with the JSON log lines it wrote. */
+export interface TestService extends RunningService {
+  logs: Record<string, unknown>[];
+  dataDir: string;
+  /** Posts an activity (or any body) to /api/messages. */
+  post(
+    body: unknown,
+    init?: { headers?: Record<string, string>; raw?: string },
+  ): Promise<{ status: number; body: unknown }>;
+}
+
+/** Starts the real service (real HTTP, real embedded Azurite) on free ports with a fresh data folder. */
+export async function startTestService(
+  env: Record<string, string> = {},
+  dataDir?: string,
+): Promise<TestService> {
+  const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'arb-test-'));
+  const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', ...env });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      for (const line of chunk.toString().split('\n'))
+        if (line) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
+  const service = await startService(config, createLogger(config.logLevel, sink));
+  return {
+    ...service,
+    logs,
+    dataDir: dir,
+    async post(body, init = {}) {
+      const res = await fetch(`${service.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...init.headers },
+        body: init.raw ?? JSON.stringify(body),
+      });
+      const text = await res.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        // Not JSON: keep the text so assertions can show it.
+      }
+      return { status: res.status, body: parsed };
+    },
+  };
+}
+
+/** Removes a temporary data folder made by startTestService. */
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}

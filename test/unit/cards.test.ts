@@ -1,0 +1,144 @@
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import {
+  CARDS_DIR,
+  CARD_BUDGET_BYTES,
+  measureCardBytes,
+  renderCard,
+} from '../../src/cards/render-card';
+import { CARD_VERBS, ROUTES } from '../../src/bot/routes';
+import type { Activity } from 'botbuilder';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's main entry fails on Node 20
+const AC = require('adaptivecards/dist/adaptivecards.js') as {
+  AdaptiveCard: new () => {
+    parse(json: unknown, ctx: unknown): void;
+    validateProperties(): { validationEvents: { message: string }[] };
+  };
+  SerializationContext: new () => {
+    eventCount: number;
+    getEventAt(i: number): { message: string };
+  };
+};
+
+/** Sample view models for each template; the golden files show what users will see. */
+const SAMPLES: Record<string, Record<string, unknown>> = {
+  welcome: { teamName: 'North Coast PCN' },
+  help: {
+    intro: 'Type one of these commands here.',
+    commands: [
+      { name: 'help', summary: 'Shows what I can do.' },
+      { name: 'whoami', summary: 'Shows who Teams says you are.' },
+    ],
+  },
+  whoami: {
+    name: 'Priya Shah',
+    aadObjectId: '6a1f0d2c-9b8e-4f7a-8c6d-5e4f3a2b1c0d',
+    tenantId: '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f',
+    where: 'Our 1:1 chat',
+    roles: 'None yet',
+    rolesHint: 'Roles are granted by an administrator.',
+  },
+};
+
+const GOLDEN_DIR = path.join(__dirname, '..', 'golden');
+const templates = readdirSync(CARDS_DIR)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.replace(/\.json$/, ''));
+
+function collectVerbs(node: unknown, verbs: Set<string>): Set<string> {
+  if (Array.isArray(node)) node.forEach((n) => collectVerbs(n, verbs));
+  else if (node && typeof node === 'object') {
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'verb' && typeof value === 'string') verbs.add(value);
+      else collectVerbs(value, verbs);
+    }
+  }
+  return verbs;
+}
+
+describe('card templates', () => {
+  it('has a sample view model for every template (so each has a golden test)', () => {
+    assert.deepEqual(templates.sort(), Object.keys(SAMPLES).sort());
+  });
+
+  for (const name of templates) {
+    describe(`${name}.json`, () => {
+      const card = () => renderCard(name, SAMPLES[name] ?? {});
+
+      it('renders to the golden file', () => {
+        const file = path.join(GOLDEN_DIR, `${name}.json`);
+        const rendered = `${JSON.stringify(card(), null, 2)}\n`;
+        if (process.env['UPDATE_GOLDEN'] === '1') writeFileSync(file, rendered);
+        assert.equal(
+          rendered,
+          readFileSync(file, 'utf8'),
+          `run UPDATE_GOLDEN=1 npm run test:unit to accept a deliberate change to ${name}`,
+        );
+      });
+
+      it('is an Adaptive Card 1.5 that the official parser reads without warnings', () => {
+        const rendered = card();
+        assert.equal(rendered['version'], '1.5');
+        const ac = new AC.AdaptiveCard();
+        const ctx = new AC.SerializationContext();
+        ac.parse(rendered, ctx);
+        const events = Array.from({ length: ctx.eventCount }, (_, i) => ctx.getEventAt(i).message);
+        assert.deepEqual(events, []);
+        assert.deepEqual(
+          ac.validateProperties().validationEvents.map((e) => e.message),
+          [],
+        );
+      });
+
+      it('fits the 40 KB message budget', () => {
+        assert.ok(measureCardBytes(card()) < CARD_BUDGET_BYTES);
+      });
+
+      it('fails loudly when a field is missing from the view model', () => {
+        const fields = JSON.stringify(
+          JSON.parse(readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')),
+        ).match(/\$\{[a-zA-Z]+\}/g);
+        if (!fields) return; // a template with no bindings cannot miss one
+        assert.throws(() => renderCard(name, {}), /unbound fields/);
+      });
+    });
+  }
+
+  it('gives every verb in cards/ a handler, and every handled verb a card', () => {
+    const verbs = new Set<string>();
+    for (const name of templates)
+      collectVerbs(JSON.parse(readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')), verbs);
+    assert.deepEqual([...verbs].sort(), [...CARD_VERBS].sort());
+    for (const verb of verbs) {
+      const invoke = {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { verb } },
+      } as unknown as Activity;
+      const submit = { type: 'message', value: { verb } } as unknown as Activity;
+      const route = ROUTES.find((r) => r.select(invoke));
+      assert.equal(route?.name, `card.${verb}`, `Action.Execute "${verb}" has a handler`);
+      assert.equal(
+        ROUTES.find((r) => r.select(submit))?.name,
+        `card.${verb}`,
+        `Action.Submit fallback "${verb}" has a handler`,
+      );
+    }
+  });
+});
+
+describe('renderCard', () => {
+  it('shows user text containing "${" as it is, not as an unbound field', () => {
+    const card = renderCard('welcome', { teamName: 'Team ${odd} name' });
+    assert.match(JSON.stringify(card), /Team \$\{odd\} name/);
+  });
+
+  it('refuses a card over the 40 KB budget', () => {
+    assert.throws(
+      () => renderCard('welcome', { teamName: 'x'.repeat(25_000) }),
+      /over the 40960-byte budget/,
+    );
+  });
+});
