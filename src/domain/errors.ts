@@ -29,6 +29,22 @@ export class InvalidInputError extends CodedError {
   }
 }
 
+/** The thing asked for does not exist; the message says how to find the right one. */
+export class NotFoundError extends CodedError {
+  constructor(userMessage: string) {
+    super(ErrorCode.NotFound, userMessage);
+    this.name = 'NotFoundError';
+  }
+}
+
+/** The person lacks the role the action needs; the message says who can grant it. */
+export class ForbiddenError extends CodedError {
+  constructor(userMessage: string) {
+    super(ErrorCode.Forbidden, userMessage);
+    this.name = 'ForbiddenError';
+  }
+}
+
 /** Someone changed the same thing first; re-read and try again. */
 export class ConflictError extends CodedError {
   constructor(userMessage: string, options?: { cause?: unknown }) {

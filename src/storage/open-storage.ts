@@ -1,14 +1,37 @@
+import type { CampaignStore } from '../domain/campaigns';
+import type { ChecklistStore } from '../domain/checklists';
 import type { ConversationStore } from '../domain/conversations';
+import type { OrganisationStore } from '../domain/organisations';
+import type { RoleStore } from '../domain/roles';
+import type { ItemStore } from '../domain/tracked-items';
+import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
+import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import { createTableClient, createTableServiceClient } from './create-table-client';
+import { ItemTable, ITEMS_TABLE } from './item-table';
+import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
+import { RoleTable, ROLES_TABLE } from './role-table';
 import { translateStorageError } from './storage-errors';
 
 /** The stores the service uses, all backed by one storage account. */
 export interface Storage {
   conversations: ConversationStore;
+  organisations: OrganisationStore;
+  checklists: ChecklistStore;
+  campaigns: CampaignStore;
+  items: ItemStore;
+  roles: RoleStore;
 }
 
-const TABLES = [CONVERSATIONS_TABLE] as const;
+/** Every table the service uses. */
+export const TABLES = [
+  CONVERSATIONS_TABLE,
+  ORGANISATIONS_TABLE,
+  CHECKLISTS_TABLE,
+  CAMPAIGNS_TABLE,
+  ITEMS_TABLE,
+  ROLES_TABLE,
+] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
 export async function openStorage(connectionString: string): Promise<Storage> {
@@ -19,7 +42,13 @@ export async function openStorage(connectionString: string): Promise<Storage> {
   } catch (error) {
     throw translateStorageError(error);
   }
+  const table = (name: string) => createTableClient(connectionString, name);
   return {
-    conversations: new ConversationTable(createTableClient(connectionString, CONVERSATIONS_TABLE)),
+    conversations: new ConversationTable(table(CONVERSATIONS_TABLE)),
+    organisations: new OrganisationTable(table(ORGANISATIONS_TABLE)),
+    checklists: new ChecklistTable(table(CHECKLISTS_TABLE)),
+    campaigns: new CampaignTable(table(CAMPAIGNS_TABLE)),
+    items: new ItemTable(table(ITEMS_TABLE)),
+    roles: new RoleTable(table(ROLES_TABLE)),
   };
 }

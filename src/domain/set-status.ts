@@ -1,0 +1,127 @@
+import { canUpdateItems } from './authorise';
+import type { CampaignStore } from './campaigns';
+import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors';
+import type { OrganisationStore } from './organisations';
+import type { RoleStore } from './roles';
+import {
+  ITEM_STATUSES,
+  MAX_NOTE_LENGTH,
+  STATUS_LABELS,
+  type ItemStatus,
+  type ItemStore,
+  type Surface,
+  type TrackedItem,
+  groupCodeOf,
+} from './tracked-items';
+
+/** Who is making a change. */
+export interface Actor {
+  /** Entra object id. */
+  userId: string;
+  name?: string;
+}
+
+/** A request to change one item's status, as it arrives from a card, chat, the tab or the CLI. */
+export interface StatusChange {
+  campaignId: string;
+  orgCode: string;
+  actionId: string;
+  status: unknown;
+  note?: unknown;
+  /** The version the person saw; a different stored version means someone changed it since. */
+  expectedVersion?: number;
+  surface: Surface;
+  actor: Actor;
+}
+
+/** The stores setStatus needs. */
+export interface SetStatusDeps {
+  organisations: OrganisationStore;
+  campaigns: CampaignStore;
+  items: ItemStore;
+  roles: RoleStore;
+  now: () => Date;
+}
+
+/** Validates a status value from outside; throws InvalidInputError naming the allowed values. */
+export function parseStatus(value: unknown): ItemStatus {
+  const text = typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
+  const match = ITEM_STATUSES.find((s) => s === text || STATUS_LABELS[s].toLowerCase().replace(/\s+/g, '_') === text);
+  if (!match) {
+    throw new InvalidInputError(
+      `"${String(value).slice(0, 30)}" is not a status. Use one of: ${ITEM_STATUSES.map((s) => STATUS_LABELS[s].toLowerCase()).join(', ')}.`,
+    );
+  }
+  return match;
+}
+
+/** Validates a note: text of at most 500 characters (patient details must not be entered). */
+export function parseNote(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new InvalidInputError('The note must be text.');
+  const note = value.trim();
+  if (note.length > MAX_NOTE_LENGTH) {
+    throw new InvalidInputError(`The note is ${note.length} characters; the limit is ${MAX_NOTE_LENGTH}. Please shorten it.`);
+  }
+  // Control characters (other than line breaks) would break cards and CSV exports.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(note)) {
+    throw new InvalidInputError('The note contains characters that cannot be stored. Please retype it.');
+  }
+  return note;
+}
+
+/**
+ * Changes an item's status: checks the input, the person's role and the version they saw, then
+ * writes the item and its history event together. Returns the stored item.
+ */
+export async function setStatus(deps: SetStatusDeps, change: StatusChange): Promise<TrackedItem> {
+  const status = parseStatus(change.status);
+  const note = parseNote(change.note);
+  const org = await deps.organisations.getOrganisation(change.orgCode);
+  if (!org) throw new NotFoundError(`There is no organisation with ODS code ${change.orgCode}. Check the code.`);
+  const campaign = await deps.campaigns.getCampaign(change.campaignId);
+  if (!campaign) throw new NotFoundError(`There is no campaign "${change.campaignId}".`);
+  if (campaign.status !== 'running') {
+    throw new InvalidInputError(`The campaign "${campaign.name}" is ${campaign.status}, so its items cannot be changed.`);
+  }
+  const grants = await deps.roles.listRolesOfUser(change.actor.userId);
+  if (!canUpdateItems(grants, org)) {
+    throw new ForbiddenError(
+      `You do not have a role that lets you update ${org.name} (${org.code}). Ask your ICB's administrator to grant you one.`,
+    );
+  }
+  const current = await deps.items.getItem({
+    campaignId: campaign.id,
+    orgCode: org.code,
+    actionId: change.actionId,
+    icbCode: groupCodeOf(org),
+  });
+  if (!current) {
+    throw new NotFoundError(`${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`);
+  }
+  if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+    throw new ConflictError(
+      `${change.actionId} was changed by ${current.updatedByName ?? 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
+    );
+  }
+  if (current.status === status && current.note === note) return current;
+
+  const at = deps.now().toISOString();
+  const next: TrackedItem = { ...current, status, note, version: current.version + 1, updatedBy: change.actor.userId, updatedAt: at };
+  if (change.actor.name) next.updatedByName = change.actor.name;
+  await deps.items.saveChange(next, {
+    campaignId: campaign.id,
+    orgCode: org.code,
+    actionId: change.actionId,
+    version: next.version,
+    at,
+    by: change.actor.userId,
+    ...(change.actor.name ? { byName: change.actor.name } : {}),
+    from: current.status,
+    to: status,
+    note,
+    surface: change.surface,
+  });
+  const { etag: _stale, ...saved } = next;
+  return saved;
+}

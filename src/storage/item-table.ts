@@ -1,0 +1,176 @@
+import type { TableClient, TransactionAction } from '@azure/data-tables';
+import type { ActionLevel, Area } from '../domain/checklists';
+import { ConflictError } from '../domain/errors';
+import type { ItemKey, ItemStatus, ItemStore, StatusEvent, Surface, TrackedItem } from '../domain/tracked-items';
+import { assertValidKey } from './keys';
+import { prefixFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
+import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';
+import { statusOf, translateStorageError } from './storage-errors';
+
+/** Table of tracked items and their status events; see KEYS.md. */
+export const ITEMS_TABLE = 'Items';
+
+type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+const CONFLICT =
+  'Someone else updated this item at the same time, so your change was not saved. Look at the latest status and try again.';
+
+/** Azure Tables implementation of ItemStore: one partition per campaign and ICB. */
+export class ItemTable implements ItemStore {
+  constructor(
+    private readonly table: TableClient,
+    /** Partitions written side by side during a launch. */
+    private readonly parallelism = 8,
+  ) {}
+
+  async getItem(key: ItemKey & { icbCode: string }): Promise<TrackedItem | undefined> {
+    const row = await readRow(this.table, partitionOf(key.campaignId, key.icbCode), itemRowKey(key.orgCode, key.actionId));
+    return row ? toItem(row) : undefined;
+  }
+
+  async listItemsForOrg(campaignId: string, icbCode: string, orgCode: string): Promise<TrackedItem[]> {
+    const rows = await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), `item|${assertValidKey(orgCode, 'ODS code')}|`));
+    return rows.map(toItem);
+  }
+
+  async listItemsForIcb(campaignId: string, icbCode: string): Promise<TrackedItem[]> {
+    return (await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'item|'))).map(toItem);
+  }
+
+  async listEvents(key: ItemKey & { icbCode: string }): Promise<StatusEvent[]> {
+    const prefix = `event|${assertValidKey(key.orgCode, 'ODS code')}|${assertValidKey(key.actionId, 'action id')}|`;
+    const rows = await readRows(this.table, prefixFilter(partitionOf(key.campaignId, key.icbCode), prefix));
+    return rows.map(toEvent);
+  }
+
+  async saveChange(item: TrackedItem, event: StatusEvent): Promise<void> {
+    const row = toRow(item);
+    const etag = item.etag;
+    const actions: TransactionAction[] = [
+      // The ETag condition is what stops two simultaneous changes from both "winning"; the
+      // event row's key carries the new version, so a second event for it could not be created.
+      etag ? ['update', row, 'Replace', { etag }] : ['create', row],
+      ['create', eventRow(item, event)],
+    ];
+    try {
+      await this.table.submitTransaction(actions);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 412 || status === 409) throw new ConflictError(CONFLICT, { cause: error });
+      throw translateStorageError(error);
+    }
+  }
+
+  async createMissingItems(items: readonly TrackedItem[], onProgress?: (done: number) => void): Promise<number> {
+    const rows = items.map(toRow);
+    const partitions = [...groupByPartition(rows).entries()];
+    let done = 0;
+    let created = 0;
+    await runWithLimit(partitions, this.parallelism, async ([partitionKey, wanted]) => {
+      // Read what exists first so a relaunch creates only what is missing and never resets a
+      // status someone has already set.
+      const existing = new Set(
+        (await readRows(this.table, prefixFilter(partitionKey, 'item|'), ['RowKey'])).map((r) => r.rowKey),
+      );
+      const missing = wanted.filter((row) => !existing.has(row.rowKey));
+      done += wanted.length - missing.length;
+      await submitInBatches(this.table, missing.map((row): TransactionAction => ['create', row]), (n) => {
+        done += n;
+        created += n;
+        onProgress?.(done);
+      });
+    });
+    return created;
+  }
+}
+
+/** The partition of a campaign's items in one ICB (or a region, for region-level items). */
+export function partitionOf(campaignId: string, icbCode: string): string {
+  return `${assertValidKey(campaignId, 'campaign id')}|${assertValidKey(icbCode, 'ICB code')}`;
+}
+
+function itemRowKey(orgCode: string, actionId: string): string {
+  return `item|${assertValidKey(orgCode, 'ODS code')}|${assertValidKey(actionId, 'action id')}`;
+}
+
+function toRow(item: TrackedItem): Row {
+  const row: Row = {
+    partitionKey: partitionOf(item.campaignId, item.icbCode),
+    rowKey: itemRowKey(item.orgCode, item.actionId),
+    campaignId: item.campaignId,
+    orgCode: item.orgCode,
+    actionId: item.actionId,
+    level: item.level,
+    area: String(item.area),
+    icbCode: item.icbCode,
+    regionCode: item.regionCode,
+    status: item.status,
+    note: item.note,
+    version: item.version,
+  };
+  for (const name of ['pcnCode', 'dueDate', 'updatedBy', 'updatedByName', 'updatedAt'] as const) {
+    const value = item[name];
+    if (value !== undefined) row[name] = value;
+  }
+  return row;
+}
+
+function eventRow(item: TrackedItem, event: StatusEvent): Row {
+  const row: Row = {
+    partitionKey: partitionOf(item.campaignId, item.icbCode),
+    // Zero-padded version: events of an item sort oldest first, one row per version.
+    rowKey: `event|${item.orgCode}|${item.actionId}|${String(event.version).padStart(8, '0')}`,
+    campaignId: event.campaignId,
+    orgCode: event.orgCode,
+    actionId: event.actionId,
+    version: event.version,
+    at: event.at,
+    by: event.by,
+    from: event.from,
+    to: event.to,
+    note: event.note,
+    surface: event.surface,
+  };
+  if (event.byName) row['byName'] = event.byName;
+  return row;
+}
+
+function toItem(row: StoredRow): TrackedItem {
+  const area = readText(row, 'area') ?? 'cross-cutting';
+  const item: TrackedItem = {
+    campaignId: readText(row, 'campaignId') ?? '',
+    orgCode: readText(row, 'orgCode') ?? '',
+    actionId: readText(row, 'actionId') ?? '',
+    level: readText(row, 'level') as ActionLevel,
+    area: (area === 'cross-cutting' ? area : Number(area)) as Area,
+    icbCode: readText(row, 'icbCode') ?? '',
+    regionCode: readText(row, 'regionCode') ?? '',
+    status: readText(row, 'status') as ItemStatus,
+    note: readText(row, 'note') ?? '',
+    version: Number(row['version'] ?? 1),
+  };
+  for (const name of ['pcnCode', 'dueDate', 'updatedBy', 'updatedByName', 'updatedAt'] as const) {
+    const value = readText(row, name);
+    if (value !== undefined) item[name] = value;
+  }
+  if (row.etag) item.etag = row.etag;
+  return item;
+}
+
+function toEvent(row: StoredRow): StatusEvent {
+  const event: StatusEvent = {
+    campaignId: readText(row, 'campaignId') ?? '',
+    orgCode: readText(row, 'orgCode') ?? '',
+    actionId: readText(row, 'actionId') ?? '',
+    version: Number(row['version'] ?? 0),
+    at: readText(row, 'at') ?? '',
+    by: readText(row, 'by') ?? '',
+    from: readText(row, 'from') as ItemStatus,
+    to: readText(row, 'to') as ItemStatus,
+    note: readText(row, 'note') ?? '',
+    surface: readText(row, 'surface') as Surface,
+  };
+  const byName = readText(row, 'byName');
+  if (byName) event.byName = byName;
+  return event;
+}

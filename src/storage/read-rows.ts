@@ -1,0 +1,45 @@
+import { odata, type TableClient } from '@azure/data-tables';
+import { translateStorageError } from './storage-errors';
+
+/** A stored row as the SDK returns it. */
+export type StoredRow = Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag?: string };
+
+/** Reads every row matching an OData filter (already built with `odata`), following pages. */
+export async function readRows(table: TableClient, filter: string, select?: string[]): Promise<StoredRow[]> {
+  const rows: StoredRow[] = [];
+  try {
+    const queryOptions = select ? { filter, select } : { filter };
+    for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions })) rows.push(row as StoredRow);
+  } catch (error) {
+    throw translateStorageError(error);
+  }
+  return rows;
+}
+
+/** Reads one row, or undefined when it does not exist. */
+export async function readRow(table: TableClient, partitionKey: string, rowKey: string): Promise<StoredRow | undefined> {
+  try {
+    return (await table.getEntity<Record<string, unknown>>(partitionKey, rowKey)) as StoredRow;
+  } catch (error) {
+    if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+    throw translateStorageError(error);
+  }
+}
+
+/** The OData filter for rows of one partition whose RowKey starts with `prefix`. */
+export function prefixFilter(partitionKey: string, prefix: string): string {
+  // Keys hold ASCII only (codes are validated), and '~' sorts after every printable ASCII
+  // character we use, so [prefix, prefix + '~') is "starts with prefix": a range read, not a scan.
+  return odata`PartitionKey eq ${partitionKey} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
+}
+
+/** The OData filter for one whole partition. */
+export function partitionFilter(partitionKey: string): string {
+  return odata`PartitionKey eq ${partitionKey}`;
+}
+
+/** A string column of a row, or undefined. */
+export function readText(row: StoredRow, name: string): string | undefined {
+  const value = row[name];
+  return typeof value === 'string' ? value : undefined;
+}
