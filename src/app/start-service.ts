@@ -6,8 +6,10 @@ import { renderCard } from '../cards/render-card';
 import type { Config } from '../config/load-config';
 import { createServer } from '../http/create-server';
 import type { Logger } from '../logging/create-logger';
-import { openStorage, type Storage } from '../storage/open-storage';
-import { startAzurite, type EmbeddedAzurite } from '../storage/start-azurite';
+import type { Storage } from '../storage/open-storage';
+import { connectStorage } from './connect-storage';
+import { loadDemoData } from './load-demo-data';
+import { seedDemo } from '../domain/seed-demo';
 
 /** A running service: its address, its storage, and a graceful stop. */
 export interface RunningService {
@@ -23,20 +25,24 @@ export interface RunningService {
 
 /** The composition root: builds storage, bot and HTTP server from the configuration and starts them. */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
-  let azurite: EmbeddedAzurite | undefined;
-  let connectionString: string;
-  if (config.storage.kind === 'embedded') {
-    azurite = await startAzurite({ location: config.storage.dataDir, logger });
-    connectionString = azurite.connectionString;
-  } else {
-    connectionString = config.storage.connectionString;
-  }
-
+  const connected = await connectStorage(config, logger, { join: false });
+  const { storage, connectionString } = connected;
   try {
-    const storage = await openStorage(connectionString);
+    const now = () => new Date();
+    let demo: { practiceCode: string } | undefined;
+    if (config.mode === 'local') {
+      // A newcomer's first start shows a living checklist rather than an empty bot.
+      const seed = await seedDemo({ ...storage, now }, loadDemoData());
+      if (seed.seeded)
+        logger.info(
+          { campaigns: seed.campaignIds, icb: seed.icbCode },
+          'local mode: seeded the demo organisations and campaigns',
+        );
+      demo = { practiceCode: seed.practiceCode };
+    }
     const bot = createBot({
       identity: config.bot,
-      services: { conversations: storage.conversations, renderCard, now: () => new Date() },
+      services: { ...storage, renderCard, now, ...(demo ? { demo } : {}) },
       routes: ROUTES,
       logger,
     });
@@ -64,12 +70,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         // Idle keep-alive connections would hold close() open; in-flight turns are done by now.
         http.server.server.closeAllConnections();
         await closed;
-        await azurite?.stop();
+        await connected.close();
         logger.info('stopped');
       })());
     return { url, port, storage, storageConnectionString: connectionString, bot, stop };
   } catch (error) {
-    await azurite?.stop();
+    await connected.close();
     throw error;
   }
 }

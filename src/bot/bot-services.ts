@@ -1,9 +1,19 @@
 import type { CardJson } from '../cards/render-card';
+import type { CampaignStore } from '../domain/campaigns';
 import type { ConversationStore } from '../domain/conversations';
+import type { OrganisationStore } from '../domain/organisations';
+import type { RoleStore } from '../domain/roles';
+import type { ItemStore } from '../domain/tracked-items';
 
 /** The domain services and helpers handlers may call; built once by the composition root. */
 export interface BotServices {
   conversations: ConversationStore;
+  organisations: OrganisationStore;
+  campaigns: CampaignStore;
+  items: ItemStore;
+  roles: RoleStore;
   renderCard(name: string, data: Record<string, unknown>): CardJson;
   now(): Date;
+  /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */
+  demo?: { practiceCode: string };
 }

@@ -8,6 +8,7 @@ import {
 } from 'botbuilder';
 import type { BotIdentity } from '../config/load-config';
 import { asCodedError, ErrorCode } from '../domain/errors';
+import { grantDemoRoles } from '../domain/seed-demo';
 import type { Logger } from '../logging/create-logger';
 import type { BotServices } from './bot-services';
 import { errorAnswer } from './reply';
@@ -44,6 +45,7 @@ export function createBot(options: {
       route: route?.name,
     });
     context.turnState.set(SCOPE, { correlationId, logger });
+    await giveDemoRoles(activity, options.services, logger);
     const answer = route
       ? await route.handler(context, { services: options.services, logger, correlationId })
       : undefined;
@@ -56,6 +58,22 @@ export function createBot(options: {
     // CloudAdapter's types name restify-like Request/Response; the HTTP layer passes restify's.
     process: (req, res) => adapter.process(req as never, res as never, run),
   };
+}
+
+const demoUsers = new Set<string>();
+
+/** Local mode: anyone who talks to the bot gets the demo roles, once (see seedDemo). */
+async function giveDemoRoles(
+  activity: TurnContext['activity'],
+  services: BotServices,
+  logger: Logger,
+): Promise<void> {
+  const userId = activity.from?.aadObjectId;
+  if (!services.demo || !userId || demoUsers.has(userId)) return;
+  if (await grantDemoRoles(services, userId, services.demo.practiceCode)) {
+    logger.info({ userId }, 'local mode: granted demo roles (administrator, practice staff)');
+  }
+  demoUsers.add(userId);
 }
 
 function toAuthOptions(

@@ -32,7 +32,10 @@ export function canViewItems(grants: readonly RoleGrant[], org: Organisation): b
 }
 
 /** True when one of `grants` makes its holder an administrator over `org` (or over England). */
-export function isAdministratorOf(grants: readonly RoleGrant[], org: Organisation | undefined): boolean {
+export function isAdministratorOf(
+  grants: readonly RoleGrant[],
+  org: Organisation | undefined,
+): boolean {
   const codes = org ? reachingCodes(org) : new Set([ENGLAND]);
   return grants.some((g) => g.role === 'administrator' && codes.has(g.orgCode));
 }

@@ -30,6 +30,13 @@ export interface CampaignStore {
 }
 
 /** The deadline of an action for an organisation in a given ICB, overrides first. */
-export function resolveDeadline(campaign: Campaign, actionId: string, icbCode: string | undefined): string | undefined {
-  return (icbCode ? campaign.icbOverrides[icbCode]?.[actionId] : undefined) ?? campaign.deadlines[actionId];
+export function resolveDeadline(
+  campaign: Campaign,
+  actionId: string,
+  icbCode: string | undefined,
+): string | undefined {
+  return (
+    (icbCode ? campaign.icbOverrides[icbCode]?.[actionId] : undefined) ??
+    campaign.deadlines[actionId]
+  );
 }

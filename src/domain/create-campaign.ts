@@ -31,9 +31,14 @@ export interface CreateCampaignDeps {
 }
 
 /** Deadlines from a checklist, shifted so the earliest is `offsetDays` from today. */
-export function shiftDeadlines(checklist: Checklist, today: string, offsetDays: number | undefined): Record<string, string> {
+export function shiftDeadlines(
+  checklist: Checklist,
+  today: string,
+  offsetDays: number | undefined,
+): Record<string, string> {
   const dated = checklist.actions.filter((a) => a.due);
-  if (offsetDays === undefined || dated.length === 0) return Object.fromEntries(dated.map((a) => [a.id, a.due as string]));
+  if (offsetDays === undefined || dated.length === 0)
+    return Object.fromEntries(dated.map((a) => [a.id, a.due as string]));
   const earliest = dated.map((a) => a.due as string).sort()[0] as string;
   const shift = daysBetween(earliest, addDays(today, offsetDays));
   return Object.fromEntries(dated.map((a) => [a.id, addDays(a.due as string, shift)]));
@@ -43,19 +48,39 @@ export function shiftDeadlines(checklist: Checklist, today: string, offsetDays: 
  * Creates a draft campaign (or returns the same one if it exists with the same request), so
  * "create then launch" can be rerun safely.
  */
-export async function createCampaign(deps: CreateCampaignDeps, request: CampaignRequest): Promise<{ campaign: Campaign; created: boolean }> {
-  const checklist = await deps.checklists.getChecklist(request.checklistId, request.checklistVersion);
-  if (!checklist) throw new NotFoundError(`Checklist "${request.checklistId}" is not loaded. Import it with import-checklist first.`);
+export async function createCampaign(
+  deps: CreateCampaignDeps,
+  request: CampaignRequest,
+): Promise<{ campaign: Campaign; created: boolean }> {
+  const checklist = await deps.checklists.getChecklist(
+    request.checklistId,
+    request.checklistVersion,
+  );
+  if (!checklist)
+    throw new NotFoundError(
+      `Checklist "${request.checklistId}" is not loaded. Import it with import-checklist first.`,
+    );
   const scope = await resolveScope(deps.organisations, request.scopeCode);
   const today = todayInLondon(deps.now());
-  const deadlines = { ...shiftDeadlines(checklist, today, request.dueOffsetDays), ...(request.deadlines ?? {}) };
-  const unknown = Object.keys(request.deadlines ?? {}).filter((id) => !checklist.actions.some((a) => a.id === id));
-  if (unknown.length > 0) throw new InvalidInputError(`Deadlines name actions that are not in the checklist: ${unknown.join(', ')}.`);
+  const deadlines = {
+    ...shiftDeadlines(checklist, today, request.dueOffsetDays),
+    ...(request.deadlines ?? {}),
+  };
+  const unknown = Object.keys(request.deadlines ?? {}).filter(
+    (id) => !checklist.actions.some((a) => a.id === id),
+  );
+  if (unknown.length > 0)
+    throw new InvalidInputError(
+      `Deadlines name actions that are not in the checklist: ${unknown.join(', ')}.`,
+    );
   const scopeName = scope.kind === 'england' ? 'england' : scope.code.toLowerCase();
-  const id = request.id ?? `${checklist.id}-${scopeName}${request.dueOffsetDays !== undefined ? `-from-${today}` : ''}`;
+  const id =
+    request.id ??
+    `${checklist.id}-${scopeName}${request.dueOffsetDays !== undefined ? `-from-${today}` : ''}`;
   const campaign: Campaign = {
     id,
-    name: request.name ?? `${checklist.title} (${scope.kind === 'england' ? 'England' : scope.code})`,
+    name:
+      request.name ?? `${checklist.title} (${scope.kind === 'england' ? 'England' : scope.code})`,
     checklistId: checklist.id,
     checklistVersion: checklist.version,
     scope,
@@ -71,25 +96,37 @@ export async function createCampaign(deps: CreateCampaignDeps, request: Campaign
       existing.checklistVersion === campaign.checklistVersion &&
       JSON.stringify(existing.scope) === JSON.stringify(campaign.scope) &&
       JSON.stringify(existing.deadlines) === JSON.stringify(campaign.deadlines);
-    if (!same) throw new ConflictError(`A different campaign "${id}" exists already. Choose another id.`);
+    if (!same)
+      throw new ConflictError(`A different campaign "${id}" exists already. Choose another id.`);
     return { campaign: existing, created: false };
   }
   await deps.campaigns.saveCampaign(campaign);
   return { campaign, created: true };
 }
 
-async function resolveScope(organisations: OrganisationStore, code: string): Promise<CampaignScope> {
+async function resolveScope(
+  organisations: OrganisationStore,
+  code: string,
+): Promise<CampaignScope> {
   if (code.toUpperCase() === ENGLAND) return { kind: 'england' };
   const org = await organisations.getOrganisation(code.toUpperCase());
-  if (!org) throw new NotFoundError(`There is no organisation ${code}. Use ENGLAND, a region code (Y56…) or an ICB code (Q…).`);
+  if (!org)
+    throw new NotFoundError(
+      `There is no organisation ${code}. Use ENGLAND, a region code (Y56…) or an ICB code (Q…).`,
+    );
   if (org.level !== 'region' && org.level !== 'icb') {
-    throw new InvalidInputError(`A campaign goes to England, a region or an ICB; ${org.name} (${org.code}) is a ${org.level.toUpperCase()}.`);
+    throw new InvalidInputError(
+      `A campaign goes to England, a region or an ICB; ${org.name} (${org.code}) is a ${org.level.toUpperCase()}.`,
+    );
   }
   return { kind: org.level, code: org.code };
 }
 
 /** Closes a running campaign: its items stay readable but can no longer be changed. */
-export async function closeCampaign(deps: { campaigns: CampaignStore; now: () => Date }, id: string): Promise<Campaign> {
+export async function closeCampaign(
+  deps: { campaigns: CampaignStore; now: () => Date },
+  id: string,
+): Promise<Campaign> {
   const campaign = await deps.campaigns.getCampaign(id);
   if (!campaign) throw new NotFoundError(`There is no campaign "${id}".`);
   if (campaign.status === 'closed') return campaign;

@@ -1,4 +1,9 @@
-import { resolveDeadline, type Campaign, type CampaignScope, type CampaignStore } from './campaigns';
+import {
+  resolveDeadline,
+  type Campaign,
+  type CampaignScope,
+  type CampaignStore,
+} from './campaigns';
 import type { Checklist, ChecklistStore } from './checklists';
 import { InvalidInputError, NotFoundError } from './errors';
 import type { Organisation, OrganisationStore } from './organisations';
@@ -30,11 +35,16 @@ export function isInScope(org: Organisation, scope: CampaignScope): boolean {
 }
 
 /** One item per open organisation in scope per action at that organisation's level. */
-export function planItems(campaign: Campaign, checklist: Checklist, orgs: readonly Organisation[]): TrackedItem[] {
+export function planItems(
+  campaign: Campaign,
+  checklist: Checklist,
+  orgs: readonly Organisation[],
+): TrackedItem[] {
   const items: TrackedItem[] = [];
   // (Map.groupBy would do, but it arrived in Node 21.)
   const byLevel = new Map<string, Checklist['actions']>();
-  for (const action of checklist.actions) byLevel.set(action.level, [...(byLevel.get(action.level) ?? []), action]);
+  for (const action of checklist.actions)
+    byLevel.set(action.level, [...(byLevel.get(action.level) ?? []), action]);
   for (const org of orgs) {
     if (!org.open || !isInScope(org, campaign.scope)) continue;
     // An ICB-scoped campaign does not give the region itself anything to do.
@@ -53,8 +63,13 @@ export function planItems(campaign: Campaign, checklist: Checklist, orgs: readon
         note: '',
         version: 1,
       };
-      if (org.level === 'practice' && org.parentCode && org.parentCode !== org.icbCode) item.pcnCode = org.parentCode;
-      const due = resolveDeadline(campaign, action.id, org.level === 'region' ? undefined : groupCode);
+      if (org.level === 'practice' && org.parentCode && org.parentCode !== org.icbCode)
+        item.pcnCode = org.parentCode;
+      const due = resolveDeadline(
+        campaign,
+        action.id,
+        org.level === 'region' ? undefined : groupCode,
+      );
       if (due) item.dueDate = due;
       items.push(item);
     }
@@ -73,13 +88,23 @@ export async function launchCampaign(
 ): Promise<LaunchResult> {
   const campaign = await deps.campaigns.getCampaign(campaignId);
   if (!campaign) throw new NotFoundError(`There is no campaign "${campaignId}". Create it first.`);
-  if (campaign.status === 'closed') throw new InvalidInputError(`Campaign "${campaign.name}" is closed and cannot be launched again.`);
-  const checklist = await deps.checklists.getChecklist(campaign.checklistId, campaign.checklistVersion);
+  if (campaign.status === 'closed')
+    throw new InvalidInputError(
+      `Campaign "${campaign.name}" is closed and cannot be launched again.`,
+    );
+  const checklist = await deps.checklists.getChecklist(
+    campaign.checklistId,
+    campaign.checklistVersion,
+  );
   if (!checklist) {
-    throw new NotFoundError(`Checklist ${campaign.checklistId} version ${campaign.checklistVersion} is not loaded. Import it first.`);
+    throw new NotFoundError(
+      `Checklist ${campaign.checklistId} version ${campaign.checklistVersion} is not loaded. Import it first.`,
+    );
   }
   const items = planItems(campaign, checklist, await deps.organisations.listAll());
-  const created = await deps.items.createMissingItems(items, (done) => onProgress?.(done, items.length));
+  const created = await deps.items.createMissingItems(items, (done) =>
+    onProgress?.(done, items.length),
+  );
   let saved = campaign;
   if (campaign.status === 'draft') {
     saved = { ...campaign, status: 'running', launchedAt: deps.now().toISOString() };

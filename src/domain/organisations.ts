@@ -18,6 +18,9 @@ export interface Organisation {
   open: boolean;
 }
 
+/** The parent code regions are listed under (regions have no parent). */
+export const ROOT_PARENT = 'ROOT';
+
 /** A summary of one organisation under a parent (for "members of this PCN" and the like). */
 export type OrgChild = Pick<Organisation, 'code' | 'name' | 'level' | 'open'>;
 
@@ -30,7 +33,10 @@ export interface OrganisationStore {
   /** Reads every organisation (imports and campaign launch only: never on a request path). */
   listAll(): Promise<Organisation[]>;
   /** Creates or replaces organisations (idempotent). */
-  saveOrganisations(orgs: readonly Organisation[], onProgress?: (done: number) => void): Promise<void>;
+  saveOrganisations(
+    orgs: readonly Organisation[],
+    onProgress?: (done: number) => void,
+  ): Promise<void>;
   /** Drops an organisation from its former parent's list of children (after a move). */
   removeFromParent(code: string, oldParentCode: string | undefined): Promise<void>;
 }
@@ -38,7 +44,8 @@ export interface OrganisationStore {
 /** The ancestors of an organisation, nearest first, ending at its region. */
 export function listAncestorCodes(org: Organisation): string[] {
   const codes: string[] = [];
-  if (org.level === 'practice' && org.parentCode && org.parentCode !== org.icbCode) codes.push(org.parentCode);
+  if (org.level === 'practice' && org.parentCode && org.parentCode !== org.icbCode)
+    codes.push(org.parentCode);
   if (org.icbCode && org.level !== 'icb') codes.push(org.icbCode);
   if (org.regionCode && org.level !== 'region') codes.push(org.regionCode);
   return codes;

@@ -1,5 +1,11 @@
 /** The roles a person can hold over an organisation. */
-export const ROLES = ['practice_staff', 'pcn_lead', 'icb_lead', 'regional_head', 'administrator'] as const;
+export const ROLES = [
+  'practice_staff',
+  'pcn_lead',
+  'icb_lead',
+  'regional_head',
+  'administrator',
+] as const;
 /** One role. */
 export type Role = (typeof ROLES)[number];
 

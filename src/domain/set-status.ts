@@ -45,8 +45,16 @@ export interface SetStatusDeps {
 
 /** Validates a status value from outside; throws InvalidInputError naming the allowed values. */
 export function parseStatus(value: unknown): ItemStatus {
-  const text = typeof value === 'string' ? value.trim().toLowerCase().replace(/[\s-]+/g, '_') : '';
-  const match = ITEM_STATUSES.find((s) => s === text || STATUS_LABELS[s].toLowerCase().replace(/\s+/g, '_') === text);
+  const text =
+    typeof value === 'string'
+      ? value
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      : '';
+  const match = ITEM_STATUSES.find(
+    (s) => s === text || STATUS_LABELS[s].toLowerCase().replace(/\s+/g, '_') === text,
+  );
   if (!match) {
     throw new InvalidInputError(
       `"${String(value).slice(0, 30)}" is not a status. Use one of: ${ITEM_STATUSES.map((s) => STATUS_LABELS[s].toLowerCase()).join(', ')}.`,
@@ -61,11 +69,15 @@ export function parseNote(value: unknown): string {
   if (typeof value !== 'string') throw new InvalidInputError('The note must be text.');
   const note = value.trim();
   if (note.length > MAX_NOTE_LENGTH) {
-    throw new InvalidInputError(`The note is ${note.length} characters; the limit is ${MAX_NOTE_LENGTH}. Please shorten it.`);
+    throw new InvalidInputError(
+      `The note is ${note.length} characters; the limit is ${MAX_NOTE_LENGTH}. Please shorten it.`,
+    );
   }
   // Control characters (other than line breaks) would break cards and CSV exports.
   if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(note)) {
-    throw new InvalidInputError('The note contains characters that cannot be stored. Please retype it.');
+    throw new InvalidInputError(
+      'The note contains characters that cannot be stored. Please retype it.',
+    );
   }
   return note;
 }
@@ -78,11 +90,16 @@ export async function setStatus(deps: SetStatusDeps, change: StatusChange): Prom
   const status = parseStatus(change.status);
   const note = parseNote(change.note);
   const org = await deps.organisations.getOrganisation(change.orgCode);
-  if (!org) throw new NotFoundError(`There is no organisation with ODS code ${change.orgCode}. Check the code.`);
+  if (!org)
+    throw new NotFoundError(
+      `There is no organisation with ODS code ${change.orgCode}. Check the code.`,
+    );
   const campaign = await deps.campaigns.getCampaign(change.campaignId);
   if (!campaign) throw new NotFoundError(`There is no campaign "${change.campaignId}".`);
   if (campaign.status !== 'running') {
-    throw new InvalidInputError(`The campaign "${campaign.name}" is ${campaign.status}, so its items cannot be changed.`);
+    throw new InvalidInputError(
+      `The campaign "${campaign.name}" is ${campaign.status}, so its items cannot be changed.`,
+    );
   }
   const grants = await deps.roles.listRolesOfUser(change.actor.userId);
   if (!canUpdateItems(grants, org)) {
@@ -97,7 +114,9 @@ export async function setStatus(deps: SetStatusDeps, change: StatusChange): Prom
     icbCode: groupCodeOf(org),
   });
   if (!current) {
-    throw new NotFoundError(`${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`);
+    throw new NotFoundError(
+      `${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`,
+    );
   }
   if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
     throw new ConflictError(
@@ -107,7 +126,14 @@ export async function setStatus(deps: SetStatusDeps, change: StatusChange): Prom
   if (current.status === status && current.note === note) return current;
 
   const at = deps.now().toISOString();
-  const next: TrackedItem = { ...current, status, note, version: current.version + 1, updatedBy: change.actor.userId, updatedAt: at };
+  const next: TrackedItem = {
+    ...current,
+    status,
+    note,
+    version: current.version + 1,
+    updatedBy: change.actor.userId,
+    updatedAt: at,
+  };
   if (change.actor.name) next.updatedByName = change.actor.name;
   await deps.items.saveChange(next, {
     campaignId: campaign.id,

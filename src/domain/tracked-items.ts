@@ -1,7 +1,13 @@
 import type { ActionLevel, Area } from './checklists';
 
 /** The statuses an item can have, in the order users meet them. */
-export const ITEM_STATUSES = ['not_started', 'in_progress', 'done', 'blocked', 'not_applicable'] as const;
+export const ITEM_STATUSES = [
+  'not_started',
+  'in_progress',
+  'done',
+  'blocked',
+  'not_applicable',
+] as const;
 /** One item status. */
 export type ItemStatus = (typeof ITEM_STATUSES)[number];
 
@@ -82,7 +88,10 @@ export interface ItemStore {
    */
   saveChange(item: TrackedItem, event: StatusEvent): Promise<void>;
   /** Creates the items that do not exist yet (never touches existing ones); returns how many were created. */
-  createMissingItems(items: readonly TrackedItem[], onProgress?: (done: number) => void): Promise<number>;
+  createMissingItems(
+    items: readonly TrackedItem[],
+    onProgress?: (done: number) => void,
+  ): Promise<number>;
 }
 
 /**
@@ -91,6 +100,7 @@ export interface ItemStore {
  */
 export function groupCodeOf(org: { code: string; level: string; icbCode?: string }): string {
   if (org.level === 'region' || org.level === 'icb') return org.code;
-  if (!org.icbCode) throw new Error(`Organisation ${org.code} has no ICB; resolve the hierarchy first`);
+  if (!org.icbCode)
+    throw new Error(`Organisation ${org.code} has no ICB; resolve the hierarchy first`);
   return org.icbCode;
 }

@@ -116,7 +116,7 @@ export function checkHierarchy(
       report(
         index,
         column('code'),
-        `duplicate code ${org.code} (first given${describeLine(first) || ` as ${orgs[first]?.name ?? ''}`}) — each organisation may appear once`,
+        `duplicate code ${org.code} (first ${source.lines?.[first] === undefined ? `given as ${JSON.stringify(orgs[first]?.name ?? '')}` : `on line ${source.lines[first]}`}) — each organisation may appear once`,
       );
     }
   });
@@ -217,7 +217,11 @@ function fillAncestors(
     return index === undefined ? undefined : orgs[index];
   };
   const findAncestor = (org: Organisation, level: OrgLevel): string | undefined => {
-    for (let current: Organisation | undefined = org; current; current = byCode(current.parentCode)) {
+    for (
+      let current: Organisation | undefined = org;
+      current;
+      current = byCode(current.parentCode)
+    ) {
       if (current.level === level) return current.code;
     }
     return undefined;

@@ -55,7 +55,10 @@ function toCampaign(row: StoredRow): Campaign {
     scope: JSON.parse(readText(row, 'scope') ?? '{"kind":"england"}') as CampaignScope,
     status: readText(row, 'status') as CampaignStatus,
     deadlines: JSON.parse(readText(row, 'deadlines') ?? '{}') as Record<string, string>,
-    icbOverrides: JSON.parse(readText(row, 'icbOverrides') ?? '{}') as Record<string, Record<string, string>>,
+    icbOverrides: JSON.parse(readText(row, 'icbOverrides') ?? '{}') as Record<
+      string,
+      Record<string, string>
+    >,
     createdAt: readText(row, 'createdAt') ?? '',
   };
   const launchedAt = readText(row, 'launchedAt');

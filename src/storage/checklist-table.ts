@@ -19,12 +19,18 @@ export class ChecklistTable implements ChecklistStore {
     const header = rows.find((r) => r.rowKey === 'header');
     if (!header) return undefined;
     const order = JSON.parse(readText(header, 'order') ?? '[]') as string[];
-    const byId = new Map(rows.filter((r) => r.rowKey?.startsWith('action|')).map((r) => [readText(r, 'id'), toAction(r)]));
+    const byId = new Map(
+      rows
+        .filter((r) => r.rowKey?.startsWith('action|'))
+        .map((r) => [readText(r, 'id'), toAction(r)]),
+    );
     return {
       id,
       version: wanted,
       title: readText(header, 'title') ?? '',
-      actions: order.map((actionId) => byId.get(actionId)).filter((a): a is ChecklistAction => a !== undefined),
+      actions: order
+        .map((actionId) => byId.get(actionId))
+        .filter((a): a is ChecklistAction => a !== undefined),
     };
   }
 
@@ -42,15 +48,30 @@ export class ChecklistTable implements ChecklistStore {
     // checklist (possible only beyond 99 actions) is never read.
     actions.push([
       'create',
-      { partitionKey: pk, rowKey: 'header', title: checklist.title, order: JSON.stringify(checklist.actions.map((a) => a.id)) },
+      {
+        partitionKey: pk,
+        rowKey: 'header',
+        title: checklist.title,
+        order: JSON.stringify(checklist.actions.map((a) => a.id)),
+      },
     ]);
     await submitInBatches(this.table, actions);
-    await this.table.upsertEntity({ partitionKey: `versions|${checklist.id}`, rowKey: String(checklist.version).padStart(6, '0') }, 'Replace');
+    await this.table.upsertEntity(
+      {
+        partitionKey: `versions|${checklist.id}`,
+        rowKey: String(checklist.version).padStart(6, '0'),
+      },
+      'Replace',
+    );
     return 'created';
   }
 
   private async findLatestVersion(id: string): Promise<number | undefined> {
-    const rows = await readRows(this.table, partitionFilter(`versions|${assertValidKey(id, 'checklist id')}`), ['RowKey']);
+    const rows = await readRows(
+      this.table,
+      partitionFilter(`versions|${assertValidKey(id, 'checklist id')}`),
+      ['RowKey'],
+    );
     const versions = rows.map((r) => Number(r.rowKey)).filter((v) => Number.isFinite(v));
     return versions.length > 0 ? Math.max(...versions) : undefined;
   }
@@ -61,10 +82,18 @@ function partitionOf(id: string, version: number): string {
 }
 
 function normalise(checklist: Checklist): Checklist {
-  return { id: checklist.id, version: checklist.version, title: checklist.title, actions: checklist.actions.map((a) => toAction(actionRow('', a))) };
+  return {
+    id: checklist.id,
+    version: checklist.version,
+    title: checklist.title,
+    actions: checklist.actions.map((a) => toAction(actionRow('', a))),
+  };
 }
 
-function actionRow(partitionKey: string, action: ChecklistAction): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+function actionRow(
+  partitionKey: string,
+  action: ChecklistAction,
+): Record<string, unknown> & { partitionKey: string; rowKey: string } {
   const row: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
     partitionKey,
     rowKey: `action|${assertValidKey(action.id, 'action id')}`,

@@ -1,7 +1,14 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { ActionLevel, Area } from '../domain/checklists';
 import { ConflictError } from '../domain/errors';
-import type { ItemKey, ItemStatus, ItemStore, StatusEvent, Surface, TrackedItem } from '../domain/tracked-items';
+import type {
+  ItemKey,
+  ItemStatus,
+  ItemStore,
+  StatusEvent,
+  Surface,
+  TrackedItem,
+} from '../domain/tracked-items';
 import { assertValidKey } from './keys';
 import { prefixFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
 import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';
@@ -24,22 +31,41 @@ export class ItemTable implements ItemStore {
   ) {}
 
   async getItem(key: ItemKey & { icbCode: string }): Promise<TrackedItem | undefined> {
-    const row = await readRow(this.table, partitionOf(key.campaignId, key.icbCode), itemRowKey(key.orgCode, key.actionId));
+    const row = await readRow(
+      this.table,
+      partitionOf(key.campaignId, key.icbCode),
+      itemRowKey(key.orgCode, key.actionId),
+    );
     return row ? toItem(row) : undefined;
   }
 
-  async listItemsForOrg(campaignId: string, icbCode: string, orgCode: string): Promise<TrackedItem[]> {
-    const rows = await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), `item|${assertValidKey(orgCode, 'ODS code')}|`));
+  async listItemsForOrg(
+    campaignId: string,
+    icbCode: string,
+    orgCode: string,
+  ): Promise<TrackedItem[]> {
+    const rows = await readRows(
+      this.table,
+      prefixFilter(
+        partitionOf(campaignId, icbCode),
+        `item|${assertValidKey(orgCode, 'ODS code')}|`,
+      ),
+    );
     return rows.map(toItem);
   }
 
   async listItemsForIcb(campaignId: string, icbCode: string): Promise<TrackedItem[]> {
-    return (await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'item|'))).map(toItem);
+    return (
+      await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'item|'))
+    ).map(toItem);
   }
 
   async listEvents(key: ItemKey & { icbCode: string }): Promise<StatusEvent[]> {
     const prefix = `event|${assertValidKey(key.orgCode, 'ODS code')}|${assertValidKey(key.actionId, 'action id')}|`;
-    const rows = await readRows(this.table, prefixFilter(partitionOf(key.campaignId, key.icbCode), prefix));
+    const rows = await readRows(
+      this.table,
+      prefixFilter(partitionOf(key.campaignId, key.icbCode), prefix),
+    );
     return rows.map(toEvent);
   }
 
@@ -61,7 +87,10 @@ export class ItemTable implements ItemStore {
     }
   }
 
-  async createMissingItems(items: readonly TrackedItem[], onProgress?: (done: number) => void): Promise<number> {
+  async createMissingItems(
+    items: readonly TrackedItem[],
+    onProgress?: (done: number) => void,
+  ): Promise<number> {
     const rows = items.map(toRow);
     const partitions = [...groupByPartition(rows).entries()];
     let done = 0;
@@ -70,15 +99,21 @@ export class ItemTable implements ItemStore {
       // Read what exists first so a relaunch creates only what is missing and never resets a
       // status someone has already set.
       const existing = new Set(
-        (await readRows(this.table, prefixFilter(partitionKey, 'item|'), ['RowKey'])).map((r) => r.rowKey),
+        (await readRows(this.table, prefixFilter(partitionKey, 'item|'), ['RowKey'])).map(
+          (r) => r.rowKey,
+        ),
       );
       const missing = wanted.filter((row) => !existing.has(row.rowKey));
       done += wanted.length - missing.length;
-      await submitInBatches(this.table, missing.map((row): TransactionAction => ['create', row]), (n) => {
-        done += n;
-        created += n;
-        onProgress?.(done);
-      });
+      await submitInBatches(
+        this.table,
+        missing.map((row): TransactionAction => ['create', row]),
+        (n) => {
+          done += n;
+          created += n;
+          onProgress?.(done);
+        },
+      );
     });
     return created;
   }

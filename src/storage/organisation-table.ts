@@ -1,5 +1,11 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { OrgChild, OrgLevel, Organisation, OrganisationStore } from '../domain/organisations';
+import {
+  ROOT_PARENT,
+  type OrgChild,
+  type OrgLevel,
+  type Organisation,
+  type OrganisationStore,
+} from '../domain/organisations';
 import { assertValidKey } from './keys';
 import { partitionFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
 import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';
@@ -10,7 +16,6 @@ export const ORGANISATIONS_TABLE = 'Organisations';
 
 const ORG_ROW = 'org';
 const ALL_PARTITION_FROM = 'org|';
-const ROOT = 'ROOT';
 
 /** Azure Tables implementation of OrganisationStore. */
 export class OrganisationTable implements OrganisationStore {
@@ -22,7 +27,10 @@ export class OrganisationTable implements OrganisationStore {
   }
 
   async listChildren(parentCode: string): Promise<OrgChild[]> {
-    const rows = await readRows(this.table, partitionFilter(`children|${assertValidKey(parentCode, 'ODS code')}`));
+    const rows = await readRows(
+      this.table,
+      partitionFilter(`children|${assertValidKey(parentCode, 'ODS code')}`),
+    );
     return rows.map((row) => ({
       code: row.rowKey ?? '',
       name: readText(row, 'name') ?? '',
@@ -40,9 +48,12 @@ export class OrganisationTable implements OrganisationStore {
     return rows.map(toOrganisation);
   }
 
-  async saveOrganisations(orgs: readonly Organisation[], onProgress?: (done: number) => void): Promise<void> {
+  async saveOrganisations(
+    orgs: readonly Organisation[],
+    onProgress?: (done: number) => void,
+  ): Promise<void> {
     const childRows = orgs.map((org) => ({
-      partitionKey: `children|${assertValidKey(org.parentCode ?? ROOT, 'parent code')}`,
+      partitionKey: `children|${assertValidKey(org.parentCode ?? ROOT_PARENT, 'parent code')}`,
       rowKey: assertValidKey(org.code, 'ODS code'),
       name: org.name,
       level: org.level,
@@ -52,7 +63,10 @@ export class OrganisationTable implements OrganisationStore {
     // import completes it, and no organisation is ever listed under a parent it does not have.
     const byParent = groupByPartition(childRows);
     await runWithLimit([...byParent.values()], 8, (rows) =>
-      submitInBatches(this.table, rows.map((row): TransactionAction => ['upsert', row, 'Replace'])),
+      submitInBatches(
+        this.table,
+        rows.map((row): TransactionAction => ['upsert', row, 'Replace']),
+      ),
     );
     let done = 0;
     await runWithLimit(orgs, 16, async (org) => {
@@ -69,14 +83,16 @@ export class OrganisationTable implements OrganisationStore {
   /** Moves an organisation's child-index row when its parent changes (imports call this). */
   async removeFromParent(code: string, oldParentCode: string | undefined): Promise<void> {
     try {
-      await this.table.deleteEntity(`children|${oldParentCode ?? ROOT}`, code);
+      await this.table.deleteEntity(`children|${oldParentCode ?? ROOT_PARENT}`, code);
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode !== 404) throw translateStorageError(error);
     }
   }
 }
 
-function toRow(org: Organisation): Record<string, unknown> & { partitionKey: string; rowKey: string } {
+function toRow(
+  org: Organisation,
+): Record<string, unknown> & { partitionKey: string; rowKey: string } {
   const row: Record<string, unknown> & { partitionKey: string; rowKey: string } = {
     partitionKey: `org|${org.code}`,
     rowKey: ORG_ROW,

@@ -2,14 +2,23 @@ import { odata, type TableClient } from '@azure/data-tables';
 import { translateStorageError } from './storage-errors';
 
 /** A stored row as the SDK returns it. */
-export type StoredRow = Record<string, unknown> & { partitionKey?: string; rowKey?: string; etag?: string };
+export type StoredRow = Record<string, unknown> & {
+  partitionKey?: string;
+  rowKey?: string;
+  etag?: string;
+};
 
 /** Reads every row matching an OData filter (already built with `odata`), following pages. */
-export async function readRows(table: TableClient, filter: string, select?: string[]): Promise<StoredRow[]> {
+export async function readRows(
+  table: TableClient,
+  filter: string,
+  select?: string[],
+): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];
   try {
     const queryOptions = select ? { filter, select } : { filter };
-    for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions })) rows.push(row as StoredRow);
+    for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions }))
+      rows.push(row as StoredRow);
   } catch (error) {
     throw translateStorageError(error);
   }
@@ -17,7 +26,11 @@ export async function readRows(table: TableClient, filter: string, select?: stri
 }
 
 /** Reads one row, or undefined when it does not exist. */
-export async function readRow(table: TableClient, partitionKey: string, rowKey: string): Promise<StoredRow | undefined> {
+export async function readRow(
+  table: TableClient,
+  partitionKey: string,
+  rowKey: string,
+): Promise<StoredRow | undefined> {
   try {
     return (await table.getEntity<Record<string, unknown>>(partitionKey, rowKey)) as StoredRow;
   } catch (error) {

@@ -13,22 +13,49 @@ export class RoleTable implements RoleStore {
 
   async listRolesOfUser(userId: string): Promise<RoleGrant[]> {
     // Entra object ids are GUIDs; Teams sends them lower-case, people may paste them upper-case.
-    return (await readRows(this.table, partitionFilter(`user|${assertValidKey(userId.toLowerCase(), 'user id')}`))).map(toGrant);
+    return (
+      await readRows(
+        this.table,
+        partitionFilter(`user|${assertValidKey(userId.toLowerCase(), 'user id')}`),
+      )
+    ).map(toGrant);
   }
 
   async listRolesOnOrg(orgCode: string): Promise<RoleGrant[]> {
-    return (await readRows(this.table, partitionFilter(`org|${assertValidKey(orgCode, 'ODS code')}`))).map(toGrant);
+    return (
+      await readRows(this.table, partitionFilter(`org|${assertValidKey(orgCode, 'ODS code')}`))
+    ).map(toGrant);
   }
 
   async saveGrant(input: RoleGrant): Promise<void> {
     const grant = { ...input, userId: input.userId.toLowerCase() };
-    const fields = { userId: grant.userId, role: grant.role, orgCode: grant.orgCode, grantedBy: grant.grantedBy, grantedAt: grant.grantedAt };
+    const fields = {
+      userId: grant.userId,
+      role: grant.role,
+      orgCode: grant.orgCode,
+      grantedBy: grant.grantedBy,
+      grantedAt: grant.grantedAt,
+    };
     try {
       // Two index rows in two partitions (no transaction spans them). The organisation's row is
       // written first and removed last, so a half-done grant never lets anyone in: access checks
       // read the user's row.
-      await this.table.upsertEntity({ partitionKey: `org|${assertValidKey(grant.orgCode, 'ODS code')}`, rowKey: `${grant.role}|${assertValidKey(grant.userId, 'user id')}`, ...fields }, 'Replace');
-      await this.table.upsertEntity({ partitionKey: `user|${grant.userId}`, rowKey: `${grant.role}|${grant.orgCode}`, ...fields }, 'Replace');
+      await this.table.upsertEntity(
+        {
+          partitionKey: `org|${assertValidKey(grant.orgCode, 'ODS code')}`,
+          rowKey: `${grant.role}|${assertValidKey(grant.userId, 'user id')}`,
+          ...fields,
+        },
+        'Replace',
+      );
+      await this.table.upsertEntity(
+        {
+          partitionKey: `user|${grant.userId}`,
+          rowKey: `${grant.role}|${grant.orgCode}`,
+          ...fields,
+        },
+        'Replace',
+      );
     } catch (error) {
       throw translateStorageError(error);
     }
@@ -36,7 +63,10 @@ export class RoleTable implements RoleStore {
 
   async deleteGrant(anyCaseUserId: string, role: Role, orgCode: string): Promise<boolean> {
     const userId = anyCaseUserId.toLowerCase();
-    const existed = await this.deleteRow(`user|${assertValidKey(userId, 'user id')}`, `${role}|${assertValidKey(orgCode, 'ODS code')}`);
+    const existed = await this.deleteRow(
+      `user|${assertValidKey(userId, 'user id')}`,
+      `${role}|${assertValidKey(orgCode, 'ODS code')}`,
+    );
     await this.deleteRow(`org|${orgCode}`, `${role}|${userId}`);
     return existed;
   }

@@ -5,7 +5,11 @@ import { translateStorageError } from './storage-errors';
 export const MAX_BATCH = 100;
 
 /** Runs `work` over `items` with at most `limit` in flight; resolves when all are done. */
-export async function runWithLimit<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+export async function runWithLimit<T>(
+  items: readonly T[],
+  limit: number,
+  work: (item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
     while (next < items.length) {
@@ -34,7 +38,9 @@ export async function submitInBatches(
 }
 
 /** Groups entities by partition key, keeping their order. */
-export function groupByPartition<T extends { partitionKey: string }>(entities: readonly T[]): Map<string, T[]> {
+export function groupByPartition<T extends { partitionKey: string }>(
+  entities: readonly T[],
+): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const entity of entities) {
     const group = groups.get(entity.partitionKey);

@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { createCampaign, closeCampaign } from '../../src/domain/create-campaign';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from '../../src/domain/errors';
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+} from '../../src/domain/errors';
 import { getProgress, listItemsForOrganisation } from '../../src/domain/get-progress';
 import { launchCampaign } from '../../src/domain/launch-campaign';
 import { grantRole, revokeRole } from '../../src/domain/manage-roles';
@@ -49,7 +54,10 @@ describe('the domain on real Table Storage', function () {
 
   describe('organisations and checklists', () => {
     it('reads an organisation by code and lists the members of a PCN', async () => {
-      assert.equal((await storage.organisations.getOrganisation('B81002'))?.name, 'Mill Lane Medical Centre');
+      assert.equal(
+        (await storage.organisations.getOrganisation('B81002'))?.name,
+        'Mill Lane Medical Centre',
+      );
       const members = await storage.organisations.listChildren('U10001');
       assert.deepEqual(members.map((m) => m.code).sort(), ['B81001', 'B81002']);
     });
@@ -68,7 +76,10 @@ describe('the domain on real Table Storage', function () {
 
   describe('campaigns', () => {
     it('launches a campaign: one item per open organisation in scope per action at its level', async () => {
-      const { campaign } = await createCampaign(deps(), { checklistId: 'sample', scopeCode: 'Y63' });
+      const { campaign } = await createCampaign(deps(), {
+        checklistId: 'sample',
+        scopeCode: 'Y63',
+      });
       campaignId = campaign.id;
       assert.equal(campaign.status, 'draft');
       const result = await launchCampaign(deps(), campaign.id);
@@ -77,11 +88,18 @@ describe('the domain on real Table Storage', function () {
       assert.equal(result.created, result.planned);
       assert.equal(result.campaign.status, 'running');
       const { items } = await listItemsForOrganisation(storage, campaign.id, 'B81001');
-      assert.deepEqual(items.map((i) => [i.actionId, i.status, i.dueDate, i.pcnCode]), [
-        ['PRAC-01', 'not_started', '2023-10-31', 'U10001'],
-        ['PRAC-02', 'not_started', undefined, 'U10001'],
-      ]);
-      assert.deepEqual((await listItemsForOrganisation(storage, campaign.id, 'B81003')).items, [], 'closed practices get nothing');
+      assert.deepEqual(
+        items.map((i) => [i.actionId, i.status, i.dueDate, i.pcnCode]),
+        [
+          ['PRAC-01', 'not_started', '2023-10-31', 'U10001'],
+          ['PRAC-02', 'not_started', undefined, 'U10001'],
+        ],
+      );
+      assert.deepEqual(
+        (await listItemsForOrganisation(storage, campaign.id, 'B81003')).items,
+        [],
+        'closed practices get nothing',
+      );
     });
 
     it('changes nothing when launched again, even after statuses were set', async () => {
@@ -93,25 +111,47 @@ describe('the domain on real Table Storage', function () {
     });
 
     it('shifts deadlines so the earliest falls the given number of days from today, keeping the gaps', async () => {
-      const { campaign } = await createCampaign(deps(), { checklistId: 'sample', scopeCode: 'QZ2', dueOffsetDays: 7 });
+      const { campaign } = await createCampaign(deps(), {
+        checklistId: 'sample',
+        scopeCode: 'QZ2',
+        dueOffsetDays: 7,
+      });
       assert.equal(campaign.deadlines['PCN-01'], '2026-12-02');
       assert.equal(campaign.deadlines['ICB-01'], '2026-12-03');
-      assert.equal(campaign.deadlines['PRAC-01'], '2027-04-04', '123 days after PCN-01, as in the checklist');
+      assert.equal(
+        campaign.deadlines['PRAC-01'],
+        '2027-04-04',
+        '123 days after PCN-01, as in the checklist',
+      );
     });
 
     it('refuses a campaign scoped to a practice', async () => {
-      await assert.rejects(createCampaign(deps(), { checklistId: 'sample', scopeCode: 'B81001' }), /goes to England, a region or an ICB/);
+      await assert.rejects(
+        createCampaign(deps(), { checklistId: 'sample', scopeCode: 'B81001' }),
+        /goes to England, a region or an ICB/,
+      );
     });
   });
 
   describe('setting a status', () => {
     it('writes the item and a history event together', async () => {
-      const item = await setStatus(deps(), change({ status: 'blocked', note: 'Waiting for the supplier' }));
+      const item = await setStatus(
+        deps(),
+        change({ status: 'blocked', note: 'Waiting for the supplier' }),
+      );
       assert.equal(item.status, 'blocked');
       assert.equal(item.version, 2);
-      const events = await storage.items.listEvents({ campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' });
+      const events = await storage.items.listEvents({
+        campaignId,
+        orgCode: 'B81001',
+        actionId: 'PRAC-01',
+        icbCode: 'QZ1',
+      });
       assert.equal(events.length, 1);
-      assert.deepEqual([events[0]?.from, events[0]?.to, events[0]?.note, events[0]?.by, events[0]?.surface], ['not_started', 'blocked', 'Waiting for the supplier', STAFF, 'chat']);
+      assert.deepEqual(
+        [events[0]?.from, events[0]?.to, events[0]?.note, events[0]?.by, events[0]?.surface],
+        ['not_started', 'blocked', 'Waiting for the supplier', STAFF, 'chat'],
+      );
     });
 
     it('accepts status words as people type them', async () => {
@@ -120,35 +160,75 @@ describe('the domain on real Table Storage', function () {
     });
 
     it('lets a PCN lead update a member practice, but not practice staff of another practice', async () => {
-      await setStatus(deps(), change({ orgCode: 'B81002', actor: { userId: LEAD }, status: 'done' }));
-      await assert.rejects(setStatus(deps(), change({ orgCode: 'B81002', status: 'done' })), ForbiddenError);
+      await setStatus(
+        deps(),
+        change({ orgCode: 'B81002', actor: { userId: LEAD }, status: 'done' }),
+      );
+      await assert.rejects(
+        setStatus(deps(), change({ orgCode: 'B81002', status: 'done' })),
+        ForbiddenError,
+      );
     });
 
     it('refuses someone with no role, and a regional head (who reads but does not update)', async () => {
-      await assert.rejects(setStatus(deps(), change({ actor: { userId: STRANGER } })), /do not have a role.*Ask your ICB's administrator/);
+      await assert.rejects(
+        setStatus(deps(), change({ actor: { userId: STRANGER } })),
+        /do not have a role.*Ask your ICB's administrator/,
+      );
       await assert.rejects(setStatus(deps(), change({ actor: { userId: HEAD } })), ForbiddenError);
     });
 
     it('refuses unknown statuses, long notes, unknown organisations and actions, changing nothing', async () => {
-      const before = await storage.items.getItem({ campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' });
-      await assert.rejects(setStatus(deps(), change({ status: 'finished' })), (e: unknown) => e instanceof InvalidInputError && /not a status. Use one of: not started, in progress, done, blocked, not applicable/.test(e.message));
-      await assert.rejects(setStatus(deps(), change({ note: 'x'.repeat(501) })), /501 characters; the limit is 500/);
+      const before = await storage.items.getItem({
+        campaignId,
+        orgCode: 'B81001',
+        actionId: 'PRAC-01',
+        icbCode: 'QZ1',
+      });
+      await assert.rejects(
+        setStatus(deps(), change({ status: 'finished' })),
+        (e: unknown) =>
+          e instanceof InvalidInputError &&
+          /not a status. Use one of: not started, in progress, done, blocked, not applicable/.test(
+            e.message,
+          ),
+      );
+      await assert.rejects(
+        setStatus(deps(), change({ note: 'x'.repeat(501) })),
+        /501 characters; the limit is 500/,
+      );
       await assert.rejects(setStatus(deps(), change({ orgCode: 'Z99999' })), NotFoundError);
       await assert.rejects(setStatus(deps(), change({ actionId: 'PRAC-99' })), NotFoundError);
-      const after = await storage.items.getItem({ campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' });
+      const after = await storage.items.getItem({
+        campaignId,
+        orgCode: 'B81001',
+        actionId: 'PRAC-01',
+        icbCode: 'QZ1',
+      });
       assert.deepEqual(after, before);
     });
 
     it('refuses a change based on an old version and says who changed it', async () => {
-      const current = await storage.items.getItem({ campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' });
-      await assert.rejects(setStatus(deps(), change({ status: 'done', expectedVersion: (current?.version ?? 0) - 1 })), /changed by Priya Shah since you looked/);
+      const current = await storage.items.getItem({
+        campaignId,
+        orgCode: 'B81001',
+        actionId: 'PRAC-01',
+        icbCode: 'QZ1',
+      });
+      await assert.rejects(
+        setStatus(deps(), change({ status: 'done', expectedVersion: (current?.version ?? 0) - 1 })),
+        /changed by Priya Shah since you looked/,
+      );
     });
 
     it('treats a repeat of the same change as done already, without a second event', async () => {
       const key = { campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' };
       const current = await storage.items.getItem(key);
       const eventsBefore = (await storage.items.listEvents(key)).length;
-      const again = await setStatus(deps(), change({ status: current?.status, note: current?.note }));
+      const again = await setStatus(
+        deps(),
+        change({ status: current?.status, note: current?.note }),
+      );
       assert.equal(again.version, current?.version);
       assert.equal((await storage.items.listEvents(key)).length, eventsBefore);
     });
@@ -159,13 +239,27 @@ describe('the domain on real Table Storage', function () {
       const key = { campaignId, orgCode: 'B82001', actionId: 'PRAC-01', icbCode: 'QZ2' };
       const start = await storage.items.getItem(key);
       const results = await Promise.allSettled(
-        Array.from({ length: 50 }, (_, i) => setStatus(deps(), change({ ...key, actor: { userId: ADMIN, name: `Admin ${i}` }, status: i % 2 ? 'done' : 'blocked', note: `change ${i}`, expectedVersion: start?.version ?? 1 }))),
+        Array.from({ length: 50 }, (_, i) =>
+          setStatus(
+            deps(),
+            change({
+              ...key,
+              actor: { userId: ADMIN, name: `Admin ${i}` },
+              status: i % 2 ? 'done' : 'blocked',
+              note: `change ${i}`,
+              expectedVersion: start?.version ?? 1,
+            }),
+          ),
+        ),
       );
       const won = results.filter((r) => r.status === 'fulfilled');
       const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
       assert.equal(won.length, 1);
       assert.equal(lost.length, 49);
-      assert.ok(lost.every((r) => r.reason instanceof ConflictError), 'every loser gets a ConflictError');
+      assert.ok(
+        lost.every((r) => r.reason instanceof ConflictError),
+        'every loser gets a ConflictError',
+      );
       assert.equal((await storage.items.listEvents(key)).length, 1);
     });
 
@@ -181,7 +275,16 @@ describe('the domain on real Table Storage', function () {
               // Each writer picks a status other than the one it read, so no change is a no-op.
               let next: string = statuses[i % 4] as string;
               if (next === current?.status) next = statuses[(i + 1) % 4] as string;
-              await setStatus(deps(), change({ ...key, actor: { userId: ADMIN, name: `Writer ${i}` }, status: next, note: `writer ${i}`, expectedVersion: current?.version ?? 1 }));
+              await setStatus(
+                deps(),
+                change({
+                  ...key,
+                  actor: { userId: ADMIN, name: `Writer ${i}` },
+                  status: next,
+                  note: `writer ${i}`,
+                  expectedVersion: current?.version ?? 1,
+                }),
+              );
               return;
             } catch (error) {
               if (!(error instanceof ConflictError) || attempt > 200) throw error;
@@ -211,25 +314,65 @@ describe('the domain on real Table Storage', function () {
       const region = await getProgress(storage, campaignId, 'Y63', today);
       assert.equal(region.progress.total, 12);
       assert.ok(region.progress.overdue > 0, 'the 2023 deadlines are past');
-      assert.equal(region.progress.byStatus.not_started + region.progress.byStatus.in_progress + region.progress.byStatus.done + region.progress.byStatus.blocked + region.progress.byStatus.not_applicable, 12);
+      assert.equal(
+        region.progress.byStatus.not_started +
+          region.progress.byStatus.in_progress +
+          region.progress.byStatus.done +
+          region.progress.byStatus.blocked +
+          region.progress.byStatus.not_applicable,
+        12,
+      );
     });
   });
 
   describe('roles', () => {
     it('lets an administrator grant and revoke, and refuses everyone else', async () => {
       const userId = 'bbbbbbbb-0000-4000-8000-000000000009';
-      await grantRole(deps(), { kind: 'user', userId: ADMIN }, { userId, role: 'PCN lead', orgCode: 'U20001' });
-      assert.deepEqual((await storage.roles.listRolesOfUser(userId)).map((g) => [g.role, g.orgCode]), [['pcn_lead', 'U20001']]);
-      assert.deepEqual((await storage.roles.listRolesOnOrg('U20001')).map((g) => g.userId), [userId]);
-      await assert.rejects(grantRole(deps(), { kind: 'user', userId: LEAD }, { userId, role: 'icb_lead', orgCode: 'QZ1' }), ForbiddenError);
-      assert.equal(await revokeRole(deps(), { kind: 'user', userId: ADMIN }, { userId, role: 'pcn_lead', orgCode: 'U20001' }), true);
+      await grantRole(
+        deps(),
+        { kind: 'user', userId: ADMIN },
+        { userId, role: 'PCN lead', orgCode: 'U20001' },
+      );
+      assert.deepEqual(
+        (await storage.roles.listRolesOfUser(userId)).map((g) => [g.role, g.orgCode]),
+        [['pcn_lead', 'U20001']],
+      );
+      assert.deepEqual(
+        (await storage.roles.listRolesOnOrg('U20001')).map((g) => g.userId),
+        [userId],
+      );
+      await assert.rejects(
+        grantRole(
+          deps(),
+          { kind: 'user', userId: LEAD },
+          { userId, role: 'icb_lead', orgCode: 'QZ1' },
+        ),
+        ForbiddenError,
+      );
+      assert.equal(
+        await revokeRole(
+          deps(),
+          { kind: 'user', userId: ADMIN },
+          { userId, role: 'pcn_lead', orgCode: 'U20001' },
+        ),
+        true,
+      );
       assert.deepEqual(await storage.roles.listRolesOfUser(userId), []);
     });
 
     it('refuses a role over the wrong level of organisation, a bad user id and an unknown role', async () => {
-      await assert.rejects(grantRole(deps(), operator, { userId: STAFF, role: 'pcn_lead', orgCode: 'B81001' }), /PCN lead is held over a PCN/);
-      await assert.rejects(grantRole(deps(), operator, { userId: 'priya', role: 'pcn_lead', orgCode: 'U10001' }), /not an Entra object id/);
-      await assert.rejects(grantRole(deps(), operator, { userId: STAFF, role: 'overlord', orgCode: 'U10001' }), /not a role/);
+      await assert.rejects(
+        grantRole(deps(), operator, { userId: STAFF, role: 'pcn_lead', orgCode: 'B81001' }),
+        /PCN lead is held over a PCN/,
+      );
+      await assert.rejects(
+        grantRole(deps(), operator, { userId: 'priya', role: 'pcn_lead', orgCode: 'U10001' }),
+        /not an Entra object id/,
+      );
+      await assert.rejects(
+        grantRole(deps(), operator, { userId: STAFF, role: 'overlord', orgCode: 'U10001' }),
+        /not a role/,
+      );
     });
 
     it('refuses forbidden key characters before they reach storage', async () => {
@@ -240,7 +383,10 @@ describe('the domain on real Table Storage', function () {
   describe('closing', () => {
     it('refuses status changes once a campaign is closed', async () => {
       await closeCampaign(deps(), campaignId);
-      await assert.rejects(setStatus(deps(), change({ status: 'done' })), /is closed, so its items cannot be changed/);
+      await assert.rejects(
+        setStatus(deps(), change({ status: 'done' })),
+        /is closed, so its items cannot be changed/,
+      );
       clock = new Date();
     });
   });

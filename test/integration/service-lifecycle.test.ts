@@ -255,7 +255,7 @@ describe('the final error handler', function () {
     const bot = createBot({
       identity: undefined,
       logger,
-      services: { conversations: storage.conversations, renderCard, now: () => new Date() },
+      services: { ...storage, renderCard, now: () => new Date() },
       routes: [
         {
           name: 'boom',

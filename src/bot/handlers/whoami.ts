@@ -1,8 +1,9 @@
+import { ROLE_LABELS } from '../../domain/roles';
 import { cardMessage } from '../reply';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';
 
-/** `whoami`: the identity Teams gives the bot for this user, and (later) their roles. */
+/** `whoami`: the identity Teams gives the bot for this user, and their roles. */
 export const sendWhoami: Handler = async (context, { services }) => {
   const { from } = context.activity;
   const teams = readTeamsContext(context.activity);
@@ -12,14 +13,25 @@ export const sendWhoami: Handler = async (context, { services }) => {
       : teams.conversationType === 'groupChat'
         ? 'A group chat'
         : `${teams.channel?.name ?? 'A channel'} in ${teams.team?.name ?? 'a team'}`;
+  const grants = from.aadObjectId ? await services.roles.listRolesOfUser(from.aadObjectId) : [];
+  const roles = await Promise.all(
+    grants.map(async (g) => {
+      const org =
+        g.orgCode === 'ENGLAND'
+          ? undefined
+          : await services.organisations.getOrganisation(g.orgCode);
+      return `${ROLE_LABELS[g.role]}: ${org ? `${org.name} (${org.code})` : g.orgCode === 'ENGLAND' ? 'all of England' : g.orgCode}`;
+    }),
+  );
   const card = services.renderCard('whoami', {
     name: from.name ?? 'Not given by Teams',
     aadObjectId: from.aadObjectId ?? 'Not given by Teams',
     tenantId: teams.tenantId || 'Not given by Teams',
     where,
-    roles: 'None yet',
-    rolesHint:
-      'Roles (practice staff, PCN lead, ICB lead, regional head, administrator) are granted by an administrator.',
+    roles: roles.length > 0 ? roles.join('\n\n') : 'None yet',
+    rolesHint: services.demo
+      ? 'Local demo: everyone who talks to the bot is given these roles so every feature can be tried.'
+      : 'Roles (practice staff, PCN lead, ICB lead, regional head, administrator) are granted by an administrator.',
   });
   await context.sendActivity(cardMessage(card, `You are ${from.name ?? 'unknown'}`));
 };

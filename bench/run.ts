@@ -1,0 +1,25 @@
+// `npm run bench -- <name>`: runs one benchmark; each prints readable figures and ends with one
+// JSON line of them. Benchmarks are not tests: they measure, they do not assert timings.
+import { runLaunchBenchmark } from './launch';
+
+const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
+  launch: runLaunchBenchmark,
+};
+
+async function main(): Promise<void> {
+  const name = process.argv[2];
+  const bench = name ? BENCHMARKS[name] : undefined;
+  if (!bench) {
+    process.stderr.write(
+      `Usage: npm run bench -- <name>\nBenchmarks: ${Object.keys(BENCHMARKS).join(', ')}\n`,
+    );
+    process.exit(2);
+  }
+  const figures = await bench();
+  process.stdout.write(`${JSON.stringify({ benchmark: name, ...figures })}\n`);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  process.exit(1);
+});

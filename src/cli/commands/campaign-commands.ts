@@ -1,0 +1,157 @@
+import type { Command } from 'commander';
+import { closeCampaign, createCampaign } from '../../domain/create-campaign';
+import { InvalidInputError } from '../../domain/errors';
+import { launchCampaign, planItems } from '../../domain/launch-campaign';
+import { formatUkDate } from '../../domain/uk-dates';
+import type { CliContext } from '../cli-context';
+import { startProgress } from '../show-progress';
+
+/** Registers launch-campaign, close-campaign and list-campaigns. */
+export function registerCampaignCommands(
+  program: Command,
+  run: (work: (ctx: CliContext) => Promise<void>) => Promise<void>,
+): void {
+  program
+    .command('launch-campaign')
+    .description(
+      'Create a campaign from a loaded checklist for ENGLAND, a region or an ICB, and create its tracked items. Rerunning changes nothing.',
+    )
+    .argument('<checklist>', 'checklist id, e.g. recovering-access-2023')
+    .requiredOption('--scope <code>', 'ENGLAND, a region code (Y56…) or an ICB code (Q…)')
+    .option(
+      '--due-offset <days>',
+      "days from today to the checklist's earliest deadline; the others keep their gaps (default: keep the checklist's own dates)",
+    )
+    .option('--id <id>', 'campaign id (default: <checklist>-<scope>)')
+    .option('--name <name>', 'campaign name shown to users')
+    .option('--checklist-version <n>', 'checklist version (default: the latest)')
+    .option('--dry-run', 'say what would be created, change nothing')
+    .action(
+      (
+        checklistId: string,
+        opts: {
+          scope: string;
+          dueOffset?: string;
+          id?: string;
+          name?: string;
+          checklistVersion?: string;
+          dryRun?: boolean;
+        },
+      ) =>
+        run(async (ctx) => {
+          const storage = await ctx.storage();
+          const deps = { ...storage, now: ctx.now };
+          const request = {
+            checklistId,
+            scopeCode: opts.scope,
+            ...(opts.dueOffset !== undefined
+              ? { dueOffsetDays: parseWhole(opts.dueOffset, '--due-offset') }
+              : {}),
+            ...(opts.id ? { id: opts.id } : {}),
+            ...(opts.name ? { name: opts.name } : {}),
+            ...(opts.checklistVersion
+              ? { checklistVersion: parseWhole(opts.checklistVersion, '--checklist-version') }
+              : {}),
+          };
+          if (opts.dryRun) {
+            const checklist = await storage.checklists.getChecklist(
+              checklistId,
+              request.checklistVersion,
+            );
+            if (!checklist)
+              throw new InvalidInputError(
+                `Checklist "${checklistId}" is not loaded. Import it with import-checklist first.`,
+              );
+            const existing = request.id
+              ? await storage.campaigns.getCampaign(request.id)
+              : undefined;
+            // Plan against a throwaway draft so nothing is written.
+            const draft = existing ?? {
+              id: request.id ?? `${checklistId}-dry-run`,
+              name: '',
+              checklistId,
+              checklistVersion: checklist.version,
+              scope: await scopeFor(ctx, opts.scope),
+              status: 'draft' as const,
+              deadlines: {},
+              icbOverrides: {},
+              createdAt: '',
+            };
+            const items = planItems(draft, checklist, await storage.organisations.listAll());
+            ctx.out(
+              `Dry run: campaign would have ${items.length.toLocaleString('en-GB')} tracked items (existing ones are never changed). Nothing was written.`,
+            );
+            return;
+          }
+          const { campaign, created } = await createCampaign(deps, request);
+          ctx.out(`${created ? 'Created' : 'Found'} campaign ${campaign.id}: ${campaign.name}`);
+          const progress = startProgress('Creating tracked items', 0, ctx);
+          const result = await launchCampaign(deps, campaign.id, (done, total) =>
+            progress.update(done, total),
+          );
+          progress.stop();
+          ctx.out(
+            `Campaign ${campaign.id} is ${result.campaign.status}: ${result.planned.toLocaleString('en-GB')} tracked items, ${result.created.toLocaleString('en-GB')} created now.`,
+          );
+          const dates = Object.values(campaign.deadlines).sort();
+          if (dates.length > 0)
+            ctx.out(
+              `Deadlines from ${formatUkDate(dates[0] as string)} to ${formatUkDate(dates[dates.length - 1] as string)}.`,
+            );
+        }),
+    );
+
+  program
+    .command('close-campaign')
+    .description('Close a campaign: its items stay readable but can no longer be changed.')
+    .argument('<campaign>', 'campaign id')
+    .option('--dry-run', 'say what would happen, change nothing')
+    .action((id: string, opts: { dryRun?: boolean }) =>
+      run(async (ctx) => {
+        const storage = await ctx.storage();
+        if (opts.dryRun) {
+          const campaign = await storage.campaigns.getCampaign(id);
+          ctx.out(
+            campaign
+              ? `Dry run: would close ${campaign.id} (now ${campaign.status}).`
+              : `Dry run: there is no campaign ${id}.`,
+          );
+          return;
+        }
+        const campaign = await closeCampaign({ ...storage, now: ctx.now }, id);
+        ctx.out(`Campaign ${campaign.id} is closed.`);
+      }),
+    );
+
+  program
+    .command('list-campaigns')
+    .description('List campaigns with their scope and status.')
+    .action(() =>
+      run(async (ctx) => {
+        const campaigns = await (await ctx.storage()).campaigns.listCampaigns();
+        if (campaigns.length === 0) ctx.out('No campaigns yet. Create one with launch-campaign.');
+        for (const c of campaigns) {
+          ctx.out(
+            `${c.id}\t${c.status}\t${c.scope.kind === 'england' ? 'England' : c.scope.code}\t${c.name}`,
+          );
+        }
+      }),
+    );
+}
+
+async function scopeFor(ctx: CliContext, code: string) {
+  if (code.toUpperCase() === 'ENGLAND') return { kind: 'england' as const };
+  const org = await (await ctx.storage()).organisations.getOrganisation(code.toUpperCase());
+  if (!org || (org.level !== 'region' && org.level !== 'icb'))
+    throw new InvalidInputError(
+      `--scope must be ENGLAND, a region code or an ICB code; "${code}" is not.`,
+    );
+  return { kind: org.level, code: org.code };
+}
+
+/** Parses a whole number option, naming the option when it is not one. */
+export function parseWhole(value: string, option: string): number {
+  if (!/^-?\d+$/.test(value.trim()))
+    throw new InvalidInputError(`${option} must be a whole number, not "${value}".`);
+  return Number(value);
+}

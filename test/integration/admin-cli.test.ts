@@ -1,0 +1,226 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { runAdmin } from '../../src/cli/admin';
+import { setStatus } from '../../src/domain/set-status';
+import { createLogger } from '../../src/logging/create-logger';
+import { openStorage, type Storage } from '../../src/storage/open-storage';
+import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
+
+const ROOT = path.resolve(__dirname, '../..');
+const DATA = path.join(ROOT, 'data');
+const FIXTURES = path.join(ROOT, 'test', 'fixtures', 'ods');
+const USER = 'c0ffee00-1234-4abc-8def-0123456789ab';
+
+describe('the admin CLI (npm run admin), on real Table Storage', function () {
+  this.timeout(60_000);
+  let azurite: EmbeddedAzurite;
+  let storage: Storage;
+  let env: NodeJS.ProcessEnv;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'arb-cli-'));
+
+  before(async () => {
+    azurite = await startAzurite({ logger: createLogger('silent') });
+    storage = await openStorage(azurite.connectionString);
+    env = {
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
+      DATA_DIR: tmp,
+      LOG_LEVEL: 'silent',
+    };
+  });
+  after(() => azurite?.stop());
+
+  async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await runAdmin(argv, env, {
+      out: (l) => out.push(l),
+      err: (l) => err.push(l),
+      interactive: false,
+    });
+    return { code, out: out.join('\n'), err: err.join('\n') };
+  }
+
+  it('lists every command in --help, with the exit codes, and exits 0', async () => {
+    const { code, out } = await admin('--help');
+    assert.equal(code, 0);
+    for (const command of [
+      'import-orgs',
+      'import-checklist',
+      'launch-campaign',
+      'grant-role',
+      'show-org',
+      'export-items',
+    ]) {
+      assert.match(out, new RegExp(command));
+      assert.equal((await admin(command, '--help')).code, 0, `${command} --help`);
+    }
+    assert.match(out, /Exit codes: 0 done/);
+  });
+
+  it('exits 2 with a hint for an unknown command or a missing argument', async () => {
+    const unknown = await admin('launch-rocket');
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.err, /unknown command/);
+    assert.equal((await admin('grant-role', USER)).code, 2);
+  });
+
+  it('checks an organisations file in a dry run without writing anything', async () => {
+    const { code, out } = await admin(
+      'import-orgs',
+      path.join(DATA, 'demo-organisations.json'),
+      '--dry-run',
+    );
+    assert.equal(code, 0);
+    assert.match(out, /Dry run, nothing written: would add \d+/);
+    assert.deepEqual(await storage.organisations.listAll(), []);
+  });
+
+  it('imports organisations, and a second run of the same file reports 0 changes', async () => {
+    const first = await admin('import-orgs', path.join(DATA, 'demo-organisations.json'));
+    assert.equal(first.code, 0, first.err);
+    const added = Number(/Added (\d+)/.exec(first.out)?.[1]);
+    assert.ok(added > 5);
+    assert.equal((await storage.organisations.listAll()).length, added);
+    const second = await admin('import-orgs', path.join(DATA, 'demo-organisations.json'));
+    assert.match(second.out, /Added 0, updated 0, closed 0; \d+ unchanged .*0 changes\)/);
+  });
+
+  it('refuses a CSV with a bad row, naming the line, and writes nothing', async () => {
+    const file = path.join(tmp, 'bad.csv');
+    writeFileSync(
+      file,
+      'code,name,level,parent_code,open\nY56,London,region,,yes\nQWE,NHS Test ICB,icb,Y56,yes\nU12345,Test PCN,hospital,QWE,yes\n',
+    );
+    const before = (await storage.organisations.listAll()).length;
+    const { code, err } = await admin('import-orgs', file);
+    assert.equal(code, 2);
+    assert.match(err, /line 4/);
+    assert.match(err, /hospital/);
+    assert.equal((await storage.organisations.listAll()).length, before);
+  });
+
+  it('imports an epraccur export with a sub-ICB lookup and PCN membership', async () => {
+    const { code, out, err } = await admin(
+      'import-orgs',
+      path.join(FIXTURES, 'epraccur-sample.csv'),
+      '--format',
+      'epraccur',
+      '--sub-icb-lookup',
+      path.join(FIXTURES, 'sub-icb-lookup-sample.csv'),
+      '--pcn-membership',
+      path.join(FIXTURES, 'pcn-core-partners-sample.csv'),
+      '--as-of',
+      '2023-06-01',
+    );
+    assert.equal(code, 0, err);
+    assert.match(out, /epraccur: \d+ GP practices/);
+    assert.match(out, /Added [1-9]\d*/);
+  });
+
+  it('loads the 2023 checklist once, then reports it unchanged', async () => {
+    const first = await admin('import-checklist', path.join(DATA, 'checklist-2023.json'));
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /Loaded recovering-access-2023 version 1: 41 actions/);
+    assert.match(
+      (await admin('import-checklist', path.join(DATA, 'checklist-2023.json'))).out,
+      /Already loaded, unchanged/,
+    );
+  });
+
+  it('launches a campaign for an ICB with deadlines from today, and a relaunch creates nothing', async () => {
+    const first = await admin(
+      'launch-campaign',
+      'recovering-access-2023',
+      '--scope',
+      'QZ1',
+      '--due-offset',
+      '14',
+      '--id',
+      'cli-test',
+    );
+    assert.equal(first.code, 0, first.err);
+    const planned = Number(/: ([\d,]+) tracked items/.exec(first.out)?.[1]?.replace(/,/g, ''));
+    assert.ok(planned > 40);
+    assert.match(first.out, new RegExp(`${planned} created now`));
+    const again = await admin(
+      'launch-campaign',
+      'recovering-access-2023',
+      '--scope',
+      'QZ1',
+      '--due-offset',
+      '14',
+      '--id',
+      'cli-test',
+    );
+    assert.match(again.out, / 0 created now/);
+  });
+
+  it('exits 3 for an unknown scope and 2 for a non-numeric offset', async () => {
+    assert.equal(
+      (await admin('launch-campaign', 'recovering-access-2023', '--scope', 'QQQ')).code,
+      3,
+    );
+    assert.equal(
+      (
+        await admin(
+          'launch-campaign',
+          'recovering-access-2023',
+          '--scope',
+          'QZ1',
+          '--due-offset',
+          'soon',
+        )
+      ).code,
+      2,
+    );
+  });
+
+  it('grants a role, refusing bad roles (2) and unknown organisations (3)', async () => {
+    const ok = await admin('grant-role', USER, 'pcn_lead', 'U99901');
+    assert.equal(ok.code, 0, ok.err);
+    assert.deepEqual(
+      (await storage.roles.listRolesOfUser(USER)).map((g) => g.role),
+      ['pcn_lead'],
+    );
+    assert.equal((await admin('grant-role', USER, 'emperor', 'U99901')).code, 2);
+    assert.equal((await admin('grant-role', USER, 'pcn_lead', 'U00000')).code, 3);
+    const dry = await admin('grant-role', USER, 'icb_lead', 'QZ1', '--dry-run');
+    assert.match(dry.out, /Dry run: would grant ICB lead/);
+    assert.equal((await storage.roles.listRolesOfUser(USER)).length, 1);
+  });
+
+  it('shows an organisation with its roles and campaign progress', async () => {
+    const { code, out } = await admin('show-org', 'U99901');
+    assert.equal(code, 0);
+    assert.match(out, /Demo Riverside PCN \(U99901\) — PCN/);
+    assert.match(out, /Roles: pcn_lead c0ffee00/);
+    assert.match(out, /cli-test, running\]: 0% complete/);
+  });
+
+  it('exports a campaign to CSV, one row per item, with formula-like notes made safe', async () => {
+    const practice = (await storage.organisations.listChildren('U99901'))[0]?.code ?? '';
+    await setStatus(
+      { ...storage, now: () => new Date() },
+      {
+        campaignId: 'cli-test',
+        orgCode: practice,
+        actionId: 'PRAC-01',
+        status: 'done',
+        note: '=HYPERLINK("x")',
+        surface: 'cli',
+        actor: { userId: USER },
+      },
+    );
+    const file = path.join(tmp, 'items.csv');
+    const { code, out } = await admin('export-items', 'cli-test', '--csv', file);
+    assert.equal(code, 0);
+    const rows = parse(readFileSync(file, 'utf8'), { columns: true }) as Record<string, string>[];
+    assert.equal(rows.length, Number(/Wrote (\d+)/.exec(out)?.[1]));
+    const done = rows.find((r) => r['ods_code'] === practice && r['action_id'] === 'PRAC-01');
+    assert.equal(done?.['status'], 'Done');
+    assert.equal(done?.['note'], `'=HYPERLINK("x")`);
+  });
+});

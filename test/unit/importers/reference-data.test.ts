@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseChecklist } from '../../../src/importers/parse-checklist';
+import { parseOrgs } from '../../../src/importers/parse-orgs';
+
+const DATA = path.join(__dirname, '..', '..', '..', 'data');
+
+function readData(name: string): string {
+  return readFileSync(path.join(DATA, name), 'utf8');
+}
+
+describe('reference data in data/', () => {
+  it('checklist-2023.json holds the 41 reference actions verbatim and parses cleanly', () => {
+    const reference: unknown = JSON.parse(
+      readFileSync('/work/shared/reference/checklist-2023.json', 'utf8'),
+    );
+    const file = JSON.parse(readData('checklist-2023.json')) as {
+      id: string;
+      version: number;
+      actions: unknown;
+    };
+    assert.deepEqual(file.actions, reference);
+    const checklist = parseChecklist(readData('checklist-2023.json'));
+    assert.equal(checklist.id, 'recovering-access-2023');
+    assert.equal(checklist.version, 1);
+    assert.equal(checklist.actions.length, (reference as unknown[]).length);
+  });
+
+  it('regions.json lists the 7 NHS England regions by their epraccur codes', () => {
+    const regions = JSON.parse(readData('regions.json')) as { code: string; name: string }[];
+    assert.deepEqual(Object.fromEntries(regions.map((r) => [r.code, r.name])), {
+      Y56: 'London',
+      Y58: 'South West',
+      Y59: 'South East',
+      Y60: 'Midlands',
+      Y61: 'East of England',
+      Y62: 'North West',
+      Y63: 'North East and Yorkshire',
+    });
+  });
+
+  describe('bank-holidays.json', () => {
+    const holidays = JSON.parse(readData('bank-holidays.json')) as {
+      division: string;
+      dates: { date: string; title: string }[];
+    };
+    const weekday = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
+
+    it('covers England and Wales, 2023 to 2027, in order, each date once', () => {
+      assert.equal(holidays.division, 'england-and-wales');
+      const dates = holidays.dates.map((d) => d.date);
+      assert.deepEqual([...dates].sort(), dates);
+      assert.equal(new Set(dates).size, dates.length);
+      const perYear = new Map<string, number>();
+      for (const date of dates)
+        perYear.set(date.slice(0, 4), (perYear.get(date.slice(0, 4)) ?? 0) + 1);
+      // 8 a year, plus the 2023 coronation holiday.
+      assert.deepEqual(Object.fromEntries(perYear), {
+        2023: 9,
+        2024: 8,
+        2025: 8,
+        2026: 8,
+        2027: 8,
+      });
+    });
+
+    it('falls on weekdays only, with Good Friday on a Friday and Easter Monday 3 days later', () => {
+      for (const { date, title } of holidays.dates) {
+        assert.ok(weekday(date) >= 1 && weekday(date) <= 5, `${date} ${title} is a weekend`);
+        if (title === 'Good Friday') assert.equal(weekday(date), 5, date);
+        if (/Monday|bank holiday$/.test(title)) assert.equal(weekday(date), 1, `${date} ${title}`);
+      }
+      const goodFridays = holidays.dates
+        .filter((d) => d.title === 'Good Friday')
+        .map((d) => Date.parse(d.date));
+      const easterMondays = holidays.dates
+        .filter((d) => d.title === 'Easter Monday')
+        .map((d) => Date.parse(d.date));
+      assert.deepEqual(
+        easterMondays,
+        goodFridays.map((t) => t + 3 * 86_400_000),
+      );
+    });
+  });
+
+  it('demo-organisations.json is a small fictional hierarchy with one closed practice', () => {
+    const orgs = parseOrgs(readData('demo-organisations.json'));
+    const levels = (level: string) => orgs.filter((org) => org.level === level);
+    assert.deepEqual(
+      levels('region').map((org) => org.code),
+      ['Y63'],
+    );
+    assert.equal(levels('icb').length, 1);
+    assert.equal(levels('pcn').length, 3);
+    assert.ok(levels('practice').length >= 8 && levels('practice').length <= 10);
+    assert.equal(levels('practice').filter((org) => !org.open).length, 1);
+    for (const org of orgs.filter((o) => o.level !== 'region')) assert.match(org.name, /Demo/);
+  });
+});
