@@ -87,6 +87,8 @@ export interface ItemStore {
    * `item.version - 1`; throws ConflictError otherwise.
    */
   saveChange(item: TrackedItem, event: StatusEvent): Promise<void>;
+  /** Sets (or clears) the deadline of one action's items in one group; returns how many changed. */
+  setDueDates(campaignId: string, icbCode: string, actionId: string, dueDate: string | undefined): Promise<number>;
   /** Creates the items that do not exist yet (never touches existing ones); returns how many were created. */
   createMissingItems(
     items: readonly TrackedItem[],

@@ -87,6 +87,21 @@ export class ItemTable implements ItemStore {
     }
   }
 
+  async setDueDates(campaignId: string, icbCode: string, actionId: string, dueDate: string | undefined): Promise<number> {
+    const partitionKey = partitionOf(campaignId, icbCode);
+    const rows = (await readRows(this.table, prefixFilter(partitionKey, 'item|'), ['RowKey', 'actionId', 'dueDate'])).filter(
+      (r) => r['actionId'] === actionId && (readText(r, 'dueDate') || undefined) !== dueDate,
+    );
+    // A Merge of the date alone leaves status and note alone; it changes the ETag, so a status
+    // change racing with it fails its condition and re-reads rather than writing the old date back.
+    await submitInBatches(
+      this.table,
+      // Merge cannot remove a column, so "no deadline" is stored as an empty string.
+      rows.map((r): TransactionAction => ['update', { partitionKey, rowKey: r.rowKey ?? '', dueDate: dueDate ?? '' }, 'Merge']),
+    );
+    return rows.length;
+  }
+
   async createMissingItems(
     items: readonly TrackedItem[],
     onProgress?: (done: number) => void,
@@ -186,7 +201,7 @@ function toItem(row: StoredRow): TrackedItem {
   };
   for (const name of ['pcnCode', 'dueDate', 'updatedBy', 'updatedByName', 'updatedAt'] as const) {
     const value = readText(row, name);
-    if (value !== undefined) item[name] = value;
+    if (value) item[name] = value;
   }
   if (row.etag) item.etag = row.etag;
   return item;

@@ -158,6 +158,13 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     assert.match(again.out, / 0 created now/);
   });
 
+  it("sets one ICB's deadline for an action and refuses a malformed date with exit 2", async () => {
+    const ok = await admin('set-deadline', 'cli-test', 'PRAC-01', '2027-03-31', '--icb', 'QZ1');
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, /PRAC-01 deadline set to 31 Mar 2027 for QZ1; [1-9]\d* items updated/);
+    assert.equal((await admin('set-deadline', 'cli-test', 'PRAC-01', 'next week')).code, 2);
+  });
+
   it('exits 3 for an unknown scope and 2 for a non-numeric offset', async () => {
     assert.equal(
       (await admin('launch-campaign', 'recovering-access-2023', '--scope', 'QQQ')).code,

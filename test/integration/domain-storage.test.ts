@@ -10,6 +10,7 @@ import { getProgress, listItemsForOrganisation } from '../../src/domain/get-prog
 import { launchCampaign } from '../../src/domain/launch-campaign';
 import { grantRole, revokeRole } from '../../src/domain/manage-roles';
 import { setStatus, type StatusChange } from '../../src/domain/set-status';
+import { setDeadline } from '../../src/domain/set-deadline';
 import { createLogger } from '../../src/logging/create-logger';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
@@ -377,6 +378,30 @@ describe('the domain on real Table Storage', function () {
 
     it('refuses forbidden key characters before they reach storage', async () => {
       await assert.rejects(storage.organisations.getOrganisation('B81/001'), InvalidInputError);
+    });
+  });
+
+  describe('deadlines', () => {
+    it("moves an action's deadline for the campaign, keeping statuses and ICB overrides", async () => {
+      const key = { campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' };
+      const before = await storage.items.getItem(key);
+      const override = await setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '2027-01-15', icbCode: 'QZ2' });
+      assert.equal(override.itemsUpdated, 1, 'the one open practice in QZ2');
+      const all = await setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '2027-02-01' });
+      assert.equal(all.itemsUpdated, 2, 'the two open practices in QZ1; QZ2 keeps its own date');
+      const after = await storage.items.getItem(key);
+      assert.equal(after?.dueDate, '2027-02-01');
+      assert.equal(after?.status, before?.status);
+      assert.equal(after?.version, before?.version, 'a deadline is not a status change');
+      const qz2 = await storage.items.getItem({ ...key, orgCode: 'B82001', icbCode: 'QZ2' });
+      assert.equal(qz2?.dueDate, '2027-01-15');
+      await setDeadline(storage, { campaignId, actionId: 'PRAC-02', date: undefined });
+      assert.equal((await storage.items.getItem({ ...key, actionId: 'PRAC-02' }))?.dueDate, undefined);
+    });
+
+    it('refuses a date that is not a date and an action not in the checklist', async () => {
+      await assert.rejects(setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '31/03/2027' }), /write it as YYYY-MM-DD/);
+      await assert.rejects(setDeadline(storage, { campaignId, actionId: 'PRAC-77', date: '2027-03-31' }), NotFoundError);
     });
   });
 

@@ -3,6 +3,7 @@ import { closeCampaign, createCampaign } from '../../domain/create-campaign';
 import { InvalidInputError } from '../../domain/errors';
 import { launchCampaign, planItems } from '../../domain/launch-campaign';
 import { formatUkDate } from '../../domain/uk-dates';
+import { setDeadline } from '../../domain/set-deadline';
 import type { CliContext } from '../cli-context';
 import { startProgress } from '../show-progress';
 
@@ -99,6 +100,27 @@ export function registerCampaignCommands(
               `Deadlines from ${formatUkDate(dates[0] as string)} to ${formatUkDate(dates[dates.length - 1] as string)}.`,
             );
         }),
+    );
+
+  program
+    .command('set-deadline')
+    .description("Set an action's deadline in a campaign, or one ICB's own deadline for it (--icb). Moves the deadline of the items; statuses are untouched.")
+    .argument('<campaign>', 'campaign id')
+    .argument('<action-id>', 'e.g. PRAC-05')
+    .argument('<date>', 'YYYY-MM-DD, or "none" to remove it')
+    .option('--icb <code>', "set this ICB's override instead of the campaign's deadline")
+    .action((campaignId: string, actionId: string, date: string, opts: { icb?: string }) =>
+      run(async (ctx) => {
+        const storage = await ctx.storage();
+        const { itemsUpdated } = await setDeadline(storage, {
+          campaignId,
+          actionId: actionId.toUpperCase(),
+          date: date.toLowerCase() === 'none' ? undefined : date,
+          ...(opts.icb ? { icbCode: opts.icb } : {}),
+        });
+        const what = date.toLowerCase() === 'none' ? 'removed' : `set to ${formatUkDate(date)}`;
+        ctx.out(`${actionId.toUpperCase()} deadline ${what}${opts.icb ? ` for ${opts.icb.toUpperCase()}` : ''}; ${itemsUpdated} item${itemsUpdated === 1 ? '' : 's'} updated.`);
+      }),
     );
 
   program
