@@ -10,6 +10,7 @@ import type { Storage } from '../storage/open-storage';
 import { connectStorage } from './connect-storage';
 import { loadDemoData } from './load-demo-data';
 import { seedDemo } from '../domain/seed-demo';
+import { createSender } from '../proactive/create-sender';
 
 /** A running service: its address, its storage, and a graceful stop. */
 export interface RunningService {
@@ -46,6 +47,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       routes: ROUTES,
       logger,
     });
+    const sender = createSender(config, storage, logger);
     const http = createServer({
       bot,
       logger,
@@ -60,6 +62,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const port = (http.server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, mode: config.mode }, 'service listening');
+    sender.start();
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -70,6 +73,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         // Idle keep-alive connections would hold close() open; in-flight turns are done by now.
         http.server.server.closeAllConnections();
         await closed;
+        await sender.stop();
         await connected.close();
         logger.info('stopped');
       })());

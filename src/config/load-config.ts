@@ -24,6 +24,8 @@ export interface Config {
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   teamsAppId: string;
+  /** Global cap on proactive sends per second from this instance. */
+  proactiveRatePerSecond: number;
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad setting and its fix. */
@@ -89,6 +91,12 @@ const envSchema = z.object({
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
       message: 'must be one of fatal, error, warn, info, debug, trace, silent',
     }),
+  ),
+  PROACTIVE_RATE_PER_SECOND: optional(
+    z.coerce
+      .number({ message: 'must be a number of sends per second, from 1 to 50' })
+      .min(1, 'must be at least 1')
+      .max(50, 'must be at most 50 (Teams allows about 50 per second per app)'),
   ),
   TEAMS_APP_ID: optional(guid('generate one with `node -e "console.log(crypto.randomUUID())"`')),
 });
@@ -157,6 +165,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',
     teamsAppId: e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID,
+    proactiveRatePerSecond: e.PROACTIVE_RATE_PER_SECOND ?? 50,
   };
 }
 

@@ -72,6 +72,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'One of `fatal`, `error`, `warn`, `info`, `debug`, `trace`, `silent`. Logs are JSON lines on stdout.',
   },
   {
+    name: 'PROACTIVE_RATE_PER_SECOND',
+    default: '`50`',
+    description:
+      'Most proactive sends per second from this instance, all conversations together (Teams allows about 50 per app per tenant; divide it between instances).',
+  },
+  {
     name: 'TEAMS_APP_ID',
     default: '`5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10`',
     description:

@@ -25,6 +25,9 @@ export interface ConversationRecord {
   address: DeliveryAddress;
   /** False once the bot was removed or the channel deleted; records are never deleted. */
   active: boolean;
+  /** False after Teams refused a proactive send (403/404); `unhealthyReason` says why. */
+  healthy?: boolean;
+  unhealthyReason?: string;
   /** What Teams last told us about it, e.g. `channelRenamed`. */
   lastEvent: string;
   updatedAt: string;
@@ -44,6 +47,8 @@ export interface ConversationStore {
   listTeam(teamId: string): Promise<ConversationRecord[]>;
   /** Lists the personal chats the bot has with users of one tenant. */
   findPersonal(tenantId: string, userAadObjectId: string): Promise<ConversationRecord | undefined>;
+  /** Finds one channel of a team. */
+  findChannel(teamId: string, channelId: string): Promise<ConversationRecord | undefined>;
   /** Finds the record of a group chat by its conversation id. */
   findGroupChat(conversationId: string): Promise<ConversationRecord | undefined>;
   /** Says whether storage answers (for /readyz). */

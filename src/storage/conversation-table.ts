@@ -67,6 +67,10 @@ export class ConversationTable implements ConversationStore {
     return this.find(`personal|${encodeKey(tenantId)}`, encodeKey(userAadObjectId));
   }
 
+  async findChannel(teamId: string, channelId: string): Promise<ConversationRecord | undefined> {
+    return this.find(teamPartition(teamId), `channel|${encodeKey(channelId)}`);
+  }
+
   /** Finds the record of a group chat by its conversation id. */
   async findGroupChat(conversationId: string): Promise<ConversationRecord | undefined> {
     return this.find(`chat|${encodeKey(conversationId)}`, 'chat');
@@ -155,6 +159,7 @@ function toRecord(row: StoredRow): ConversationRecord {
     kind: text('kind') as ConversationKind,
     address: JSON.parse(text('address') ?? '{}') as DeliveryAddress,
     active: row['active'] === true,
+    ...(row['healthy'] === false ? { healthy: false } : {}),
     lastEvent: text('lastEvent') ?? '',
     updatedAt: text('updatedAt') ?? '',
   };
@@ -166,6 +171,7 @@ function toRecord(row: StoredRow): ConversationRecord {
     'channelName',
     'userAadObjectId',
     'userName',
+    'unhealthyReason',
   ] as const) {
     const value = text(name);
     if (value !== undefined) record[name] = value;

@@ -4,11 +4,13 @@ import type { ConversationStore } from '../domain/conversations';
 import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
 import type { ItemStore } from '../domain/tracked-items';
+import type { OutboxStore } from '../domain/outbox';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import { createTableClient, createTableServiceClient } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
+import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { RoleTable, ROLES_TABLE } from './role-table';
 import { translateStorageError } from './storage-errors';
@@ -21,6 +23,7 @@ export interface Storage {
   campaigns: CampaignStore;
   items: ItemStore;
   roles: RoleStore;
+  outbox: OutboxStore;
 }
 
 /** Every table the service uses. */
@@ -31,6 +34,7 @@ export const TABLES = [
   CAMPAIGNS_TABLE,
   ITEMS_TABLE,
   ROLES_TABLE,
+  OUTBOX_TABLE,
 ] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
@@ -50,5 +54,6 @@ export async function openStorage(connectionString: string): Promise<Storage> {
     campaigns: new CampaignTable(table(CAMPAIGNS_TABLE)),
     items: new ItemTable(table(ITEMS_TABLE)),
     roles: new RoleTable(table(ROLES_TABLE)),
+    outbox: new OutboxTable(table(OUTBOX_TABLE)),
   };
 }

@@ -1,0 +1,31 @@
+import type { ConversationRecord, ConversationStore, DeliveryAddress } from '../domain/conversations';
+import type { OutboxTarget } from '../domain/outbox';
+
+/** Where to send: an address to post to, or a user whose 1:1 chat must be created first. */
+export type ResolvedTarget =
+  | { kind: 'address'; address: DeliveryAddress; record?: ConversationRecord }
+  | { kind: 'createPersonal'; serviceUrl: string; tenantId: string; botId: string; userId: string };
+
+/** Looks a target up in the stored conversation references; undefined when the bot has none (or was removed). */
+export async function resolveTarget(target: OutboxTarget, conversations: ConversationStore): Promise<ResolvedTarget | undefined> {
+  let record: ConversationRecord | undefined;
+  switch (target.kind) {
+    case 'address':
+      return { kind: 'address', address: target.address };
+    case 'user': {
+      const personal = await conversations.findPersonal(target.tenantId, target.userId);
+      if (personal?.active) return { kind: 'address', address: personal.address, record: personal };
+      return { kind: 'createPersonal', serviceUrl: target.serviceUrl, tenantId: target.tenantId, botId: target.botId, userId: target.userId };
+    }
+    case 'channel':
+      record = await conversations.findChannel(target.teamId, target.channelId);
+      break;
+    case 'personal':
+      record = await conversations.findPersonal(target.tenantId, target.userAadObjectId);
+      break;
+    case 'groupChat':
+      record = await conversations.findGroupChat(target.conversationId);
+      break;
+  }
+  return record?.active ? { kind: 'address', address: record.address, record } : undefined;
+}

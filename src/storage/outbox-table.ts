@@ -1,0 +1,257 @@
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
+import type { OutboxEntry, OutboxRequest, OutboxStore } from '../domain/outbox';
+import { encodeKey } from './keys';
+import { partitionFilter, prefixFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
+import { statusOf, translateStorageError } from './storage-errors';
+
+/** Table of the proactive outbox; see KEYS.md. */
+export const OUTBOX_TABLE = 'Outbox';
+
+type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
+
+const JOBS = 'jobs';
+
+/** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
+export class OutboxTable implements OutboxStore {
+  constructor(private readonly table: TableClient) {}
+
+  async enqueue(request: OutboxRequest, options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] }): Promise<'enqueued' | 'duplicate' | 'coalesced'> {
+    const now = options.now.toISOString();
+    const entry: OutboxEntry = {
+      ...request,
+      state: options.failure ? 'failed' : 'pending',
+      attempts: 0,
+      nextAttemptAt: now,
+      takeovers: 0,
+      createdAt: now,
+      ...(options.failure ? { failure: options.failure } : {}),
+    };
+    if (options.failure) delete entry.payload; // too big to keep; the failure says why
+    await this.touchJob(request.jobId, now);
+    const actions: TransactionAction[] = [['create', toRow(entry)]];
+    if (entry.state === 'pending') actions.push(['create', queueRow(entry, now)]);
+    try {
+      await this.table.submitTransaction(actions);
+      return 'enqueued';
+    } catch (error) {
+      if (statusOf(error) !== 409) throw translateStorageError(error);
+    }
+    if (!options.coalesce) return 'duplicate';
+    // The latest state of a card wins: put the newest payload in place of whatever was queued.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
+      const existing = await this.getEntry(request.jobId, request.dedupeKey);
+      if (!existing) break;
+      const next: OutboxEntry = { ...existing, state: 'pending', nextAttemptAt: now };
+      if (request.payload) next.payload = request.payload;
+      if (request.activityId) next.activityId = request.activityId;
+      delete next.failure;
+      delete next.leaseUntil;
+      if (await this.transition(existing, next, now)) return 'coalesced';
+    }
+    throw translateStorageError(new Error('could not coalesce the update after 5 tries'));
+  }
+
+  async listDue(now: Date, limit: number): Promise<OutboxEntry[]> {
+    const iso = now.toISOString();
+    const jobs = await readRows(this.table, odata`PartitionKey eq ${JOBS} and active eq true`);
+    const due: OutboxEntry[] = [];
+    for (const job of jobs) {
+      const partitionKey = `job|${job.rowKey ?? ''}`;
+      const queued = await readRows(
+        this.table,
+        odata`PartitionKey eq ${partitionKey} and RowKey ge ${'q|'} and RowKey lt ${`q|${iso}|~`}`,
+        ['RowKey', 'entryKey'],
+      );
+      if (queued.length === 0) {
+        await this.retireJobIfIdle(job);
+        continue;
+      }
+      for (const q of queued.slice(0, limit - due.length)) {
+        const row = await readRow(this.table, partitionKey, readText(q, 'entryKey') ?? '');
+        if (row) due.push(toEntry(row));
+      }
+      if (due.length >= limit) break;
+    }
+    return due.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt));
+  }
+
+  async claim(entry: OutboxEntry, senderId: string, now: Date, leaseMs: number): Promise<OutboxEntry | undefined> {
+    if (entry.state === 'sent' || entry.state === 'failed') return undefined;
+    const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
+    const next: OutboxEntry = {
+      ...entry,
+      state: 'sending',
+      attempts: entry.attempts + 1,
+      // A lapsed lease means a sender stopped mid-send: Teams may already have the message.
+      takeovers: entry.takeovers + (entry.state === 'sending' ? 1 : 0),
+      leaseUntil,
+      claimedBy: senderId,
+    };
+    return (await this.transition(entry, next, leaseUntil)) ?? undefined;
+  }
+
+  async markSent(entry: OutboxEntry, result: { activityId?: string; conversationId?: string }, now: Date): Promise<boolean> {
+    const next: OutboxEntry = { ...entry, state: 'sent', sentAt: now.toISOString() };
+    delete next.leaseUntil;
+    delete next.lastError;
+    if (result.activityId) next.sentActivityId = result.activityId;
+    if (result.conversationId) next.sentConversationId = result.conversationId;
+    return (await this.transition(entry, next, undefined)) !== undefined;
+  }
+
+  async markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean> {
+    const at = nextAttemptAt.toISOString();
+    const next: OutboxEntry = { ...entry, state: 'pending', nextAttemptAt: at, lastError: error.slice(0, 500) };
+    delete next.leaseUntil;
+    return (await this.transition(entry, next, at)) !== undefined;
+  }
+
+  async markFailed(entry: OutboxEntry, failure: NonNullable<OutboxEntry['failure']>, now: Date): Promise<boolean> {
+    const next: OutboxEntry = { ...entry, state: 'failed', failure, sentAt: now.toISOString() };
+    delete next.leaseUntil;
+    return (await this.transition(entry, next, undefined)) !== undefined;
+  }
+
+  async getEntry(jobId: string, dedupeKey: string): Promise<OutboxEntry | undefined> {
+    const row = await readRow(this.table, partitionOf(jobId), entryKey(dedupeKey));
+    return row ? toEntry(row) : undefined;
+  }
+
+  async listEntries(jobId: string): Promise<OutboxEntry[]> {
+    return (await readRows(this.table, prefixFilter(partitionOf(jobId), 'e|'))).map(toEntry);
+  }
+
+  async listJobs(): Promise<string[]> {
+    const rows = await readRows(this.table, partitionFilter(JOBS));
+    return rows.sort((a, b) => String(b['updatedAt']).localeCompare(String(a['updatedAt']))).map((r) => readText(r, 'jobId') ?? '');
+  }
+
+  async requeueFailed(jobId: string, now: Date): Promise<number> {
+    const iso = now.toISOString();
+    const failed = (await this.listEntries(jobId)).filter((e) => e.state === 'failed');
+    await this.touchJob(jobId, iso);
+    let count = 0;
+    for (const entry of failed) {
+      const next: OutboxEntry = { ...entry, state: 'pending', nextAttemptAt: iso, attempts: 0 };
+      delete next.failure;
+      if (await this.transition(entry, next, iso)) count += 1;
+    }
+    return count;
+  }
+
+  /**
+   * Moves an entry from one state to the next in one transaction: the entry (only if unchanged
+   * since read) and its queue row (removed, and re-added at `queueAt` if it must wait again).
+   */
+  private async transition(from: OutboxEntry, to: OutboxEntry, queueAt: string | undefined): Promise<OutboxEntry | undefined> {
+    const oldQueueKey = queueKeyOf(from);
+    const row = toRow(to);
+    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to.dedupeKey);
+    else delete row['queueKey'];
+    const actions: TransactionAction[] = [['update', row, 'Replace', { etag: from.etag ?? '*' }]];
+    if (oldQueueKey) actions.push(['delete', { partitionKey: row.partitionKey, rowKey: oldQueueKey }]);
+    if (queueAt) actions.push(['create', queueRow(to, queueAt)]);
+    try {
+      const response = await this.table.submitTransaction(actions);
+      const etag = response.subResponses.find((r) => r.rowKey === row.rowKey)?.etag;
+      return { ...to, ...(etag ? { etag } : {}), ...(queueAt ? { queueKey: row['queueKey'] } : {}) } as OutboxEntry;
+    } catch (error) {
+      const status = statusOf(error);
+      // 412: someone else changed the entry first; 404: its queue row is gone (taken already).
+      if (status === 412 || status === 404) return undefined;
+      throw translateStorageError(error);
+    }
+  }
+
+  private async touchJob(jobId: string, at: string): Promise<void> {
+    try {
+      await this.table.upsertEntity({ partitionKey: JOBS, rowKey: encodeKey(jobId), jobId, active: true, updatedAt: at }, 'Merge');
+    } catch (error) {
+      throw translateStorageError(error);
+    }
+  }
+
+  private async retireJobIfIdle(job: StoredRow): Promise<void> {
+    const partitionKey = `job|${job.rowKey ?? ''}`;
+    const anyQueued = await readRows(this.table, prefixFilter(partitionKey, 'q|'), ['RowKey']);
+    if (anyQueued.length > 0) return;
+    try {
+      // Conditional on the job row as read: an enqueue that touched it meanwhile keeps it active.
+      await this.table.updateEntity({ partitionKey: JOBS, rowKey: job.rowKey ?? '', active: false }, 'Merge', { etag: job.etag ?? '*' });
+    } catch (error) {
+      if (statusOf(error) !== 412) throw translateStorageError(error);
+    }
+  }
+}
+
+function partitionOf(jobId: string): string {
+  return `job|${encodeKey(jobId)}`;
+}
+
+function entryKey(dedupeKey: string): string {
+  return `e|${encodeKey(dedupeKey)}`;
+}
+
+function queueRowKey(at: string, dedupeKey: string): string {
+  return `q|${at}|${encodeKey(dedupeKey)}`;
+}
+
+function queueKeyOf(entry: OutboxEntry): string | undefined {
+  return (entry as OutboxEntry & { queueKey?: string }).queueKey;
+}
+
+function queueRow(entry: OutboxEntry, at: string): Row {
+  return { partitionKey: partitionOf(entry.jobId), rowKey: queueRowKey(at, entry.dedupeKey), entryKey: entryKey(entry.dedupeKey) };
+}
+
+function toRow(entry: OutboxEntry): Row {
+  const row: Row = {
+    partitionKey: partitionOf(entry.jobId),
+    rowKey: entryKey(entry.dedupeKey),
+    jobId: entry.jobId,
+    dedupeKey: entry.dedupeKey,
+    kind: entry.kind,
+    target: JSON.stringify(entry.target),
+    state: entry.state,
+    attempts: entry.attempts,
+    nextAttemptAt: entry.nextAttemptAt,
+    takeovers: entry.takeovers,
+    createdAt: entry.createdAt,
+  };
+  if (entry.payload) row['payload'] = JSON.stringify(entry.payload);
+  if (entry.failure) row['failure'] = JSON.stringify(entry.failure);
+  for (const name of ['activityId', 'leaseUntil', 'claimedBy', 'sentActivityId', 'sentConversationId', 'sentAt', 'lastError'] as const) {
+    const value = entry[name];
+    if (value !== undefined) row[name] = value;
+  }
+  if (entry.state === 'pending' || entry.state === 'sending') {
+    row['queueKey'] = queueRowKey(entry.state === 'sending' && entry.leaseUntil ? entry.leaseUntil : entry.nextAttemptAt, entry.dedupeKey);
+  }
+  return row;
+}
+
+function toEntry(row: StoredRow): OutboxEntry {
+  const entry: OutboxEntry & { queueKey?: string } = {
+    jobId: readText(row, 'jobId') ?? '',
+    dedupeKey: readText(row, 'dedupeKey') ?? '',
+    kind: readText(row, 'kind') as OutboxEntry['kind'],
+    target: JSON.parse(readText(row, 'target') ?? '{}') as OutboxEntry['target'],
+    state: readText(row, 'state') as OutboxEntry['state'],
+    attempts: Number(row['attempts'] ?? 0),
+    nextAttemptAt: readText(row, 'nextAttemptAt') ?? '',
+    takeovers: Number(row['takeovers'] ?? 0),
+    createdAt: readText(row, 'createdAt') ?? '',
+  };
+  const payload = readText(row, 'payload');
+  const failure = readText(row, 'failure');
+  if (payload) entry.payload = JSON.parse(payload) as Record<string, unknown>;
+  if (failure) entry.failure = JSON.parse(failure) as NonNullable<OutboxEntry['failure']>;
+  for (const name of ['activityId', 'leaseUntil', 'claimedBy', 'sentActivityId', 'sentConversationId', 'sentAt', 'lastError'] as const) {
+    const value = readText(row, name);
+    if (value !== undefined) entry[name] = value;
+  }
+  const queueKey = readText(row, 'queueKey');
+  if (queueKey) entry.queueKey = queueKey;
+  if (row.etag) entry.etag = row.etag;
+  return entry;
+}
