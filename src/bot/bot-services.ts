@@ -4,6 +4,7 @@ import type { ConversationStore } from '../domain/conversations';
 import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
 import type { ItemStore } from '../domain/tracked-items';
+import type { OutboxStore } from '../domain/outbox';
 
 /** The domain services and helpers handlers may call; built once by the composition root. */
 export interface BotServices {
@@ -12,6 +13,7 @@ export interface BotServices {
   campaigns: CampaignStore;
   items: ItemStore;
   roles: RoleStore;
+  outbox: OutboxStore;
   renderCard(name: string, data: Record<string, unknown>): CardJson;
   now(): Date;
   /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */

@@ -11,4 +11,9 @@ export const COMMANDS: readonly CommandDoc[] = [
     name: 'whoami',
     summary: 'Shows who Teams says you are (name, Entra object id, tenant) and your roles.',
   },
+  {
+    name: 'delivery',
+    summary:
+      'Administrators: what the bot has sent, what is waiting and what failed, with a retry of the failed ones.',
+  },
 ];

@@ -1,3 +1,4 @@
+import { retryFailedAction, sendDelivery } from './handlers/delivery';
 import { sendHelp, showHelpAction } from './handlers/help';
 import {
   recordBotAdded,
@@ -13,13 +14,15 @@ import type { Route } from './router';
 import { anyInvoke, card, install, message, teamEvent } from './select';
 
 /** Card verbs this bot handles; every `verb` in cards/ must be here and the reverse (tested). */
-export const CARD_VERBS = ['showHelp'] as const;
+export const CARD_VERBS = ['showHelp', 'retryFailed'] as const;
 
 /** The routing table, first match wins; the last rows are the fallbacks. */
 export const ROUTES: readonly Route[] = [
   { name: 'help', select: message.command('help'), handler: sendHelp },
   { name: 'whoami', select: message.command('whoami'), handler: sendWhoami },
+  { name: 'delivery', select: message.command('delivery'), handler: sendDelivery },
   { name: 'card.showHelp', select: card.action('showHelp'), handler: showHelpAction },
+  { name: 'card.retryFailed', select: card.action('retryFailed'), handler: retryFailedAction },
   { name: 'install.botAdded', select: install.botAdded(), handler: recordBotAdded },
   { name: 'install.botRemoved', select: install.botRemoved(), handler: recordBotRemoved },
   { name: 'install.added', select: install.added(), handler: recordInstallationAdded },

@@ -27,7 +27,8 @@ export type FailureReason =
 
 /** Plain-English explanations of failure reasons, for administrators. */
 export const FAILURE_LABELS: Record<FailureReason, string> = {
-  no_conversation_reference: 'The bot has no stored conversation for this target (is it installed there?)',
+  no_conversation_reference:
+    'The bot has no stored conversation for this target (is it installed there?)',
   payload_too_large: 'The message is over the 40 KB size budget',
   bot_blocked_or_removed: 'Teams refused (403): the bot was blocked or removed',
   conversation_not_found: 'Teams says the conversation no longer exists (404)',
@@ -100,17 +101,33 @@ export interface OutboxStore {
    * Stores a new entry. Returns 'duplicate' when the key exists (nothing changes) — except for
    * coalesced updates, where the newest payload replaces a waiting one ('coalesced').
    */
-  enqueue(request: OutboxRequest, options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] }): Promise<'enqueued' | 'duplicate' | 'coalesced'>;
+  enqueue(
+    request: OutboxRequest,
+    options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] },
+  ): Promise<'enqueued' | 'duplicate' | 'coalesced'>;
   /** Entries whose time has come (pending, or sending with a lapsed lease), oldest first. */
   listDue(now: Date, limit: number): Promise<OutboxEntry[]>;
   /** Takes an entry for `leaseMs`; undefined when another sender got it first. */
-  claim(entry: OutboxEntry, senderId: string, now: Date, leaseMs: number): Promise<OutboxEntry | undefined>;
+  claim(
+    entry: OutboxEntry,
+    senderId: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<OutboxEntry | undefined>;
   /** Records a successful send; false if the entry changed meanwhile (a newer update arrived). */
-  markSent(entry: OutboxEntry, result: { activityId?: string; conversationId?: string }, now: Date): Promise<boolean>;
+  markSent(
+    entry: OutboxEntry,
+    result: { activityId?: string; conversationId?: string },
+    now: Date,
+  ): Promise<boolean>;
   /** Puts an entry back to wait until `nextAttemptAt`. */
   markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean>;
   /** Records a failure for good. */
-  markFailed(entry: OutboxEntry, failure: NonNullable<OutboxEntry['failure']>, now: Date): Promise<boolean>;
+  markFailed(
+    entry: OutboxEntry,
+    failure: NonNullable<OutboxEntry['failure']>,
+    now: Date,
+  ): Promise<boolean>;
   /** Reads one entry. */
   getEntry(jobId: string, dedupeKey: string): Promise<OutboxEntry | undefined>;
   /** Every entry of a job (for delivery health; not a hot path). */
@@ -131,13 +148,29 @@ export function measurePayloadBytes(payload: unknown): number {
 
 /** Adds up a job's entries into a DeliverySummary. */
 export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]): DeliverySummary {
-  const summary: DeliverySummary = { jobId, total: entries.length, pending: 0, sending: 0, sent: 0, failed: 0, failedByReason: {}, possibleDuplicates: 0, failures: [] };
+  const summary: DeliverySummary = {
+    jobId,
+    total: entries.length,
+    pending: 0,
+    sending: 0,
+    sent: 0,
+    failed: 0,
+    failedByReason: {},
+    possibleDuplicates: 0,
+    failures: [],
+  };
   for (const e of entries) {
     summary[e.state] += 1;
     summary.possibleDuplicates += e.takeovers;
     if (e.state === 'failed' && e.failure) {
-      summary.failedByReason[e.failure.reason] = (summary.failedByReason[e.failure.reason] ?? 0) + 1;
-      summary.failures.push({ dedupeKey: e.dedupeKey, target: e.target, reason: e.failure.reason, ...(e.failure.status ? { status: e.failure.status } : {}) });
+      summary.failedByReason[e.failure.reason] =
+        (summary.failedByReason[e.failure.reason] ?? 0) + 1;
+      summary.failures.push({
+        dedupeKey: e.dedupeKey,
+        target: e.target,
+        reason: e.failure.reason,
+        ...(e.failure.status ? { status: e.failure.status } : {}),
+      });
     }
   }
   return summary;

@@ -88,7 +88,12 @@ export interface ItemStore {
    */
   saveChange(item: TrackedItem, event: StatusEvent): Promise<void>;
   /** Sets (or clears) the deadline of one action's items in one group; returns how many changed. */
-  setDueDates(campaignId: string, icbCode: string, actionId: string, dueDate: string | undefined): Promise<number>;
+  setDueDates(
+    campaignId: string,
+    icbCode: string,
+    actionId: string,
+    dueDate: string | undefined,
+  ): Promise<number>;
   /** Creates the items that do not exist yet (never touches existing ones); returns how many were created. */
   createMissingItems(
     items: readonly TrackedItem[],

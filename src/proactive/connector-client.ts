@@ -26,33 +26,59 @@ export class ConnectorClient {
   ) {}
 
   /** Posts a new message to a conversation (a channel post, or a message in a chat). */
-  sendToConversation(address: DeliveryAddress, activity: Record<string, unknown>): Promise<ConnectorResult> {
-    return this.call('POST', address.serviceUrl, `v3/conversations/${encodeURIComponent(address.conversationId)}/activities`, {
-      type: 'message',
-      ...activity,
-      from: { id: address.botId },
-      conversation: { id: address.conversationId },
-    });
+  sendToConversation(
+    address: DeliveryAddress,
+    activity: Record<string, unknown>,
+  ): Promise<ConnectorResult> {
+    return this.call(
+      'POST',
+      address.serviceUrl,
+      `v3/conversations/${encodeURIComponent(address.conversationId)}/activities`,
+      {
+        type: 'message',
+        ...activity,
+        from: { id: address.botId },
+        conversation: { id: address.conversationId },
+      },
+    );
   }
 
   /** Replaces a posted message (a card's new state). */
-  updateActivity(address: DeliveryAddress, activityId: string, activity: Record<string, unknown>): Promise<ConnectorResult> {
-    return this.call('PUT', address.serviceUrl, `v3/conversations/${encodeURIComponent(address.conversationId)}/activities/${encodeURIComponent(activityId)}`, {
-      type: 'message',
-      ...activity,
-      id: activityId,
-      from: { id: address.botId },
-      conversation: { id: address.conversationId },
-    });
+  updateActivity(
+    address: DeliveryAddress,
+    activityId: string,
+    activity: Record<string, unknown>,
+  ): Promise<ConnectorResult> {
+    return this.call(
+      'PUT',
+      address.serviceUrl,
+      `v3/conversations/${encodeURIComponent(address.conversationId)}/activities/${encodeURIComponent(activityId)}`,
+      {
+        type: 'message',
+        ...activity,
+        id: activityId,
+        from: { id: address.botId },
+        conversation: { id: address.conversationId },
+      },
+    );
   }
 
   /** Deletes a posted message. */
   deleteActivity(address: DeliveryAddress, activityId: string): Promise<ConnectorResult> {
-    return this.call('DELETE', address.serviceUrl, `v3/conversations/${encodeURIComponent(address.conversationId)}/activities/${encodeURIComponent(activityId)}`);
+    return this.call(
+      'DELETE',
+      address.serviceUrl,
+      `v3/conversations/${encodeURIComponent(address.conversationId)}/activities/${encodeURIComponent(activityId)}`,
+    );
   }
 
   /** Creates (or finds) the 1:1 chat between the bot and a Teams user. */
-  createPersonalConversation(serviceUrl: string, botId: string, userId: string, tenantId: string): Promise<ConnectorResult> {
+  createPersonalConversation(
+    serviceUrl: string,
+    botId: string,
+    userId: string,
+    tenantId: string,
+  ): Promise<ConnectorResult> {
     return this.call('POST', serviceUrl, 'v3/conversations', {
       bot: { id: botId },
       members: [{ id: userId }],
@@ -62,7 +88,12 @@ export class ConnectorClient {
     });
   }
 
-  private async call(method: string, serviceUrl: string, path: string, body?: unknown): Promise<ConnectorResult> {
+  private async call(
+    method: string,
+    serviceUrl: string,
+    path: string,
+    body?: unknown,
+  ): Promise<ConnectorResult> {
     const token = await this.getToken();
     const headers: Record<string, string> = { 'content-type': 'application/json' };
     if (token) headers['authorization'] = `Bearer ${token}`;
@@ -74,7 +105,8 @@ export class ConnectorClient {
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
     const text = await response.text();
-    let json: { id?: unknown; error?: { code?: unknown; message?: unknown }; message?: unknown } = {};
+    let json: { id?: unknown; error?: { code?: unknown; message?: unknown }; message?: unknown } =
+      {};
     try {
       json = text ? (JSON.parse(text) as typeof json) : {};
     } catch {
@@ -83,8 +115,12 @@ export class ConnectorClient {
     const result: ConnectorResult = { status: response.status };
     if (typeof json.id === 'string') result.id = json.id;
     const retryAfter = Number(response.headers.get('retry-after'));
-    if (response.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0) result.retryAfterSeconds = retryAfter;
-    if (!response.ok) result.error = String(json.error?.code ?? json.error?.message ?? json.message ?? text.slice(0, 200));
+    if (response.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0)
+      result.retryAfterSeconds = retryAfter;
+    if (!response.ok)
+      result.error = String(
+        json.error?.code ?? json.error?.message ?? json.message ?? text.slice(0, 200),
+      );
     return result;
   }
 }

@@ -15,10 +15,15 @@ export function createTokenProvider(identity: BotIdentity | undefined): TokenPro
     ...(identity.appType !== 'UserAssignedMSI' ? { MicrosoftAppPassword: identity.password } : {}),
     ...(identity.appType !== 'MultiTenant' ? { MicrosoftAppTenantId: identity.tenantId } : {}),
   } as ConstructorParameters<typeof ConfigurationServiceClientCredentialFactory>[0]);
-  const login = identity.appType === 'MultiTenant' ? MULTI_TENANT_LOGIN : `https://login.microsoftonline.com/${identity.tenantId}`;
+  const login =
+    identity.appType === 'MultiTenant'
+      ? MULTI_TENANT_LOGIN
+      : `https://login.microsoftonline.com/${identity.tenantId}`;
   let credentials: Promise<{ getToken?: (force?: boolean) => Promise<string> }> | undefined;
   return async () => {
-    credentials ??= factory.createCredentials(identity.appId, AUDIENCE, login, true) as Promise<{ getToken?: (force?: boolean) => Promise<string> }>;
+    credentials ??= factory.createCredentials(identity.appId, AUDIENCE, login, true) as Promise<{
+      getToken?: (force?: boolean) => Promise<string>;
+    }>;
     const created = await credentials;
     // The credentials object caches and refreshes the token itself.
     return created.getToken ? created.getToken() : undefined;

@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ConversationStore } from '../domain/conversations';
-import { measurePayloadBytes, PAYLOAD_BUDGET_BYTES, type OutboxEntry, type OutboxStore } from '../domain/outbox';
+import {
+  measurePayloadBytes,
+  PAYLOAD_BUDGET_BYTES,
+  type OutboxEntry,
+  type OutboxStore,
+} from '../domain/outbox';
 import type { Logger } from '../logging/create-logger';
 import type { ConnectorClient, ConnectorResult } from './connector-client';
 import type { RateLimiter } from './rate-limiter';
@@ -75,13 +80,18 @@ export class OutboxSender {
           await Promise.race(this.inFlight.values());
           continue;
         }
-        const due = (await this.deps.outbox.listDue(this.deps.now(), this.settings.concurrency * 2)).filter(
-          (e) => !this.inFlight.has(keyOf(e)),
-        );
+        const due = (
+          await this.deps.outbox.listDue(this.deps.now(), this.settings.concurrency * 2)
+        ).filter((e) => !this.inFlight.has(keyOf(e)));
         for (const entry of due.slice(0, room)) {
           const key = keyOf(entry);
           const work = this.process(entry)
-            .catch((error: unknown) => logger.error({ err: error, jobId: entry.jobId, dedupeKey: entry.dedupeKey }, 'outbox entry failed unexpectedly; it will be retried after its lease'))
+            .catch((error: unknown) =>
+              logger.error(
+                { err: error, jobId: entry.jobId, dedupeKey: entry.dedupeKey },
+                'outbox entry failed unexpectedly; it will be retried after its lease',
+              ),
+            )
             .finally(() => this.inFlight.delete(key));
           this.inFlight.set(key, work);
         }
@@ -99,10 +109,17 @@ export class OutboxSender {
     const entry = await outbox.claim(due, this.senderId, now(), this.settings.leaseMs);
     if (!entry) return; // another sender took it
     if (entry.takeovers > due.takeovers) {
-      logger.warn({ jobId: entry.jobId, dedupeKey: entry.dedupeKey }, 'took over an entry whose sender stopped mid-send; Teams may receive it twice');
+      logger.warn(
+        { jobId: entry.jobId, dedupeKey: entry.dedupeKey },
+        'took over an entry whose sender stopped mid-send; Teams may receive it twice',
+      );
     }
     if (entry.payload && measurePayloadBytes(entry.payload) > PAYLOAD_BUDGET_BYTES) {
-      await outbox.markFailed(entry, { reason: 'payload_too_large', detail: `${measurePayloadBytes(entry.payload)} bytes` }, now());
+      await outbox.markFailed(
+        entry,
+        { reason: 'payload_too_large', detail: `${measurePayloadBytes(entry.payload)} bytes` },
+        now(),
+      );
       return;
     }
     const target = await resolveTarget(entry.target, this.deps.conversations);
@@ -113,14 +130,28 @@ export class OutboxSender {
     let conversationId: string;
     let result: ConnectorResult;
     if (target.kind === 'createPersonal') {
-      result = await this.send(`create:${target.userId}`, () => this.deps.client.createPersonalConversation(target.serviceUrl, target.botId, target.userId, target.tenantId));
+      result = await this.send(`create:${target.userId}`, () =>
+        this.deps.client.createPersonalConversation(
+          target.serviceUrl,
+          target.botId,
+          target.userId,
+          target.tenantId,
+        ),
+      );
       if (result.status < 200 || result.status >= 300 || !result.id) {
         await this.record(entry, result, `create:${target.userId}`);
         return;
       }
       conversationId = result.id;
-      const address = { serviceUrl: target.serviceUrl, tenantId: target.tenantId, botId: target.botId, conversationId };
-      result = await this.send(conversationId, () => this.deps.client.sendToConversation(address, entry.payload ?? {}));
+      const address = {
+        serviceUrl: target.serviceUrl,
+        tenantId: target.tenantId,
+        botId: target.botId,
+        conversationId,
+      };
+      result = await this.send(conversationId, () =>
+        this.deps.client.sendToConversation(address, entry.payload ?? {}),
+      );
     } else {
       const { address } = target;
       conversationId = address.conversationId;
@@ -129,7 +160,11 @@ export class OutboxSender {
           case 'send':
             return this.deps.client.sendToConversation(address, entry.payload ?? {});
           case 'update':
-            return this.deps.client.updateActivity(address, entry.activityId ?? '', entry.payload ?? {});
+            return this.deps.client.updateActivity(
+              address,
+              entry.activityId ?? '',
+              entry.payload ?? {},
+            );
           case 'delete':
             return this.deps.client.deleteActivity(address, entry.activityId ?? '');
         }
@@ -139,65 +174,134 @@ export class OutboxSender {
   }
 
   /** One rate-limited call; a network failure becomes status 0. */
-  private async send(conversationId: string, call: () => Promise<ConnectorResult>): Promise<ConnectorResult> {
-    const permit = await this.deps.limiter.acquire(conversationId, this.abort.signal).catch(() => undefined);
+  private async send(
+    conversationId: string,
+    call: () => Promise<ConnectorResult>,
+  ): Promise<ConnectorResult> {
+    const permit = await this.deps.limiter
+      .acquire(conversationId, this.abort.signal)
+      .catch(() => undefined);
     if (!permit) return { status: 0, error: 'stopping' };
     try {
       return await call();
     } catch (error) {
-      return { status: 0, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      return {
+        status: 0,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      };
     } finally {
       permit.done();
     }
   }
 
-  private async record(entry: OutboxEntry, result: ConnectorResult, conversationId: string): Promise<void> {
+  private async record(
+    entry: OutboxEntry,
+    result: ConnectorResult,
+    conversationId: string,
+  ): Promise<void> {
     const { outbox, logger, now, limiter, conversations } = this.deps;
     const at = now();
     const { status } = result;
     if (status >= 200 && status < 300) {
-      const sent = await outbox.markSent(entry, { ...(result.id && entry.kind !== 'delete' ? { activityId: entry.kind === 'update' ? entry.activityId ?? result.id : result.id } : {}), ...(entry.target.kind === 'user' ? { conversationId } : {}) }, at);
-      if (!sent) logger.debug({ dedupeKey: entry.dedupeKey }, 'sent, but a newer version was queued meanwhile');
+      const sent = await outbox.markSent(
+        entry,
+        {
+          ...(result.id && entry.kind !== 'delete'
+            ? { activityId: entry.kind === 'update' ? (entry.activityId ?? result.id) : result.id }
+            : {}),
+          ...(entry.target.kind === 'user' ? { conversationId } : {}),
+        },
+        at,
+      );
+      if (!sent)
+        logger.debug(
+          { dedupeKey: entry.dedupeKey },
+          'sent, but a newer version was queued meanwhile',
+        );
       return;
     }
     if (status === 429) {
       const waitMs = (result.retryAfterSeconds ?? 1) * 1_000;
       limiter.pause(conversationId, at.getTime() + waitMs);
-      logger.warn({ conversationId, retryAfterSeconds: result.retryAfterSeconds }, 'Teams throttled a send (429); waiting as asked');
-      await outbox.markRetry(entry, new Date(at.getTime() + waitMs), `429 ${result.error ?? ''}`.trim());
+      logger.warn(
+        { conversationId, retryAfterSeconds: result.retryAfterSeconds },
+        'Teams throttled a send (429); waiting as asked',
+      );
+      await outbox.markRetry(
+        entry,
+        new Date(at.getTime() + waitMs),
+        `429 ${result.error ?? ''}`.trim(),
+      );
       return;
     }
     if (RETRYABLE.has(status)) {
       if (entry.attempts >= this.settings.maxAttempts) {
-        await outbox.markFailed(entry, { reason: 'gave_up_after_retries', ...(status ? { status } : {}), detail: result.error ?? '' }, at);
+        await outbox.markFailed(
+          entry,
+          {
+            reason: 'gave_up_after_retries',
+            ...(status ? { status } : {}),
+            detail: result.error ?? '',
+          },
+          at,
+        );
         return;
       }
       // Capped exponential back-off with full jitter, so retries from many senders spread out.
-      const ceiling = Math.min(this.settings.backoffCapMs, this.settings.backoffBaseMs * 2 ** (entry.attempts - 1));
+      const ceiling = Math.min(
+        this.settings.backoffCapMs,
+        this.settings.backoffBaseMs * 2 ** (entry.attempts - 1),
+      );
       const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
-      await outbox.markRetry(entry, new Date(at.getTime() + delay), `${status || 'network'} ${result.error ?? ''}`.trim());
+      await outbox.markRetry(
+        entry,
+        new Date(at.getTime() + delay),
+        `${status || 'network'} ${result.error ?? ''}`.trim(),
+      );
       return;
     }
     const reason =
       status === 403
         ? 'bot_blocked_or_removed'
         : status === 404
-          ? entry.kind === 'send' ? 'conversation_not_found' : 'activity_not_found'
+          ? entry.kind === 'send'
+            ? 'conversation_not_found'
+            : 'activity_not_found'
           : 'rejected_by_teams';
-    await outbox.markFailed(entry, { reason, status, ...(result.error ? { detail: result.error } : {}) }, at);
+    await outbox.markFailed(
+      entry,
+      { reason, status, ...(result.error ? { detail: result.error } : {}) },
+      at,
+    );
     if (reason === 'bot_blocked_or_removed' || reason === 'conversation_not_found') {
       await this.markUnhealthy(entry, reason, at, conversations);
     }
   }
 
-  private async markUnhealthy(entry: OutboxEntry, reason: string, at: Date, conversations: ConversationStore): Promise<void> {
+  private async markUnhealthy(
+    entry: OutboxEntry,
+    reason: string,
+    at: Date,
+    conversations: ConversationStore,
+  ): Promise<void> {
     const t = entry.target;
     if (t.kind !== 'channel' && t.kind !== 'personal' && t.kind !== 'groupChat') return;
     const record =
-      t.kind === 'channel' ? await conversations.findChannel(t.teamId, t.channelId) : t.kind === 'personal' ? await conversations.findPersonal(t.tenantId, t.userAadObjectId) : await conversations.findGroupChat(t.conversationId);
+      t.kind === 'channel'
+        ? await conversations.findChannel(t.teamId, t.channelId)
+        : t.kind === 'personal'
+          ? await conversations.findPersonal(t.tenantId, t.userAadObjectId)
+          : await conversations.findGroupChat(t.conversationId);
     if (!record) return;
     const { kind, lastEvent: _l, updatedAt: _u, ...rest } = record;
-    await conversations.saveConversation({ ...rest, kind, healthy: false, unhealthyReason: reason, lastEvent: `send:${reason}`, updatedAt: at.toISOString() });
+    await conversations.saveConversation({
+      ...rest,
+      kind,
+      healthy: false,
+      unhealthyReason: reason,
+      lastEvent: `send:${reason}`,
+      updatedAt: at.toISOString(),
+    });
   }
 
   private pause(ms: number): Promise<void> {

@@ -23,7 +23,8 @@ export class RateLimiter {
   constructor(
     globalPerSecond: number,
     private readonly clock: () => number = Date.now,
-    private readonly sleep: (ms: number) => Promise<void> = (ms) => new Promise((r) => setTimeout(r, ms)),
+    private readonly sleep: (ms: number) => Promise<void> = (ms) =>
+      new Promise((r) => setTimeout(r, ms)),
   ) {
     this.global = new SlidingWindow([{ limit: globalPerSecond, ms: 1_000 }]);
   }
@@ -53,7 +54,10 @@ export class RateLimiter {
 
   /** After a 429: send nothing more to this conversation until `until` (ms). */
   pause(conversationId: string, until: number): void {
-    this.pausedUntil.set(conversationId, Math.max(until, this.pausedUntil.get(conversationId) ?? 0));
+    this.pausedUntil.set(
+      conversationId,
+      Math.max(until, this.pausedUntil.get(conversationId) ?? 0),
+    );
   }
 
   private windowOf(conversationId: string): SlidingWindow {
@@ -61,7 +65,8 @@ export class RateLimiter {
     // Forget idle conversations now and then, so 1,300 channels do not stay in memory for an hour.
     if (now - this.lastSweep > 60_000) {
       this.lastSweep = now;
-      for (const [id, window] of this.conversations) if (window.isIdle(now)) this.conversations.delete(id);
+      for (const [id, window] of this.conversations)
+        if (window.isIdle(now)) this.conversations.delete(id);
       for (const [id, until] of this.pausedUntil) if (until < now) this.pausedUntil.delete(id);
     }
     let window = this.conversations.get(conversationId);

@@ -1,4 +1,8 @@
-import type { ConversationRecord, ConversationStore, DeliveryAddress } from '../domain/conversations';
+import type {
+  ConversationRecord,
+  ConversationStore,
+  DeliveryAddress,
+} from '../domain/conversations';
 import type { OutboxTarget } from '../domain/outbox';
 
 /** Where to send: an address to post to, or a user whose 1:1 chat must be created first. */
@@ -7,7 +11,10 @@ export type ResolvedTarget =
   | { kind: 'createPersonal'; serviceUrl: string; tenantId: string; botId: string; userId: string };
 
 /** Looks a target up in the stored conversation references; undefined when the bot has none (or was removed). */
-export async function resolveTarget(target: OutboxTarget, conversations: ConversationStore): Promise<ResolvedTarget | undefined> {
+export async function resolveTarget(
+  target: OutboxTarget,
+  conversations: ConversationStore,
+): Promise<ResolvedTarget | undefined> {
   let record: ConversationRecord | undefined;
   switch (target.kind) {
     case 'address':
@@ -15,7 +22,13 @@ export async function resolveTarget(target: OutboxTarget, conversations: Convers
     case 'user': {
       const personal = await conversations.findPersonal(target.tenantId, target.userId);
       if (personal?.active) return { kind: 'address', address: personal.address, record: personal };
-      return { kind: 'createPersonal', serviceUrl: target.serviceUrl, tenantId: target.tenantId, botId: target.botId, userId: target.userId };
+      return {
+        kind: 'createPersonal',
+        serviceUrl: target.serviceUrl,
+        tenantId: target.tenantId,
+        botId: target.botId,
+        userId: target.userId,
+      };
     }
     case 'channel':
       record = await conversations.findChannel(target.teamId, target.channelId);

@@ -87,9 +87,20 @@ export class ItemTable implements ItemStore {
     }
   }
 
-  async setDueDates(campaignId: string, icbCode: string, actionId: string, dueDate: string | undefined): Promise<number> {
+  async setDueDates(
+    campaignId: string,
+    icbCode: string,
+    actionId: string,
+    dueDate: string | undefined,
+  ): Promise<number> {
     const partitionKey = partitionOf(campaignId, icbCode);
-    const rows = (await readRows(this.table, prefixFilter(partitionKey, 'item|'), ['RowKey', 'actionId', 'dueDate'])).filter(
+    const rows = (
+      await readRows(this.table, prefixFilter(partitionKey, 'item|'), [
+        'RowKey',
+        'actionId',
+        'dueDate',
+      ])
+    ).filter(
       (r) => r['actionId'] === actionId && (readText(r, 'dueDate') || undefined) !== dueDate,
     );
     // A Merge of the date alone leaves status and note alone; it changes the ETag, so a status
@@ -97,7 +108,11 @@ export class ItemTable implements ItemStore {
     await submitInBatches(
       this.table,
       // Merge cannot remove a column, so "no deadline" is stored as an empty string.
-      rows.map((r): TransactionAction => ['update', { partitionKey, rowKey: r.rowKey ?? '', dueDate: dueDate ?? '' }, 'Merge']),
+      rows.map((r): TransactionAction => [
+        'update',
+        { partitionKey, rowKey: r.rowKey ?? '', dueDate: dueDate ?? '' },
+        'Merge',
+      ]),
     );
     return rows.length;
   }

@@ -1,7 +1,14 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { OutboxEntry, OutboxRequest, OutboxStore } from '../domain/outbox';
 import { encodeKey } from './keys';
-import { partitionFilter, prefixFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
+import {
+  partitionFilter,
+  prefixFilter,
+  readRow,
+  readRows,
+  readText,
+  type StoredRow,
+} from './read-rows';
 import { statusOf, translateStorageError } from './storage-errors';
 
 /** Table of the proactive outbox; see KEYS.md. */
@@ -15,7 +22,10 @@ const JOBS = 'jobs';
 export class OutboxTable implements OutboxStore {
   constructor(private readonly table: TableClient) {}
 
-  async enqueue(request: OutboxRequest, options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] }): Promise<'enqueued' | 'duplicate' | 'coalesced'> {
+  async enqueue(
+    request: OutboxRequest,
+    options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] },
+  ): Promise<'enqueued' | 'duplicate' | 'coalesced'> {
     const now = options.now.toISOString();
     const entry: OutboxEntry = {
       ...request,
@@ -68,15 +78,30 @@ export class OutboxTable implements OutboxStore {
       }
       for (const q of queued.slice(0, limit - due.length)) {
         const row = await readRow(this.table, partitionKey, readText(q, 'entryKey') ?? '');
-        if (row) due.push(toEntry(row));
+        const entry = row ? toEntry(row) : undefined;
+        // Skip what changed between reading the queue and the entry (claimed, sent) meanwhile.
+        if (
+          entry &&
+          (entry.state === 'pending' ||
+            (entry.state === 'sending' && (entry.leaseUntil ?? '') <= iso))
+        )
+          due.push(entry);
       }
       if (due.length >= limit) break;
     }
     return due.sort((a, b) => a.nextAttemptAt.localeCompare(b.nextAttemptAt));
   }
 
-  async claim(entry: OutboxEntry, senderId: string, now: Date, leaseMs: number): Promise<OutboxEntry | undefined> {
+  async claim(
+    entry: OutboxEntry,
+    senderId: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<OutboxEntry | undefined> {
     if (entry.state === 'sent' || entry.state === 'failed') return undefined;
+    // The entry may have been read after another sender claimed it: a live lease is theirs.
+    if (entry.state === 'sending' && entry.leaseUntil && entry.leaseUntil > now.toISOString())
+      return undefined;
     const leaseUntil = new Date(now.getTime() + leaseMs).toISOString();
     const next: OutboxEntry = {
       ...entry,
@@ -90,7 +115,11 @@ export class OutboxTable implements OutboxStore {
     return (await this.transition(entry, next, leaseUntil)) ?? undefined;
   }
 
-  async markSent(entry: OutboxEntry, result: { activityId?: string; conversationId?: string }, now: Date): Promise<boolean> {
+  async markSent(
+    entry: OutboxEntry,
+    result: { activityId?: string; conversationId?: string },
+    now: Date,
+  ): Promise<boolean> {
     const next: OutboxEntry = { ...entry, state: 'sent', sentAt: now.toISOString() };
     delete next.leaseUntil;
     delete next.lastError;
@@ -101,12 +130,21 @@ export class OutboxTable implements OutboxStore {
 
   async markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean> {
     const at = nextAttemptAt.toISOString();
-    const next: OutboxEntry = { ...entry, state: 'pending', nextAttemptAt: at, lastError: error.slice(0, 500) };
+    const next: OutboxEntry = {
+      ...entry,
+      state: 'pending',
+      nextAttemptAt: at,
+      lastError: error.slice(0, 500),
+    };
     delete next.leaseUntil;
     return (await this.transition(entry, next, at)) !== undefined;
   }
 
-  async markFailed(entry: OutboxEntry, failure: NonNullable<OutboxEntry['failure']>, now: Date): Promise<boolean> {
+  async markFailed(
+    entry: OutboxEntry,
+    failure: NonNullable<OutboxEntry['failure']>,
+    now: Date,
+  ): Promise<boolean> {
     const next: OutboxEntry = { ...entry, state: 'failed', failure, sentAt: now.toISOString() };
     delete next.leaseUntil;
     return (await this.transition(entry, next, undefined)) !== undefined;
@@ -123,7 +161,9 @@ export class OutboxTable implements OutboxStore {
 
   async listJobs(): Promise<string[]> {
     const rows = await readRows(this.table, partitionFilter(JOBS));
-    return rows.sort((a, b) => String(b['updatedAt']).localeCompare(String(a['updatedAt']))).map((r) => readText(r, 'jobId') ?? '');
+    return rows
+      .sort((a, b) => String(b['updatedAt']).localeCompare(String(a['updatedAt'])))
+      .map((r) => readText(r, 'jobId') ?? '');
   }
 
   async requeueFailed(jobId: string, now: Date): Promise<number> {
@@ -143,29 +183,44 @@ export class OutboxTable implements OutboxStore {
    * Moves an entry from one state to the next in one transaction: the entry (only if unchanged
    * since read) and its queue row (removed, and re-added at `queueAt` if it must wait again).
    */
-  private async transition(from: OutboxEntry, to: OutboxEntry, queueAt: string | undefined): Promise<OutboxEntry | undefined> {
+  private async transition(
+    from: OutboxEntry,
+    to: OutboxEntry,
+    queueAt: string | undefined,
+  ): Promise<OutboxEntry | undefined> {
     const oldQueueKey = queueKeyOf(from);
     const row = toRow(to);
     if (queueAt) row['queueKey'] = queueRowKey(queueAt, to.dedupeKey);
     else delete row['queueKey'];
     const actions: TransactionAction[] = [['update', row, 'Replace', { etag: from.etag ?? '*' }]];
-    if (oldQueueKey) actions.push(['delete', { partitionKey: row.partitionKey, rowKey: oldQueueKey }]);
+    if (oldQueueKey)
+      actions.push(['delete', { partitionKey: row.partitionKey, rowKey: oldQueueKey }]);
     if (queueAt) actions.push(['create', queueRow(to, queueAt)]);
+    let etag: string | undefined;
     try {
       const response = await this.table.submitTransaction(actions);
-      const etag = response.subResponses.find((r) => r.rowKey === row.rowKey)?.etag;
-      return { ...to, ...(etag ? { etag } : {}), ...(queueAt ? { queueKey: row['queueKey'] } : {}) } as OutboxEntry;
+      etag = response.subResponses.find((r) => r.rowKey === row.rowKey)?.etag;
     } catch (error) {
       const status = statusOf(error);
       // 412: someone else changed the entry first; 404: its queue row is gone (taken already).
       if (status === 412 || status === 404) return undefined;
       throw translateStorageError(error);
     }
+    if (etag)
+      return { ...to, etag, ...(queueAt ? { queueKey: row['queueKey'] } : {}) } as OutboxEntry;
+    // Azurite does not return ETags from transactions (Azure does): read the entry back. Our
+    // transaction has just won, so what we read is ours unless another change followed at once,
+    // in which case its newer ETag makes our next conditional write fail safely.
+    const stored = await readRow(this.table, row.partitionKey, row.rowKey);
+    return stored ? toEntry(stored) : undefined;
   }
 
   private async touchJob(jobId: string, at: string): Promise<void> {
     try {
-      await this.table.upsertEntity({ partitionKey: JOBS, rowKey: encodeKey(jobId), jobId, active: true, updatedAt: at }, 'Merge');
+      await this.table.upsertEntity(
+        { partitionKey: JOBS, rowKey: encodeKey(jobId), jobId, active: true, updatedAt: at },
+        'Merge',
+      );
     } catch (error) {
       throw translateStorageError(error);
     }
@@ -177,7 +232,11 @@ export class OutboxTable implements OutboxStore {
     if (anyQueued.length > 0) return;
     try {
       // Conditional on the job row as read: an enqueue that touched it meanwhile keeps it active.
-      await this.table.updateEntity({ partitionKey: JOBS, rowKey: job.rowKey ?? '', active: false }, 'Merge', { etag: job.etag ?? '*' });
+      await this.table.updateEntity(
+        { partitionKey: JOBS, rowKey: job.rowKey ?? '', active: false },
+        'Merge',
+        { etag: job.etag ?? '*' },
+      );
     } catch (error) {
       if (statusOf(error) !== 412) throw translateStorageError(error);
     }
@@ -201,7 +260,11 @@ function queueKeyOf(entry: OutboxEntry): string | undefined {
 }
 
 function queueRow(entry: OutboxEntry, at: string): Row {
-  return { partitionKey: partitionOf(entry.jobId), rowKey: queueRowKey(at, entry.dedupeKey), entryKey: entryKey(entry.dedupeKey) };
+  return {
+    partitionKey: partitionOf(entry.jobId),
+    rowKey: queueRowKey(at, entry.dedupeKey),
+    entryKey: entryKey(entry.dedupeKey),
+  };
 }
 
 function toRow(entry: OutboxEntry): Row {
@@ -220,12 +283,23 @@ function toRow(entry: OutboxEntry): Row {
   };
   if (entry.payload) row['payload'] = JSON.stringify(entry.payload);
   if (entry.failure) row['failure'] = JSON.stringify(entry.failure);
-  for (const name of ['activityId', 'leaseUntil', 'claimedBy', 'sentActivityId', 'sentConversationId', 'sentAt', 'lastError'] as const) {
+  for (const name of [
+    'activityId',
+    'leaseUntil',
+    'claimedBy',
+    'sentActivityId',
+    'sentConversationId',
+    'sentAt',
+    'lastError',
+  ] as const) {
     const value = entry[name];
     if (value !== undefined) row[name] = value;
   }
   if (entry.state === 'pending' || entry.state === 'sending') {
-    row['queueKey'] = queueRowKey(entry.state === 'sending' && entry.leaseUntil ? entry.leaseUntil : entry.nextAttemptAt, entry.dedupeKey);
+    row['queueKey'] = queueRowKey(
+      entry.state === 'sending' && entry.leaseUntil ? entry.leaseUntil : entry.nextAttemptAt,
+      entry.dedupeKey,
+    );
   }
   return row;
 }
@@ -246,7 +320,15 @@ function toEntry(row: StoredRow): OutboxEntry {
   const failure = readText(row, 'failure');
   if (payload) entry.payload = JSON.parse(payload) as Record<string, unknown>;
   if (failure) entry.failure = JSON.parse(failure) as NonNullable<OutboxEntry['failure']>;
-  for (const name of ['activityId', 'leaseUntil', 'claimedBy', 'sentActivityId', 'sentConversationId', 'sentAt', 'lastError'] as const) {
+  for (const name of [
+    'activityId',
+    'leaseUntil',
+    'claimedBy',
+    'sentActivityId',
+    'sentConversationId',
+    'sentAt',
+    'lastError',
+  ] as const) {
     const value = readText(row, name);
     if (value !== undefined) entry[name] = value;
   }

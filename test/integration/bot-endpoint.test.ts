@@ -308,6 +308,37 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
     });
   });
 
+  describe('delivery health', () => {
+    it('shows an administrator what failed and why, and re-queues only the failures on "Retry"', async () => {
+      const outbox = service.storage.outbox;
+      const jobId = 'campaign:endpoint-test';
+      await outbox.enqueue(
+        { jobId, dedupeKey: 'to-nowhere', kind: 'send', target: { kind: 'channel', teamId: '19:no-team@thread.tacv2', channelId: '19:no-channel@thread.tacv2' }, payload: { text: 'hello' } },
+        { now: new Date() },
+      );
+      // The service's own sender works the outbox; wait for it to give up on the unknown channel.
+      for (let i = 0; i < 100 && (await outbox.getEntry(jobId, 'to-nowhere'))?.state !== 'failed'; i += 1) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      const reply = await postAndReadReply(personalMessage(connector.url, 'delivery'));
+      const text = cardText(reply);
+      assert.match(text, /Delivery health/);
+      assert.match(text, /campaign:endpoint-test/);
+      assert.match(text, /no stored conversation for this target/);
+      assert.match(text, /retryFailed/);
+      const { status, body } = await service.post({ ...cardAction(connector.url, 'retryFailed', { jobId }) });
+      assert.equal(status, 200);
+      assert.match(JSON.stringify(body), /Queued 1 failed message of campaign:endpoint-test again/);
+    });
+
+    it('refuses delivery health to someone who is not an administrator', async () => {
+      const stranger = personalMessage(connector.url, 'delivery');
+      (stranger['from'] as Record<string, unknown>)['aadObjectId'] = undefined;
+      const reply = await postAndReadReply(stranger);
+      assert.match(String(reply['text']), /Delivery health is for administrators/);
+    });
+  });
+
   describe('health', () => {
     it('answers /healthz and /readyz with 200 while storage answers', async () => {
       assert.equal((await fetch(`${service.url}/healthz`)).status, 200);

@@ -385,9 +385,18 @@ describe('the domain on real Table Storage', function () {
     it("moves an action's deadline for the campaign, keeping statuses and ICB overrides", async () => {
       const key = { campaignId, orgCode: 'B81001', actionId: 'PRAC-01', icbCode: 'QZ1' };
       const before = await storage.items.getItem(key);
-      const override = await setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '2027-01-15', icbCode: 'QZ2' });
+      const override = await setDeadline(storage, {
+        campaignId,
+        actionId: 'PRAC-01',
+        date: '2027-01-15',
+        icbCode: 'QZ2',
+      });
       assert.equal(override.itemsUpdated, 1, 'the one open practice in QZ2');
-      const all = await setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '2027-02-01' });
+      const all = await setDeadline(storage, {
+        campaignId,
+        actionId: 'PRAC-01',
+        date: '2027-02-01',
+      });
       assert.equal(all.itemsUpdated, 2, 'the two open practices in QZ1; QZ2 keeps its own date');
       const after = await storage.items.getItem(key);
       assert.equal(after?.dueDate, '2027-02-01');
@@ -396,12 +405,21 @@ describe('the domain on real Table Storage', function () {
       const qz2 = await storage.items.getItem({ ...key, orgCode: 'B82001', icbCode: 'QZ2' });
       assert.equal(qz2?.dueDate, '2027-01-15');
       await setDeadline(storage, { campaignId, actionId: 'PRAC-02', date: undefined });
-      assert.equal((await storage.items.getItem({ ...key, actionId: 'PRAC-02' }))?.dueDate, undefined);
+      assert.equal(
+        (await storage.items.getItem({ ...key, actionId: 'PRAC-02' }))?.dueDate,
+        undefined,
+      );
     });
 
     it('refuses a date that is not a date and an action not in the checklist', async () => {
-      await assert.rejects(setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '31/03/2027' }), /write it as YYYY-MM-DD/);
-      await assert.rejects(setDeadline(storage, { campaignId, actionId: 'PRAC-77', date: '2027-03-31' }), NotFoundError);
+      await assert.rejects(
+        setDeadline(storage, { campaignId, actionId: 'PRAC-01', date: '31/03/2027' }),
+        /write it as YYYY-MM-DD/,
+      );
+      await assert.rejects(
+        setDeadline(storage, { campaignId, actionId: 'PRAC-77', date: '2027-03-31' }),
+        NotFoundError,
+      );
     });
   });
 

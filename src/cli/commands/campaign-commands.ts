@@ -104,7 +104,9 @@ export function registerCampaignCommands(
 
   program
     .command('set-deadline')
-    .description("Set an action's deadline in a campaign, or one ICB's own deadline for it (--icb). Moves the deadline of the items; statuses are untouched.")
+    .description(
+      "Set an action's deadline in a campaign, or one ICB's own deadline for it (--icb). Moves the deadline of the items; statuses are untouched.",
+    )
     .argument('<campaign>', 'campaign id')
     .argument('<action-id>', 'e.g. PRAC-05')
     .argument('<date>', 'YYYY-MM-DD, or "none" to remove it')
@@ -119,7 +121,9 @@ export function registerCampaignCommands(
           ...(opts.icb ? { icbCode: opts.icb } : {}),
         });
         const what = date.toLowerCase() === 'none' ? 'removed' : `set to ${formatUkDate(date)}`;
-        ctx.out(`${actionId.toUpperCase()} deadline ${what}${opts.icb ? ` for ${opts.icb.toUpperCase()}` : ''}; ${itemsUpdated} item${itemsUpdated === 1 ? '' : 's'} updated.`);
+        ctx.out(
+          `${actionId.toUpperCase()} deadline ${what}${opts.icb ? ` for ${opts.icb.toUpperCase()}` : ''}; ${itemsUpdated} item${itemsUpdated === 1 ? '' : 's'} updated.`,
+        );
       }),
     );
 

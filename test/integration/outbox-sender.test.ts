@@ -1,0 +1,323 @@
+import assert from 'node:assert/strict';
+import type { DeliveryAddress } from '../../src/domain/conversations';
+import { enqueueMessage } from '../../src/domain/enqueue-message';
+import { summariseDelivery, type OutboxRequest, type OutboxTarget } from '../../src/domain/outbox';
+import { createLogger } from '../../src/logging/create-logger';
+import { ConnectorClient } from '../../src/proactive/connector-client';
+import { OutboxSender, DEFAULT_SENDER_SETTINGS } from '../../src/proactive/outbox-sender';
+import { RateLimiter } from '../../src/proactive/rate-limiter';
+import { openStorage, type Storage } from '../../src/storage/open-storage';
+import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
+import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
+
+const BOT = '28:0b6e4a2c-8f3d-4c1b-9e7a-5d2f1c3b4a69';
+const TENANT = '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f';
+const FAST = {
+  ...DEFAULT_SENDER_SETTINGS,
+  leaseMs: 1_500,
+  pollMs: 20,
+  backoffBaseMs: 50,
+  backoffCapMs: 400,
+};
+
+describe('the proactive outbox and sender (real Azurite, throttling fake connector)', function () {
+  this.timeout(60_000);
+  let azurite: EmbeddedAzurite;
+  let storage: Storage;
+  let connector: FakeConnector;
+  let senders: OutboxSender[] = [];
+  let job = 0;
+  let jobId = '';
+  const now = () => new Date();
+
+  before(async () => {
+    azurite = await startAzurite({ logger: createLogger('silent') });
+    storage = await openStorage(azurite.connectionString);
+    connector = await startFakeConnector();
+  });
+  after(async () => {
+    await connector?.stop();
+    await azurite?.stop();
+  });
+  beforeEach(() => {
+    connector.reset();
+    jobId = `test-job-${++job}`;
+  });
+  afterEach(async () => {
+    await Promise.all(senders.map((s) => s.stop()));
+    senders = [];
+  });
+
+  function startSender(settings = FAST): OutboxSender {
+    const sender = new OutboxSender(
+      {
+        outbox: storage.outbox,
+        conversations: storage.conversations,
+        client: new ConnectorClient(async () => undefined),
+        limiter: new RateLimiter(50),
+        logger: createLogger('silent'),
+        now,
+      },
+      settings,
+    );
+    sender.start();
+    senders.push(sender);
+    return sender;
+  }
+
+  const address = (conversationId: string): DeliveryAddress => ({
+    serviceUrl: connector.url,
+    tenantId: TENANT,
+    botId: BOT,
+    conversationId,
+  });
+  const to = (conversationId: string): OutboxTarget => ({
+    kind: 'address',
+    address: address(conversationId),
+  });
+  const message = (key: string, target: OutboxTarget, text = key): OutboxRequest => ({
+    jobId,
+    dedupeKey: key,
+    kind: 'send',
+    target,
+    payload: { text },
+  });
+  const enqueue = (request: OutboxRequest) =>
+    enqueueMessage({ outbox: storage.outbox, now }, request);
+
+  async function settle(timeoutMs = 30_000): Promise<ReturnType<typeof summariseDelivery>> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const summary = summariseDelivery(jobId, await storage.outbox.listEntries(jobId));
+      if (summary.pending === 0 && summary.sending === 0) return summary;
+      if (Date.now() > deadline) throw new Error(`not settled: ${JSON.stringify(summary)}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('keeps to the per-conversation limits without causing a single 429', async () => {
+    for (let i = 0; i < 20; i += 1) await enqueue(message(`m${i}`, to('19:busy@thread.tacv2')));
+    startSender();
+    const summary = await settle();
+    assert.equal(summary.sent, 20);
+    assert.equal(connector.throttled, 0);
+    assert.ok(
+      connector.maxRatePerConversation(1_000) <= 7,
+      `max ${connector.maxRatePerConversation(1_000)} in 1 s`,
+    );
+    assert.ok(connector.maxRatePerConversation(2_000) <= 8);
+    assert.equal(connector.deliveredTo('19:busy@thread.tacv2').length, 20);
+  });
+
+  it('waits as long as a 429 Retry-After asks, then delivers once', async () => {
+    connector.failNext(1, 429, { retryAfterSeconds: 1 });
+    const started = Date.now();
+    await enqueue(message('throttled', to('19:a@thread.tacv2')));
+    startSender();
+    const summary = await settle();
+    assert.equal(summary.sent, 1);
+    const delivered = connector.deliveredTo('19:a@thread.tacv2');
+    assert.equal(delivered.length, 1);
+    assert.ok((delivered[0]?.at ?? 0) - started >= 1_000, 'not before Retry-After');
+  });
+
+  it('retries 503, 502 and 412 with back-off and delivers', async () => {
+    connector.failNext(1, 503).failNext(1, 502).failNext(1, 412);
+    await enqueue(message('flaky', to('19:b@thread.tacv2')));
+    startSender();
+    await settle();
+    const entry = await storage.outbox.getEntry(jobId, 'flaky');
+    assert.equal(entry?.state, 'sent');
+    assert.equal(entry?.attempts, 4);
+    assert.equal(connector.deliveredTo('19:b@thread.tacv2').length, 1);
+  });
+
+  it('gives up after the maximum number of tries, with the reason', async () => {
+    connector.failNext(10, 503);
+    await enqueue(message('doomed', to('19:c@thread.tacv2')));
+    startSender({ ...FAST, maxAttempts: 3 });
+    const summary = await settle();
+    assert.deepEqual(summary.failedByReason, { gave_up_after_retries: 1 });
+  });
+
+  it('records 403 and 404 as failures with reasons, marks the channel unhealthy, and does not retry them', async () => {
+    const teamId = '19:team-x@thread.tacv2';
+    for (const [channelId, status] of [
+      ['19:blocked@thread.tacv2', 403],
+      ['19:gone@thread.tacv2', 404],
+    ] as const) {
+      await storage.conversations.saveConversation({
+        kind: 'channel',
+        teamId,
+        channelId,
+        channelName: channelId,
+        address: address(channelId),
+        active: true,
+        lastEvent: 'test',
+        updatedAt: now().toISOString(),
+      });
+      connector.setConversationStatus(channelId, status);
+      await enqueue(message(channelId, { kind: 'channel', teamId, channelId }));
+    }
+    startSender();
+    const summary = await settle();
+    assert.deepEqual(summary.failedByReason, {
+      bot_blocked_or_removed: 1,
+      conversation_not_found: 1,
+    });
+    assert.equal(
+      connector.calls.filter((c) => c.conversationId === '19:blocked@thread.tacv2').length,
+      1,
+      'tried once only',
+    );
+    const channel = await storage.conversations.findChannel(teamId, '19:blocked@thread.tacv2');
+    assert.equal(channel?.healthy, false);
+    assert.equal(channel?.unhealthyReason, 'bot_blocked_or_removed');
+  });
+
+  it('does nothing when the same dedupe key is enqueued twice', async () => {
+    assert.equal(await enqueue(message('once', to('19:d@thread.tacv2'))), 'enqueued');
+    assert.equal(
+      await enqueue(message('once', to('19:d@thread.tacv2'), 'different text')),
+      'duplicate',
+    );
+    startSender();
+    await settle();
+    assert.equal(connector.deliveredTo('19:d@thread.tacv2').length, 1);
+    assert.equal(connector.deliveredTo('19:d@thread.tacv2')[0]?.body?.['text'], 'once');
+  });
+
+  it('lets two sender instances work one outbox side by side without sending anything twice', async () => {
+    for (let i = 0; i < 120; i += 1)
+      await enqueue(message(`pair-${i}`, to(`19:pair-${i % 40}@thread.tacv2`)));
+    startSender();
+    startSender();
+    const summary = await settle();
+    assert.equal(summary.sent, 120);
+    assert.deepEqual(
+      connector.duplicates((body) => String(body?.['text'])),
+      [],
+    );
+    assert.equal(connector.delivered.length, 120);
+    const claimedBy = new Set((await storage.outbox.listEntries(jobId)).map((e) => e.claimedBy));
+    assert.equal(claimedBy.size, 2, 'both instances did some of the work');
+  });
+
+  it('takes over an entry whose sender died mid-send once its lease lapses, and counts it as a possible duplicate', async () => {
+    await enqueue(message('orphan', to('19:e@thread.tacv2')));
+    const [due] = await storage.outbox.listDue(now(), 10);
+    assert.ok(due);
+    // A sender that claims and then dies (kill -9) before recording anything.
+    assert.ok(await storage.outbox.claim(due, 'dead-sender', now(), 800));
+    startSender();
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(connector.delivered.length, 0, 'nobody touches a live lease');
+    const summary = await settle();
+    assert.equal(summary.sent, 1);
+    assert.equal(summary.possibleDuplicates, 1);
+  });
+
+  it('coalesces a burst of updates to one card: the latest state wins and fewer updates are sent', async () => {
+    await enqueue(message('card', to('19:f@thread.tacv2'), 'version 0'));
+    startSender();
+    await settle();
+    const posted = (await storage.outbox.getEntry(jobId, 'card'))?.sentActivityId;
+    assert.ok(posted);
+    const outcomes = [];
+    for (let v = 1; v <= 10; v += 1) {
+      outcomes.push(
+        await enqueue({
+          jobId,
+          dedupeKey: `card-update`,
+          kind: 'update',
+          target: to('19:f@thread.tacv2'),
+          activityId: posted,
+          payload: { text: `version ${v}` },
+        }),
+      );
+    }
+    assert.equal(outcomes[0], 'enqueued');
+    assert.ok(outcomes.slice(1).every((o) => o === 'coalesced'));
+    await settle();
+    const updates = connector.delivered.filter((d) => d.method === 'PUT');
+    assert.ok(
+      updates.length >= 1 && updates.length < 10,
+      `${updates.length} updates sent for 10 changes`,
+    );
+    assert.equal(
+      updates[updates.length - 1]?.body?.['text'],
+      'version 10',
+      'the last state is what the channel shows',
+    );
+  });
+
+  it('fails bad entries with a clear reason and leaves the others alone', async () => {
+    await enqueue(
+      message('no-ref', {
+        kind: 'channel',
+        teamId: '19:unknown@thread.tacv2',
+        channelId: '19:nowhere@thread.tacv2',
+      }),
+    );
+    assert.equal(
+      await enqueue(message('huge', to('19:g@thread.tacv2'), 'x'.repeat(25_000))),
+      'too_large',
+    );
+    await enqueue({
+      jobId,
+      dedupeKey: 'ghost-update',
+      kind: 'update',
+      target: to('19:g@thread.tacv2'),
+      activityId: 'activity-does-not-exist',
+      payload: { text: 'x' },
+    });
+    await enqueue(message('fine', to('19:g@thread.tacv2')));
+    startSender();
+    const summary = await settle();
+    assert.deepEqual(summary.failedByReason, {
+      no_conversation_reference: 1,
+      payload_too_large: 1,
+      activity_not_found: 1,
+    });
+    assert.equal(summary.sent, 1);
+    assert.deepEqual(
+      connector.delivered.map((d) => d.body?.['text']),
+      ['fine'],
+    );
+  });
+
+  it('queues only the failed entries again on "retry failed", and they go through', async () => {
+    connector.setConversationStatus('19:h@thread.tacv2', 404);
+    await enqueue(message('will-fail', to('19:h@thread.tacv2')));
+    await enqueue(message('will-pass', to('19:i@thread.tacv2')));
+    startSender();
+    assert.equal((await settle()).failed, 1);
+    connector.setConversationStatus('19:h@thread.tacv2', undefined);
+    assert.equal(await storage.outbox.requeueFailed(jobId, now()), 1);
+    const summary = await settle();
+    assert.equal(summary.sent, 2);
+    assert.equal(
+      connector.deliveredTo('19:i@thread.tacv2').length,
+      1,
+      'the sent one is not sent again',
+    );
+  });
+
+  it('creates a 1:1 chat when the user has none yet, then sends into it', async () => {
+    await enqueue(
+      message('nudge', {
+        kind: 'user',
+        tenantId: TENANT,
+        serviceUrl: connector.url,
+        botId: BOT,
+        userId: '29:new-user',
+      }),
+    );
+    startSender();
+    await settle();
+    const entry = await storage.outbox.getEntry(jobId, 'nudge');
+    assert.equal(entry?.state, 'sent');
+    assert.match(entry?.sentConversationId ?? '', /^a:fake-conversation-/);
+    assert.equal(connector.deliveredTo(entry?.sentConversationId ?? '').length, 1);
+  });
+});
