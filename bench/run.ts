@@ -1,9 +1,11 @@
 // `npm run bench -- <name>`: runs one benchmark; each prints readable figures and ends with one
 // JSON line of them. Benchmarks are not tests: they measure, they do not assert timings.
+import { runFanoutBenchmark } from './fanout';
 import { runLaunchBenchmark } from './launch';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   launch: runLaunchBenchmark,
+  fanout: runFanoutBenchmark,
 };
 
 async function main(): Promise<void> {

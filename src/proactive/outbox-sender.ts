@@ -23,6 +23,12 @@ export interface SenderSettings {
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
+  /**
+   * Wait before the first send. Teams counts the global limit per app, and a restarted instance
+   * does not know what its predecessor sent in the last second: waiting out that window keeps
+   * the two from adding up.
+   */
+  warmupMs: number;
 }
 
 /** Defaults: a 15 s lease keeps the duplicate window after a crash short without cutting off slow sends. */
@@ -33,6 +39,7 @@ export const DEFAULT_SENDER_SETTINGS: SenderSettings = {
   maxAttempts: 8,
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
+  warmupMs: 1_000,
 };
 
 const RETRYABLE = new Set([0, 408, 412, 500, 502, 503, 504]);
@@ -73,6 +80,7 @@ export class OutboxSender {
 
   private async loop(): Promise<void> {
     const { logger } = this.deps;
+    await this.pause(this.settings.warmupMs);
     while (!this.abort.signal.aborted) {
       try {
         const room = this.settings.concurrency - this.inFlight.size;

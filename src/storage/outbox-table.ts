@@ -71,6 +71,7 @@ export class OutboxTable implements OutboxStore {
         this.table,
         odata`PartitionKey eq ${partitionKey} and RowKey ge ${'q|'} and RowKey lt ${`q|${iso}|~`}`,
         ['RowKey', 'entryKey'],
+        limit - due.length,
       );
       if (queued.length === 0) {
         await this.retireJobIfIdle(job);

@@ -8,17 +8,24 @@ export type StoredRow = Record<string, unknown> & {
   etag?: string;
 };
 
-/** Reads every row matching an OData filter (already built with `odata`), following pages. */
+/** Reads the rows matching an OData filter (already built with `odata`), following pages, up to `maxRows`. */
 export async function readRows(
   table: TableClient,
   filter: string,
   select?: string[],
+  maxRows = Infinity,
 ): Promise<StoredRow[]> {
   const rows: StoredRow[] = [];
   try {
     const queryOptions = select ? { filter, select } : { filter };
-    for await (const row of table.listEntities<Record<string, unknown>>({ queryOptions }))
-      rows.push(row as StoredRow);
+    const pages = table
+      .listEntities<Record<string, unknown>>({ queryOptions })
+      .byPage({ maxPageSize: Math.min(1_000, maxRows) });
+    for await (const page of pages) {
+      for (const row of page) rows.push(row as StoredRow);
+      // Stop reading pages once we have enough: the outbox asks for a few due rows, not all.
+      if (rows.length >= maxRows) return rows.slice(0, maxRows);
+    }
   } catch (error) {
     throw translateStorageError(error);
   }

@@ -313,11 +313,25 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       const outbox = service.storage.outbox;
       const jobId = 'campaign:endpoint-test';
       await outbox.enqueue(
-        { jobId, dedupeKey: 'to-nowhere', kind: 'send', target: { kind: 'channel', teamId: '19:no-team@thread.tacv2', channelId: '19:no-channel@thread.tacv2' }, payload: { text: 'hello' } },
+        {
+          jobId,
+          dedupeKey: 'to-nowhere',
+          kind: 'send',
+          target: {
+            kind: 'channel',
+            teamId: '19:no-team@thread.tacv2',
+            channelId: '19:no-channel@thread.tacv2',
+          },
+          payload: { text: 'hello' },
+        },
         { now: new Date() },
       );
       // The service's own sender works the outbox; wait for it to give up on the unknown channel.
-      for (let i = 0; i < 100 && (await outbox.getEntry(jobId, 'to-nowhere'))?.state !== 'failed'; i += 1) {
+      for (
+        let i = 0;
+        i < 100 && (await outbox.getEntry(jobId, 'to-nowhere'))?.state !== 'failed';
+        i += 1
+      ) {
         await new Promise((r) => setTimeout(r, 50));
       }
       const reply = await postAndReadReply(personalMessage(connector.url, 'delivery'));
@@ -326,7 +340,9 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       assert.match(text, /campaign:endpoint-test/);
       assert.match(text, /no stored conversation for this target/);
       assert.match(text, /retryFailed/);
-      const { status, body } = await service.post({ ...cardAction(connector.url, 'retryFailed', { jobId }) });
+      const { status, body } = await service.post({
+        ...cardAction(connector.url, 'retryFailed', { jobId }),
+      });
       assert.equal(status, 200);
       assert.match(JSON.stringify(body), /Queued 1 failed message of campaign:endpoint-test again/);
     });

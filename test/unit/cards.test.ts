@@ -27,8 +27,25 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   delivery: {
     intro: 'The 2 most recent jobs, newest first.',
     jobs: [
-      { jobId: 'campaign:demo-qz1', sent: '1297', waiting: '0', failed: '3', duplicates: '0', failureText: 'Teams refused (403): the bot was blocked or removed: 3. Where: General in North Coast PCN.', canRetry: true },
-      { jobId: 'digests', sent: '7', waiting: '0', failed: '0', duplicates: '0', failureText: 'Nothing failed.', canRetry: false },
+      {
+        jobId: 'campaign:demo-qz1',
+        sent: '1297',
+        waiting: '0',
+        failed: '3',
+        duplicates: '0',
+        failureText:
+          'Teams refused (403): the bot was blocked or removed: 3. Where: General in North Coast PCN.',
+        canRetry: true,
+      },
+      {
+        jobId: 'digests',
+        sent: '7',
+        waiting: '0',
+        failed: '0',
+        duplicates: '0',
+        failureText: 'Nothing failed.',
+        canRetry: false,
+      },
     ],
   },
   welcome: { teamName: 'North Coast PCN' },

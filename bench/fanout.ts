@@ -1,0 +1,254 @@
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { summariseDelivery, type OutboxRequest } from '../src/domain/outbox';
+import { createLogger } from '../src/logging/create-logger';
+import { openStorage, type Storage } from '../src/storage/open-storage';
+import { runWithLimit } from '../src/storage/run-batches';
+import { startAzurite } from '../src/storage/start-azurite';
+import { startFakeConnector, type FakeConnector } from '../test/support/fake-connector';
+
+const ROOT = path.resolve(__dirname, '..');
+const CONVERSATIONS = 1_300;
+const GLOBAL_CAP = 50;
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+/** The arguments of `npm run start:prod` (the compiled service with its memory settings), read from package.json so they cannot drift. */
+function productionArgs(): string[] {
+  const scripts = (
+    JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    }
+  ).scripts;
+  const [node, ...args] = (scripts['start:prod'] ?? '').split(/\s+/);
+  if (node !== 'node' || args.length === 0)
+    throw new Error('package.json start:prod must be "node <flags> dist/src/main.js"');
+  return args;
+}
+
+/** The service under test, run as its own process like `npm run start:prod`. */
+class ServiceProcess {
+  peakRssKb = 0;
+  private child: ChildProcess | undefined;
+  private sampler: NodeJS.Timeout | undefined;
+
+  constructor(private readonly env: Record<string, string>) {}
+
+  async start(): Promise<void> {
+    const child = spawn(process.execPath, productionArgs(), {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...this.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.child = child;
+    let out = '';
+    child.stderr?.resume();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`service did not start: ${out.slice(-2000)}`)),
+        60_000,
+      );
+      child.stdout?.on('data', (chunk: Buffer) => {
+        out = (out + chunk.toString()).slice(-20_000);
+        if (out.includes('"service listening"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      child.once('exit', (code) =>
+        reject(new Error(`service exited with ${code}: ${out.slice(-2000)}`)),
+      );
+    });
+    // VmHWM is the kernel's record of the process's peak resident memory.
+    this.sampler = setInterval(() => this.sampleRss(), 500);
+  }
+
+  sampleRss(): void {
+    try {
+      const status = readFileSync(`/proc/${this.child?.pid}/status`, 'utf8');
+      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+      this.peakRssKb = Math.max(this.peakRssKb, hwm);
+    } catch {
+      // The process has gone.
+    }
+  }
+
+  /** kill -9: no chance to finish anything. */
+  kill(): Promise<void> {
+    clearInterval(this.sampler);
+    const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));
+    this.child?.kill('SIGKILL');
+    return exited;
+  }
+
+  async stop(): Promise<void> {
+    this.sampleRss();
+    clearInterval(this.sampler);
+    const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));
+    this.child?.kill('SIGTERM');
+    await exited;
+  }
+}
+
+interface RunFigures {
+  throttled_detail?: string[];
+  seconds: number;
+  rate_fraction_of_cap: number;
+  throttled_429: number;
+  lost: number;
+  duplicates: number;
+  injected_failures?: number;
+  possible_duplicates_reported?: number;
+}
+
+async function enqueueFanout(
+  storage: Storage,
+  connector: FakeConnector,
+  jobId: string,
+): Promise<void> {
+  const requests: OutboxRequest[] = Array.from({ length: CONVERSATIONS }, (_, i) => ({
+    jobId,
+    dedupeKey: `${jobId}|org-${i}`,
+    kind: 'send',
+    target: {
+      kind: 'address',
+      address: {
+        serviceUrl: connector.url,
+        tenantId: '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f',
+        botId: '28:bench-bot',
+        conversationId: `19:fanout-${i}@thread.tacv2`,
+      },
+    },
+    payload: { text: `${jobId}|org-${i}`, summary: 'Your access recovery checklist' },
+  }));
+  await runWithLimit(requests, 16, async (r) => {
+    await storage.outbox.enqueue(r, { now: new Date() });
+  });
+}
+
+async function waitForJob(
+  storage: Storage,
+  jobId: string,
+  onProgress?: (sent: number) => Promise<void>,
+): Promise<ReturnType<typeof summariseDelivery>> {
+  for (;;) {
+    const summary = summariseDelivery(jobId, await storage.outbox.listEntries(jobId));
+    await onProgress?.(summary.sent);
+    if (summary.pending === 0 && summary.sending === 0) return summary;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+function figures(connector: FakeConnector, jobId: string): RunFigures {
+  const mine = connector.delivered.filter((d) =>
+    String(d.body?.['text'] ?? '').startsWith(`${jobId}|`),
+  );
+  const unique = new Set(mine.map((d) => String(d.body?.['text'])));
+  const first = Math.min(...mine.map((d) => d.at));
+  const last = Math.max(...mine.map((d) => d.at));
+  const seconds = (last - first) / 1000;
+  return {
+    seconds: Math.round(seconds * 10) / 10,
+    rate_fraction_of_cap: Math.round(((mine.length - 1) / seconds / GLOBAL_CAP) * 1000) / 1000,
+    throttled_429: connector.throttled,
+    ...(connector.throttled > 0
+      ? {
+          throttled_detail: connector.rejected
+            .filter((r) => r.reason === 'rate-limit')
+            .map((r) => `${r.call.conversationId ?? ''} ${JSON.stringify(r.limit)}`),
+        }
+      : {}),
+    lost: CONVERSATIONS - unique.size,
+    duplicates: mine.length - unique.size,
+  };
+}
+
+/**
+ * One card to each of 1,300 conversations through the real service (built, in its own process) against
+ * the throttling fake connector: clean, with 5% injected 503s, and with a kill -9 mid-way.
+ */
+export async function runFanoutBenchmark(): Promise<Record<string, unknown>> {
+  say('Building the service (npm run build)…');
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const azurite = await startAzurite({ logger: createLogger('silent') });
+  const connector = await startFakeConnector({ globalPerSecond: GLOBAL_CAP });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'arb-fanout-'));
+  const env = {
+    STORAGE_CONNECTION_STRING: azurite.connectionString,
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+    PROACTIVE_RATE_PER_SECOND: String(GLOBAL_CAP),
+  };
+  let peakRssKb = 0;
+  try {
+    const storage = await openStorage(azurite.connectionString);
+    let service = new ServiceProcess(env);
+    await service.start();
+
+    say(`1. ${CONVERSATIONS} conversations, no faults`);
+    await enqueueFanout(storage, connector, 'fanout-clean');
+    await waitForJob(storage, 'fanout-clean');
+    const clean = figures(connector, 'fanout-clean');
+    say(
+      `   ${clean.seconds} s, ${(clean.rate_fraction_of_cap * GLOBAL_CAP).toFixed(1)} sends/s = ${clean.rate_fraction_of_cap} of the ${GLOBAL_CAP}/s cap (target ≥ 0.95); 429s ${clean.throttled_429} (target 0); lost ${clean.lost}; duplicates ${clean.duplicates}`,
+    );
+
+    say('2. the same with 5% of sends answered 503');
+    connector.reset();
+    connector.failRandomly(0.05, 503, 42);
+    await enqueueFanout(storage, connector, 'fanout-503');
+    await waitForJob(storage, 'fanout-503');
+    const flaky: RunFigures = {
+      ...figures(connector, 'fanout-503'),
+      injected_failures: connector.rejected.filter((r) => r.reason === 'injected').length,
+    };
+    say(
+      `   ${flaky.seconds} s; ${flaky.injected_failures} injected 503s, all retried; lost ${flaky.lost}; duplicates ${flaky.duplicates}; 429s ${flaky.throttled_429}`,
+    );
+
+    say('3. the same with a kill -9 of the service mid-way, then a restart');
+    connector.reset();
+    await enqueueFanout(storage, connector, 'fanout-kill');
+    let killed = false;
+    await waitForJob(storage, 'fanout-kill', async (sent) => {
+      if (!killed && sent >= CONVERSATIONS / 2) {
+        killed = true;
+        peakRssKb = Math.max(peakRssKb, service.peakRssKb);
+        say(`   killing the service (kill -9) after ${sent} sent`);
+        await service.kill();
+        service = new ServiceProcess(env);
+        await service.start();
+        say('   restarted');
+      }
+    });
+    const summary = summariseDelivery(
+      'fanout-kill',
+      await storage.outbox.listEntries('fanout-kill'),
+    );
+    const crash: RunFigures = {
+      ...figures(connector, 'fanout-kill'),
+      possible_duplicates_reported: summary.possibleDuplicates,
+    };
+    say(
+      `   ${crash.seconds} s including the restart (entries caught mid-send were taken over when their 15 s lease lapsed); lost ${crash.lost}; duplicates ${crash.duplicates} (the outbox reported ${crash.possible_duplicates_reported} possible)`,
+    );
+
+    await service.stop();
+    peakRssKb = Math.max(peakRssKb, service.peakRssKb);
+    say(`Peak RSS of the service: ${Math.round(peakRssKb / 1024)} MB (target ≤ 150 MB)`);
+    return {
+      conversations: CONVERSATIONS,
+      global_cap_per_s: GLOBAL_CAP,
+      clean,
+      with_503s: flaky,
+      with_kill: crash,
+      service_peak_rss_mb: Math.round(peakRssKb / 1024),
+    };
+  } finally {
+    await connector.stop();
+    await azurite.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
