@@ -3,6 +3,7 @@ import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { createCliContext, describeFailure, EXIT, type CliContext } from './cli-context';
 import { registerCampaignCommands } from './commands/campaign-commands';
+import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerImportCommands } from './commands/import-commands';
 import { registerOrgCommands } from './commands/org-commands';
 import { registerRoleCommands } from './commands/role-commands';
@@ -65,6 +66,7 @@ export async function runAdmin(
   registerCampaignCommands(program, run);
   registerRoleCommands(program, run);
   registerOrgCommands(program, run);
+  registerDeliveryCommands(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

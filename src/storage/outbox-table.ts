@@ -36,7 +36,7 @@ export class OutboxTable implements OutboxStore {
       createdAt: now,
       ...(options.failure ? { failure: options.failure } : {}),
     };
-    if (options.failure) delete entry.payload; // too big to keep; the failure says why
+    if (options.failure?.reason === 'payload_too_large') delete entry.payload; // too big to keep; the failure says why
     await this.touchJob(request.jobId, now);
     const actions: TransactionAction[] = [['create', toRow(entry)]];
     if (entry.state === 'pending') actions.push(['create', queueRow(entry, now)]);
@@ -169,7 +169,10 @@ export class OutboxTable implements OutboxStore {
 
   async requeueFailed(jobId: string, now: Date): Promise<number> {
     const iso = now.toISOString();
-    const failed = (await this.listEntries(jobId)).filter((e) => e.state === 'failed');
+    // A message too big to send stays failed: sending it again cannot help (and it was not kept).
+    const failed = (await this.listEntries(jobId)).filter(
+      (e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large',
+    );
     await this.touchJob(jobId, iso);
     let count = 0;
     for (const entry of failed) {

@@ -207,6 +207,58 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     assert.match(out, /cli-test, running\]: 0% complete/);
   });
 
+  it('shows delivery health per job and queues only failed entries again with --retry-failed', async () => {
+    const now = new Date();
+    await storage.outbox.enqueue(
+      {
+        jobId: 'cli-job',
+        dedupeKey: 'a',
+        kind: 'send',
+        target: { kind: 'groupChat', conversationId: '19:x' },
+        payload: { text: 'a' },
+      },
+      { now },
+    );
+    await storage.outbox.enqueue(
+      {
+        jobId: 'cli-job',
+        dedupeKey: 'b',
+        kind: 'send',
+        target: { kind: 'groupChat', conversationId: '19:y' },
+        payload: { text: 'b' },
+      },
+      { now, failure: { reason: 'conversation_not_found', status: 404 } },
+    );
+    await storage.outbox.enqueue(
+      {
+        jobId: 'cli-job',
+        dedupeKey: 'c',
+        kind: 'send',
+        target: { kind: 'groupChat', conversationId: '19:z' },
+      },
+      { now, failure: { reason: 'payload_too_large' } },
+    );
+    const shown = await admin('delivery', 'cli-job');
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(shown.out, /cli-job: 0 sent, 1 waiting, 2 failed/);
+    assert.match(shown.out, /1 × The message is over the 40 KB size budget/);
+    assert.match(shown.out, /1 × Teams says the conversation no longer exists/);
+    assert.equal((await admin('delivery', '--retry-failed')).code, 2);
+    const retried = await admin('delivery', 'cli-job', '--retry-failed');
+    assert.match(
+      retried.out,
+      /Queued 1 failed message of cli-job again/,
+      'not the one too big to send',
+    );
+    assert.equal((await storage.outbox.getEntry('cli-job', 'b'))?.state, 'pending');
+    assert.equal((await storage.outbox.getEntry('cli-job', 'c'))?.state, 'failed');
+    assert.equal(
+      (await storage.outbox.getEntry('cli-job', 'a'))?.state,
+      'pending',
+      'the waiting one is untouched',
+    );
+  });
+
   it('exports a campaign to CSV, one row per item, with formula-like notes made safe', async () => {
     const practice = (await storage.organisations.listChildren('U99901'))[0]?.code ?? '';
     await setStatus(
