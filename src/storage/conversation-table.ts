@@ -174,7 +174,7 @@ function toRecord(row: StoredRow): ConversationRecord {
     'unhealthyReason',
   ] as const) {
     const value = text(name);
-    if (value !== undefined) record[name] = value;
+    if (value) record[name] = value;
   }
   return record;
 }

@@ -17,6 +17,16 @@ export const OUTBOX_TABLE = 'Outbox';
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
 const JOBS = 'jobs';
+// Entry fields stored as plain text columns when present.
+const OPTIONAL_TEXT = [
+  'activityId',
+  'leaseUntil',
+  'claimedBy',
+  'sentActivityId',
+  'sentConversationId',
+  'sentAt',
+  'lastError',
+] as const;
 
 /** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
 export class OutboxTable implements OutboxStore {
@@ -287,15 +297,7 @@ function toRow(entry: OutboxEntry): Row {
   };
   if (entry.payload) row['payload'] = JSON.stringify(entry.payload);
   if (entry.failure) row['failure'] = JSON.stringify(entry.failure);
-  for (const name of [
-    'activityId',
-    'leaseUntil',
-    'claimedBy',
-    'sentActivityId',
-    'sentConversationId',
-    'sentAt',
-    'lastError',
-  ] as const) {
+  for (const name of OPTIONAL_TEXT) {
     const value = entry[name];
     if (value !== undefined) row[name] = value;
   }
@@ -324,15 +326,7 @@ function toEntry(row: StoredRow): OutboxEntry {
   const failure = readText(row, 'failure');
   if (payload) entry.payload = JSON.parse(payload) as Record<string, unknown>;
   if (failure) entry.failure = JSON.parse(failure) as NonNullable<OutboxEntry['failure']>;
-  for (const name of [
-    'activityId',
-    'leaseUntil',
-    'claimedBy',
-    'sentActivityId',
-    'sentConversationId',
-    'sentAt',
-    'lastError',
-  ] as const) {
+  for (const name of OPTIONAL_TEXT) {
     const value = readText(row, name);
     if (value !== undefined) entry[name] = value;
   }

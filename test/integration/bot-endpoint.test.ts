@@ -233,6 +233,19 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       assert.equal(team?.active, false);
     });
 
+    it('makes a channel that refused a send reachable again when the bot is added back', async () => {
+      const general = (await service.storage.conversations.listTeam(TEAM_ID)).find((r) => r.channelId === TEAM_ID);
+      assert.ok(general);
+      const { kind, ...rest } = general;
+      await service.storage.conversations.saveConversation({ ...rest, kind, healthy: false, unhealthyReason: 'bot_blocked_or_removed' });
+      assert.equal((await service.storage.conversations.findChannel(TEAM_ID, TEAM_ID))?.healthy, false);
+      await service.post(botAddedToTeam(connector.url));
+      const after = await service.storage.conversations.findChannel(TEAM_ID, TEAM_ID);
+      assert.equal(after?.healthy, undefined, 'healthy again (no longer marked unhealthy)');
+      assert.equal(after?.unhealthyReason, undefined);
+      assert.equal(after?.active, true);
+    });
+
     it('stores the 1:1 chat on a personal install and marks it inactive on uninstall', async () => {
       await service.post(installationUpdate(connector.url, 'add', 'personal'));
       let chat = await service.storage.conversations.findPersonal(TENANT_ID, USER.aadObjectId);

@@ -4,6 +4,9 @@ import { cardMessage } from '../reply';
 import { readAddress, readTeamsContext } from '../read-teams-context';
 import type { Handler, TurnScope } from '../router';
 
+// A (re)install makes a conversation reachable again, whatever a failed send said before.
+const REACHABLE = { healthy: true, unhealthyReason: '' } as const;
+
 // Teams reports installs twice (conversationUpdate and installationUpdate) and in any order, so
 // every write here is an idempotent merge; removal flips `active` and never deletes.
 
@@ -91,6 +94,7 @@ async function saveInstall(context: TurnContext, scope: TurnScope, event: string
         channelName: 'General',
         address: readAddress(activity, teams.team.id),
         active: true,
+        ...REACHABLE,
         lastEvent: event,
         updatedAt: at,
       });
@@ -104,6 +108,7 @@ async function saveInstall(context: TurnContext, scope: TurnScope, event: string
       kind: 'groupChat',
       address: readAddress(activity),
       active,
+      ...(active ? REACHABLE : {}),
       lastEvent: event,
       updatedAt: at,
     });
@@ -129,6 +134,7 @@ export async function savePersonal(
     userAadObjectId: from.aadObjectId,
     address: readAddress(context.activity),
     active,
+    ...(active ? REACHABLE : {}),
     lastEvent: event,
     updatedAt: scope.services.now().toISOString(),
   };
@@ -173,6 +179,7 @@ async function storeTeamChannels(context: TurnContext, scope: TurnScope) {
       channelName: channel.name ?? 'General',
       address: readAddress(context.activity, channel.id),
       active: true,
+      ...REACHABLE,
       lastEvent: 'channelListed',
       updatedAt: at,
     });
