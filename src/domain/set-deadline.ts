@@ -30,6 +30,7 @@ export interface DeadlineChange {
 export async function setDeadline(
   deps: DeadlineDeps,
   change: DeadlineChange,
+  options: { dryRun?: boolean } = {},
 ): Promise<{ campaign: Campaign; itemsUpdated: number }> {
   if (change.date !== undefined && !isIsoDate(change.date))
     throw new InvalidInputError(
@@ -79,15 +80,19 @@ export async function setDeadline(
       (code) => next.icbOverrides[code]?.[action.id] === undefined,
     );
   }
-  await deps.campaigns.saveCampaign(next);
+  if (!options.dryRun) await deps.campaigns.saveCampaign(next);
   let itemsUpdated = 0;
   for (const group of groups) {
     const due =
       (change.icbCode ? next.icbOverrides[group]?.[action.id] : undefined) ??
       next.deadlines[action.id];
-    itemsUpdated += await deps.items.setDueDates(campaign.id, group, action.id, due);
+    itemsUpdated += options.dryRun
+      ? (await deps.items.listItemsForIcb(campaign.id, group)).filter(
+          (i) => i.actionId === action.id && i.dueDate !== due,
+        ).length
+      : await deps.items.setDueDates(campaign.id, group, action.id, due);
   }
-  return { campaign: next, itemsUpdated };
+  return { campaign: options.dryRun ? campaign : next, itemsUpdated };
 }
 
 /** The item groups of a campaign: its regions (for regional actions) or its ICBs. */

@@ -159,6 +159,21 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
   });
 
   it("sets one ICB's deadline for an action and refuses a malformed date with exit 2", async () => {
+    const dry = await admin(
+      'set-deadline',
+      'cli-test',
+      'PRAC-01',
+      '2027-03-31',
+      '--icb',
+      'QZ1',
+      '--dry-run',
+    );
+    assert.match(dry.out, /Dry run, nothing written: .* [1-9]\d* items would move/);
+    assert.equal(
+      (await storage.campaigns.getCampaign('cli-test'))?.icbOverrides['QZ1'],
+      undefined,
+      'the dry run wrote nothing',
+    );
     const ok = await admin('set-deadline', 'cli-test', 'PRAC-01', '2027-03-31', '--icb', 'QZ1');
     assert.equal(ok.code, 0, ok.err);
     assert.match(ok.out, /PRAC-01 deadline set to 31 Mar 2027 for QZ1; [1-9]\d* items updated/);

@@ -111,20 +111,31 @@ export function registerCampaignCommands(
     .argument('<action-id>', 'e.g. PRAC-05')
     .argument('<date>', 'YYYY-MM-DD, or "none" to remove it')
     .option('--icb <code>', "set this ICB's override instead of the campaign's deadline")
-    .action((campaignId: string, actionId: string, date: string, opts: { icb?: string }) =>
-      run(async (ctx) => {
-        const storage = await ctx.storage();
-        const { itemsUpdated } = await setDeadline(storage, {
-          campaignId,
-          actionId: actionId.toUpperCase(),
-          date: date.toLowerCase() === 'none' ? undefined : date,
-          ...(opts.icb ? { icbCode: opts.icb } : {}),
-        });
-        const what = date.toLowerCase() === 'none' ? 'removed' : `set to ${formatUkDate(date)}`;
-        ctx.out(
-          `${actionId.toUpperCase()} deadline ${what}${opts.icb ? ` for ${opts.icb.toUpperCase()}` : ''}; ${itemsUpdated} item${itemsUpdated === 1 ? '' : 's'} updated.`,
-        );
-      }),
+    .option('--dry-run', 'check it and count the items it would move, change nothing')
+    .action(
+      (
+        campaignId: string,
+        actionId: string,
+        date: string,
+        opts: { icb?: string; dryRun?: boolean },
+      ) =>
+        run(async (ctx) => {
+          const storage = await ctx.storage();
+          const { itemsUpdated } = await setDeadline(
+            storage,
+            {
+              campaignId,
+              actionId: actionId.toUpperCase(),
+              date: date.toLowerCase() === 'none' ? undefined : date,
+              ...(opts.icb ? { icbCode: opts.icb } : {}),
+            },
+            opts.dryRun ? { dryRun: true } : {},
+          );
+          const what = date.toLowerCase() === 'none' ? 'removed' : `set to ${formatUkDate(date)}`;
+          ctx.out(
+            `${opts.dryRun ? 'Dry run, nothing written: would have ' : ''}${actionId.toUpperCase()} deadline ${what}${opts.icb ? ` for ${opts.icb.toUpperCase()}` : ''}; ${itemsUpdated} item${itemsUpdated === 1 ? '' : 's'} ${opts.dryRun ? 'would move' : 'updated'}.`,
+          );
+        }),
     );
 
   program
