@@ -186,6 +186,30 @@ describe('the tenant allow-list', function () {
   });
 });
 
+describe('graceful shutdown', function () {
+  this.timeout(30_000);
+
+  it('finishes a turn in flight before stopping, and accepts no new requests meanwhile', async () => {
+    const connector = await new FakeConnector().start();
+    connector.setLatency(1_000); // the bot's reply to Teams takes a second
+    const service = await startTestService();
+    try {
+      const inFlight = service.post(personalMessage(connector.url, 'help'));
+      await new Promise((r) => setTimeout(r, 300)); // the turn is now waiting on the connector
+      const stopped = service.stop();
+      await new Promise((r) => setTimeout(r, 100));
+      await assert.rejects(fetch(`${service.url}/healthz`), 'no new connections once stopping');
+      assert.equal((await inFlight).status, 200, 'the turn in flight completed');
+      await stopped;
+      assert.equal(connector.sentActivities().length, 1, 'its reply reached Teams');
+    } finally {
+      await service.stop();
+      await connector.stop();
+      removeDataDir(service.dataDir);
+    }
+  });
+});
+
 describe('stored conversation references', function () {
   this.timeout(30_000);
 
