@@ -12,6 +12,11 @@ export const COMMANDS: readonly CommandDoc[] = [
     summary: 'Shows who Teams says you are (name, Entra object id, tenant) and your roles.',
   },
   {
+    name: 'progress',
+    summary:
+      'Shows how your organisations stand in each running campaign, and the next actions due.',
+  },
+  {
     name: 'delivery',
     summary:
       'Administrators: what the bot has sent, what is waiting and what failed, with a retry of the failed ones.',

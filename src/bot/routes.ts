@@ -1,5 +1,6 @@
 import { retryFailedAction, sendDelivery } from './handlers/delivery';
 import { sendHelp, showHelpAction } from './handlers/help';
+import { sendProgress } from './handlers/progress';
 import {
   recordBotAdded,
   recordBotRemoved,
@@ -20,6 +21,7 @@ export const CARD_VERBS = ['showHelp', 'retryFailed'] as const;
 export const ROUTES: readonly Route[] = [
   { name: 'help', select: message.command('help'), handler: sendHelp },
   { name: 'whoami', select: message.command('whoami'), handler: sendWhoami },
+  { name: 'progress', select: message.command('progress'), handler: sendProgress },
   { name: 'delivery', select: message.command('delivery'), handler: sendDelivery },
   { name: 'card.showHelp', select: card.action('showHelp'), handler: showHelpAction },
   { name: 'card.retryFailed', select: card.action('retryFailed'), handler: retryFailedAction },

@@ -95,6 +95,24 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       assert.match(text, /Our 1:1 chat/);
     });
 
+    it('shows the demo practice’s living checklist on "progress" in local mode', async () => {
+      const reply = await postAndReadReply(personalMessage(connector.url, 'progress'));
+      const text = cardText(reply);
+      assert.match(text, /Your progress/);
+      assert.match(text, /Demo Bridgefoot Surgery \(X99001\)/);
+      assert.match(text, /Demo: access recovery checklist/);
+      assert.match(text, /\d+% complete: 0 done/);
+      assert.match(text, /overdue since \d{1,2} [A-Z][a-z]{2} \d{4}/, 'UK dates, some overdue');
+      assert.match(text, /PRAC-\d\d/);
+    });
+
+    it('says what to do when someone without roles asks for progress', async () => {
+      const stranger = personalMessage(connector.url, 'progress');
+      (stranger['from'] as Record<string, unknown>)['aadObjectId'] = undefined;
+      const reply = await postAndReadReply(stranger);
+      assert.match(cardText(reply), /no role over an organisation yet/);
+    });
+
     it('answers an @mentioned "whoami" in a group chat', async () => {
       const reply = await postAndReadReply(groupChatMention(connector.url, 'WhoAmI'));
       assert.match(cardText(reply), /A group chat/);

@@ -24,6 +24,20 @@ const AC = require('adaptivecards/dist/adaptivecards.js') as {
 
 /** Sample view models for each template; the golden files show what users will see. */
 const SAMPLES: Record<string, Record<string, unknown>> = {
+  progress: {
+    intro: 'Your organisations in each running campaign, with the next actions that need work.',
+    sections: [
+      {
+        heading: 'Demo Bridgefoot Surgery (X99001)',
+        campaign: 'Demo: access recovery checklist (deadlines set relative to today)',
+        summary: '8% complete: 1 done, 2 in progress, 0 blocked, 9 not started; **3 overdue**.',
+        next: [
+          { actionId: 'PRAC-03', text: 'Not started, overdue since 4 Nov 2026' },
+          { actionId: 'PRAC-07', text: 'In progress, due 28 Nov 2026' },
+        ],
+      },
+    ],
+  },
   delivery: {
     intro: 'The 2 most recent jobs, newest first.',
     jobs: [
