@@ -8,6 +8,7 @@ import { setStatus } from '../../src/domain/set-status';
 import { createLogger } from '../../src/logging/create-logger';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
+import { findSharedReference } from '../support/shared-reference';
 
 const ROOT = path.resolve(__dirname, '../..');
 const DATA = path.join(ROOT, 'data');
@@ -118,6 +119,24 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     assert.equal(code, 0, err);
     assert.match(out, /epraccur: \d+ GP practices/);
     assert.match(out, /Added [1-9]\d*/);
+  });
+
+  it('loads the real December 2019 epraccur file into storage, and a second run reports 0 changes', async () => {
+    const file = findSharedReference('reference', 'ods', 'epraccur-2019-12.csv');
+    const first = await admin('import-orgs', file);
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /8,204 GP practices \(6,830 open, 1,374 closed\)/);
+    assert.match(
+      first.out,
+      /High Level Health Geography/i,
+      'says it fell back to the file’s own geography',
+    );
+    const practices = (await storage.organisations.listAll()).filter(
+      (o) => o.level === 'practice' && /^[A-Z]\d{5}$/.test(o.code) && !o.code.startsWith('X99'),
+    );
+    assert.equal(practices.filter((p) => p.open).length, 6_830);
+    const second = await admin('import-orgs', file);
+    assert.match(second.out, /Added 0, updated 0, closed 0; .* 0 changes\)/);
   });
 
   it('loads the 2023 checklist once, then reports it unchanged', async () => {

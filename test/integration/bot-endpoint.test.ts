@@ -252,11 +252,21 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
     });
 
     it('makes a channel that refused a send reachable again when the bot is added back', async () => {
-      const general = (await service.storage.conversations.listTeam(TEAM_ID)).find((r) => r.channelId === TEAM_ID);
+      const general = (await service.storage.conversations.listTeam(TEAM_ID)).find(
+        (r) => r.channelId === TEAM_ID,
+      );
       assert.ok(general);
       const { kind, ...rest } = general;
-      await service.storage.conversations.saveConversation({ ...rest, kind, healthy: false, unhealthyReason: 'bot_blocked_or_removed' });
-      assert.equal((await service.storage.conversations.findChannel(TEAM_ID, TEAM_ID))?.healthy, false);
+      await service.storage.conversations.saveConversation({
+        ...rest,
+        kind,
+        healthy: false,
+        unhealthyReason: 'bot_blocked_or_removed',
+      });
+      assert.equal(
+        (await service.storage.conversations.findChannel(TEAM_ID, TEAM_ID))?.healthy,
+        false,
+      );
       await service.post(botAddedToTeam(connector.url));
       const after = await service.storage.conversations.findChannel(TEAM_ID, TEAM_ID);
       assert.equal(after?.healthy, undefined, 'healthy again (no longer marked unhealthy)');

@@ -14,6 +14,7 @@ import { startProgress } from '../show-progress';
 import { parseWhole } from './campaign-commands';
 
 const ORG_FORMATS = ['json', 'csv', 'epraccur'] as const;
+const n = (value: number) => value.toLocaleString('en-GB');
 
 /** Registers import-orgs and import-checklist. */
 export function registerImportCommands(
@@ -92,7 +93,7 @@ export function registerImportCommands(
           progress.stop();
           const changes = report.added + report.updated + report.closed;
           ctx.out(
-            `${opts.dryRun ? 'Dry run, nothing written: would add' : 'Added'} ${report.added}, ${opts.dryRun ? 'update' : 'updated'} ${report.updated}, ${opts.dryRun ? 'close' : 'closed'} ${report.closed}; ${report.unchanged} unchanged (${report.total} in the file, ${changes} change${changes === 1 ? '' : 's'}).`,
+            `${opts.dryRun ? 'Dry run, nothing written: would add' : 'Added'} ${n(report.added)}, ${opts.dryRun ? 'update' : 'updated'} ${n(report.updated)}, ${opts.dryRun ? 'close' : 'closed'} ${n(report.closed)}; ${n(report.unchanged)} unchanged (${n(report.total)} in the file, ${n(changes)} change${changes === 1 ? '' : 's'}).`,
           );
         }),
     );

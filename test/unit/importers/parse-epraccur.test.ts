@@ -6,8 +6,9 @@ import { parseEpraccur, type EpraccurImport } from '../../../src/importers/parse
 import { parsePcnMembership } from '../../../src/importers/parse-pcn-membership';
 import { parseSubIcbLookup } from '../../../src/importers/parse-sub-icb-lookup';
 import { catchImportError, findProblem } from './catch-import-error';
+import { findSharedReference } from '../../support/shared-reference';
 
-const REAL_FILE = '/work/shared/reference/ods/epraccur-2019-12.csv';
+const REAL_FILE = findSharedReference('reference', 'ods', 'epraccur-2019-12.csv');
 const FIXTURES = path.join(__dirname, '..', '..', 'fixtures', 'ods');
 const CURRENT_REGIONS = ['Y56', 'Y58', 'Y59', 'Y60', 'Y61', 'Y62', 'Y63'];
 
