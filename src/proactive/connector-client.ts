@@ -22,7 +22,8 @@ export interface ConnectorResult {
 export class ConnectorClient {
   constructor(
     private readonly getToken: TokenProvider,
-    private readonly timeoutMs = 15_000,
+    /** Shorter than the sender's lease, so a call can never outlive the claim it is made under. */
+    private readonly timeoutMs = 10_000,
   ) {}
 
   /** Posts a new message to a conversation (a channel post, or a message in a chat). */

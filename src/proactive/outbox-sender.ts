@@ -113,32 +113,27 @@ export class OutboxSender {
   }
 
   private async process(due: OutboxEntry): Promise<void> {
-    const { outbox, logger, now } = this.deps;
-    const entry = await outbox.claim(due, this.senderId, now(), this.settings.leaseMs);
-    if (!entry) return; // another sender took it
-    if (entry.takeovers > due.takeovers) {
-      logger.warn(
-        { jobId: entry.jobId, dedupeKey: entry.dedupeKey },
-        'took over an entry whose sender stopped mid-send; Teams may receive it twice',
-      );
-    }
-    if (entry.payload && measurePayloadBytes(entry.payload) > PAYLOAD_BUDGET_BYTES) {
-      await outbox.markFailed(
-        entry,
-        { reason: 'payload_too_large', detail: `${measurePayloadBytes(entry.payload)} bytes` },
-        now(),
-      );
+    const { outbox, now } = this.deps;
+    // Entries that cannot be sent fail at once (a claim first, so only one sender records it).
+    if (due.payload && measurePayloadBytes(due.payload) > PAYLOAD_BUDGET_BYTES) {
+      const entry = await this.claim(due);
+      if (entry)
+        await outbox.markFailed(
+          entry,
+          { reason: 'payload_too_large', detail: `${measurePayloadBytes(due.payload)} bytes` },
+          now(),
+        );
       return;
     }
-    const target = await resolveTarget(entry.target, this.deps.conversations);
+    const target = await resolveTarget(due.target, this.deps.conversations);
     if (!target) {
-      await outbox.markFailed(entry, { reason: 'no_conversation_reference' }, now());
+      const entry = await this.claim(due);
+      if (entry) await outbox.markFailed(entry, { reason: 'no_conversation_reference' }, now());
       return;
     }
-    let conversationId: string;
-    let result: ConnectorResult;
     if (target.kind === 'createPersonal') {
-      result = await this.send(`create:${target.userId}`, () =>
+      const key = `create:${target.userId}`;
+      const created = await this.claimAndCall(due, key, () =>
         this.deps.client.createPersonalConversation(
           target.serviceUrl,
           target.botId,
@@ -146,43 +141,82 @@ export class OutboxSender {
           target.tenantId,
         ),
       );
+      if (!created) return;
+      const { entry, result } = created;
       if (result.status < 200 || result.status >= 300 || !result.id) {
-        await this.record(entry, result, `create:${target.userId}`);
+        await this.record(entry, result, key);
         return;
       }
-      conversationId = result.id;
       const address = {
         serviceUrl: target.serviceUrl,
         tenantId: target.tenantId,
         botId: target.botId,
-        conversationId,
+        conversationId: result.id,
       };
-      result = await this.send(conversationId, () =>
+      // Still ours: the claim was made moments ago, and a new chat's windows are empty.
+      const sent = await this.call(address.conversationId, () =>
         this.deps.client.sendToConversation(address, entry.payload ?? {}),
       );
-    } else {
-      const { address } = target;
-      conversationId = address.conversationId;
-      result = await this.send(conversationId, () => {
-        switch (entry.kind) {
-          case 'send':
-            return this.deps.client.sendToConversation(address, entry.payload ?? {});
-          case 'update':
-            return this.deps.client.updateActivity(
-              address,
-              entry.activityId ?? '',
-              entry.payload ?? {},
-            );
-          case 'delete':
-            return this.deps.client.deleteActivity(address, entry.activityId ?? '');
-        }
-      });
+      await this.record(entry, sent, address.conversationId);
+      return;
     }
-    await this.record(entry, result, conversationId);
+    const { address } = target;
+    const done = await this.claimAndCall(due, address.conversationId, (entry) => {
+      switch (entry.kind) {
+        case 'send':
+          return this.deps.client.sendToConversation(address, entry.payload ?? {});
+        case 'update':
+          return this.deps.client.updateActivity(
+            address,
+            entry.activityId ?? '',
+            entry.payload ?? {},
+          );
+        case 'delete':
+          return this.deps.client.deleteActivity(address, entry.activityId ?? '');
+      }
+    });
+    if (done) await this.record(done.entry, done.result, address.conversationId);
   }
 
-  /** One rate-limited call; a network failure becomes status 0. */
-  private async send(
+  /**
+   * Waits for the rate limiter first and claims the entry only then, right before the call: a
+   * claim held while waiting for a busy conversation could outlive its lease, and another
+   * sender would then send the same message.
+   */
+  private async claimAndCall(
+    due: OutboxEntry,
+    conversationKey: string,
+    call: (entry: OutboxEntry) => Promise<ConnectorResult>,
+  ): Promise<{ entry: OutboxEntry; result: ConnectorResult } | undefined> {
+    const permit = await this.deps.limiter
+      .acquire(conversationKey, this.abort.signal)
+      .catch(() => undefined);
+    if (!permit) return undefined; // stopping: the entry stays as it was, for the next sender
+    const entry = await this.claim(due).catch((error: unknown) => {
+      permit.cancel();
+      throw error;
+    });
+    if (!entry) {
+      permit.cancel(); // another sender has it, or it changed: nothing was sent
+      return undefined;
+    }
+    try {
+      return { entry, result: await call(entry) };
+    } catch (error) {
+      return {
+        entry,
+        result: {
+          status: 0,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        },
+      };
+    } finally {
+      permit.done();
+    }
+  }
+
+  /** One more rate-limited call under a claim already held; a network failure becomes status 0. */
+  private async call(
     conversationId: string,
     call: () => Promise<ConnectorResult>,
   ): Promise<ConnectorResult> {
@@ -202,6 +236,22 @@ export class OutboxSender {
     }
   }
 
+  private async claim(due: OutboxEntry): Promise<OutboxEntry | undefined> {
+    const entry = await this.deps.outbox.claim(
+      due,
+      this.senderId,
+      this.deps.now(),
+      this.settings.leaseMs,
+    );
+    if (entry && entry.takeovers > due.takeovers) {
+      this.deps.logger.warn(
+        { jobId: entry.jobId, dedupeKey: entry.dedupeKey },
+        'took over an entry whose sender stopped mid-send; Teams may receive it twice',
+      );
+    }
+    return entry;
+  }
+
   private async record(
     entry: OutboxEntry,
     result: ConnectorResult,
@@ -211,12 +261,14 @@ export class OutboxSender {
     const at = now();
     const { status } = result;
     if (status >= 200 && status < 300) {
+      // The id to keep: the new message's for a send (to update or delete it later), the
+      // same message's for an update, none for a delete.
+      const activityId =
+        entry.kind === 'send' ? result.id : entry.kind === 'update' ? entry.activityId : undefined;
       const sent = await outbox.markSent(
         entry,
         {
-          ...(result.id && entry.kind !== 'delete'
-            ? { activityId: entry.kind === 'update' ? (entry.activityId ?? result.id) : result.id }
-            : {}),
+          ...(activityId ? { activityId } : {}),
           ...(entry.target.kind === 'user' ? { conversationId } : {}),
         },
         at,

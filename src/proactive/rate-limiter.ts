@@ -8,9 +8,10 @@ export const CONVERSATION_WINDOWS: readonly RateWindow[] = [
   { limit: 1_800, ms: 3_600_000 },
 ];
 
-/** A permit to send; give it back with done() when the request has completed. */
+/** A permit to send: done() when the request has completed, or cancel() if it was never made. */
 export interface SendPermit {
   done(): void;
+  cancel(): void;
 }
 
 /** Keeps sends within Teams' per-conversation limits and a global per-second cap. */
@@ -45,6 +46,10 @@ export class RateLimiter {
             const at = this.clock();
             conversation.finish(at);
             this.global.finish(at);
+          },
+          cancel: () => {
+            conversation.cancel();
+            this.global.cancel();
           },
         };
       }

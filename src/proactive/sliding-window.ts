@@ -40,6 +40,11 @@ export class SlidingWindow {
     this.inFlight += 1;
   }
 
+  /** Forgets a send that was started but never made (it takes no place in the windows). */
+  cancel(): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+  }
+
   /** Records the end of a send started with start(), at `at` (ms). */
   finish(at: number): void {
     this.inFlight = Math.max(0, this.inFlight - 1);

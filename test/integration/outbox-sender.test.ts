@@ -18,6 +18,7 @@ const FAST = {
   pollMs: 20,
   backoffBaseMs: 50,
   backoffCapMs: 400,
+  warmupMs: 0,
 };
 
 describe('the proactive outbox and sender (real Azurite, throttling fake connector)', function () {
@@ -201,6 +202,23 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     assert.equal(connector.delivered.length, 120);
     const claimedBy = new Set((await storage.outbox.listEntries(jobId)).map((e) => e.claimedBy));
     assert.equal(claimedBy.size, 2, 'both instances did some of the work');
+  });
+
+  it('never sends twice when waiting for a busy conversation takes longer than a lease', async () => {
+    // 24 messages to one conversation take over 3 s at 7 per second; the lease is 0.5 s.
+    for (let i = 0; i < 24; i += 1)
+      await enqueue(message(`busy-${i}`, to('19:one-busy@thread.tacv2')));
+    startSender({ ...FAST, leaseMs: 500 });
+    startSender({ ...FAST, leaseMs: 500 });
+    const summary = await settle();
+    assert.equal(summary.sent, 24);
+    assert.deepEqual(
+      connector.duplicates((body) => String(body?.['text'])),
+      [],
+    );
+    // Each instance keeps its own windows, so two of them together can draw 429s from one busy
+    // conversation (see README): those are waited out, and nothing is lost or doubled.
+    assert.equal(connector.deliveredTo('19:one-busy@thread.tacv2').length, 24);
   });
 
   it('takes over an entry whose sender died mid-send once its lease lapses, and counts it as a possible duplicate', async () => {
