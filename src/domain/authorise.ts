@@ -25,12 +25,6 @@ export function canUpdateItems(grants: readonly RoleGrant[], org: Organisation):
   });
 }
 
-/** True when one of `grants` lets its holder see `org`'s items and progress. */
-export function canViewItems(grants: readonly RoleGrant[], org: Organisation): boolean {
-  const codes = reachingCodes(org);
-  return grants.some((g) => codes.has(g.orgCode));
-}
-
 /** True when one of `grants` makes its holder an administrator over `org` (or over England). */
 export function isAdministratorOf(
   grants: readonly RoleGrant[],

@@ -41,16 +41,6 @@ export interface OrganisationStore {
   removeFromParent(code: string, oldParentCode: string | undefined): Promise<void>;
 }
 
-/** The ancestors of an organisation, nearest first, ending at its region. */
-export function listAncestorCodes(org: Organisation): string[] {
-  const codes: string[] = [];
-  if (org.level === 'practice' && org.parentCode && org.parentCode !== org.icbCode)
-    codes.push(org.parentCode);
-  if (org.icbCode && org.level !== 'icb') codes.push(org.icbCode);
-  if (org.regionCode && org.level !== 'region') codes.push(org.regionCode);
-  return codes;
-}
-
 /** True when two records of the same organisation say the same thing (for idempotent imports). */
 export function isSameOrganisation(a: Organisation, b: Organisation): boolean {
   return (

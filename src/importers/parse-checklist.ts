@@ -7,7 +7,7 @@ import {
 } from '../domain/checklists';
 import { findKeyProblem } from '../domain/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
-import { isIsoDate } from './parse-date';
+import { isIsoDate } from '../domain/uk-dates';
 import { readCsvRows } from './read-csv-rows';
 
 /** The format (worked out from the first character by default) and what the file may not say. */

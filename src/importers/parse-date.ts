@@ -15,11 +15,6 @@ export function parseDate(text: string): string | undefined {
   return undefined;
 }
 
-/** True when `text` is exactly a real date written YYYY-MM-DD. */
-export function isIsoDate(text: string): boolean {
-  return ISO.test(text) && parseDate(text) === text;
-}
-
 function formatIfReal(year: number, month: number, day: number): string | undefined {
   const date = new Date(Date.UTC(year, month - 1, day));
   const real =

@@ -1,7 +1,8 @@
 import { InvalidInputError } from '../domain/errors';
 import { findKeyProblem } from '../domain/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
-import { parseDate, isIsoDate } from './parse-date';
+import { isIsoDate } from '../domain/uk-dates';
+import { parseDate } from './parse-date';
 import { readCsvRows } from './read-csv-rows';
 
 /** The PCN a practice belongs to on the chosen date. */
