@@ -11,6 +11,7 @@ import { launchCampaign } from '../../src/domain/launch-campaign';
 import { grantRole, revokeRole } from '../../src/domain/manage-roles';
 import { setStatus, type StatusChange } from '../../src/domain/set-status';
 import { setDeadline } from '../../src/domain/set-deadline';
+import { findDueItems } from '../../src/domain/find-due-items';
 import { createLogger } from '../../src/logging/create-logger';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
@@ -419,6 +420,46 @@ describe('the domain on real Table Storage', function () {
       await assert.rejects(
         setDeadline(storage, { campaignId, actionId: 'PRAC-77', date: '2027-03-31' }),
         NotFoundError,
+      );
+    });
+  });
+
+  describe('due items', () => {
+    it('finds the items due in a date range, reading only the groups that can hold them', async () => {
+      const due = await findDueItems(storage, campaignId, { from: '2023-06-01', to: '2023-06-30' });
+      assert.deepEqual(
+        due.map((i) => [i.orgCode, i.actionId, i.dueDate]),
+        [
+          ['U10001', 'PCN-01', '2023-06-30'],
+          ['U10002', 'PCN-01', '2023-06-30'],
+          ['U20001', 'PCN-01', '2023-06-30'],
+        ],
+      );
+      const overridden = await findDueItems(storage, campaignId, {
+        from: '2027-01-01',
+        to: '2027-01-31',
+        includeFinished: true,
+      });
+      assert.deepEqual(
+        overridden.map((i) => [i.orgCode, i.actionId]),
+        [['B82001', 'PRAC-01']],
+        "QZ2's own date for PRAC-01",
+      );
+      assert.deepEqual(
+        await findDueItems(storage, campaignId, { from: '2030-01-01', to: '2030-12-31' }),
+        [],
+      );
+    });
+
+    it('leaves out finished items unless asked', async () => {
+      await setStatus(
+        deps(),
+        change({ orgCode: 'U10001', actionId: 'PCN-01', status: 'done', actor: { userId: LEAD } }),
+      );
+      const due = await findDueItems(storage, campaignId, { from: '2023-06-01', to: '2023-06-30' });
+      assert.deepEqual(
+        due.map((i) => i.orgCode),
+        ['U10002', 'U20001'],
       );
     });
   });
