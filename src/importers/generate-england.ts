@@ -2,6 +2,7 @@ import regions from '../../data/regions.json';
 import { InvalidInputError } from '../domain/errors';
 import type { Organisation } from '../domain/organisations';
 import { resolveHierarchy } from './resolve-hierarchy';
+import { createSeededRandom } from './create-seeded-random';
 
 /** Sizes and seed for generateEngland; the defaults are England's real orders of magnitude. */
 export interface GenerateEnglandOptions {
@@ -46,7 +47,7 @@ export function generateEngland(options: GenerateEnglandOptions = {}): Organisat
   checkCount('pcns', pcnCount, icbCount, MAX_PCNS);
   checkCount('practices', practiceCount, pcnCount, MAX_PRACTICES);
 
-  const random = createRandom(seed);
+  const random = createSeededRandom(seed);
   const orgs: Organisation[] = regions.map((region) => ({
     code: region.code,
     name: region.name,
@@ -127,18 +128,6 @@ function checkCount(name: string, value: number, min: number, max: number): void
       `${name} must be a whole number from ${min} to ${max}, not ${value}.`,
     );
   }
-}
-
-// mulberry32: tiny, fast and good enough for spreading test data; Math.random cannot be seeded.
-function createRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function pick(characters: string, random: () => number): string {

@@ -8,7 +8,7 @@ import {
 import { findKeyProblem } from '../domain/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 import { isIsoDate } from '../domain/uk-dates';
-import { readCsvRows } from './read-csv-rows';
+import { checkCsvHeader, readCsvRows } from './read-csv-rows';
 
 /** The format (worked out from the first character by default) and what the file may not say. */
 export interface ParseChecklistOptions {
@@ -140,16 +140,12 @@ function readCsv(text: string, problems: ImportProblem[]): ReadResult {
   const [header, ...data] = csv.rows;
   if (!header) return { meta: {}, actions: [] };
   const names = header.fields.map((name) => name.trim().toLowerCase());
-  const missing = REQUIRED_CSV_COLUMNS.filter((name) => !names.includes(name));
-  const unknown = names.filter((name) => !CSV_COLUMNS.includes(name));
-  if (missing.length > 0 || unknown.length > 0) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing column ${missing.join(', ')}`);
-    if (unknown.length > 0) parts.push(`unknown column ${unknown.map((n) => `"${n}"`).join(', ')}`);
-    problems.push({
-      line: header.line,
-      message: `the header row has ${parts.join(' and ')} — it should be ${CSV_COLUMNS.join(',')}`,
-    });
+  const headerProblem = checkCsvHeader(header, names, {
+    required: REQUIRED_CSV_COLUMNS,
+    known: CSV_COLUMNS,
+  });
+  if (headerProblem) {
+    problems.push(headerProblem);
     return { meta: {}, actions: [] };
   }
   const actions: RawAction[] = [];

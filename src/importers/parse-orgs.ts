@@ -1,6 +1,6 @@
 import { ORG_LEVELS, type OrgLevel, type Organisation } from '../domain/organisations';
 import { throwIfProblems, type ImportProblem } from './import-errors';
-import { readCsvRows } from './read-csv-rows';
+import { checkCsvHeader, readCsvRows } from './read-csv-rows';
 import { checkHierarchy } from './resolve-hierarchy';
 
 /** Which of our two formats the text is in; by default it is worked out from the first character. */
@@ -70,19 +70,13 @@ function readCsvOrgs(
       .replace(/[\s-]+/g, '_'),
   );
   const index = (name: string): number => names.indexOf(name);
-  const missing = REQUIRED_CSV_COLUMNS.filter((name) => index(name) < 0);
-  const unknown = names.filter(
-    (name) =>
-      !(CSV_COLUMNS as readonly string[]).includes(name) && !IGNORED_CSV_COLUMNS.includes(name),
-  );
-  if (missing.length > 0 || unknown.length > 0) {
-    const parts: string[] = [];
-    if (missing.length > 0) parts.push(`missing column ${missing.join(', ')}`);
-    if (unknown.length > 0) parts.push(`unknown column ${unknown.map((n) => `"${n}"`).join(', ')}`);
-    problems.push({
-      line: header.line,
-      message: `the header row has ${parts.join(' and ')} — it should be ${CSV_COLUMNS.join(',')}`,
-    });
+  const headerProblem = checkCsvHeader(header, names, {
+    required: REQUIRED_CSV_COLUMNS,
+    known: CSV_COLUMNS,
+    ignored: IGNORED_CSV_COLUMNS,
+  });
+  if (headerProblem) {
+    problems.push(headerProblem);
     return [];
   }
 

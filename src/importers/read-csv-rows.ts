@@ -68,3 +68,26 @@ function describeCsvError(error: unknown, nextLine: number): ImportProblem {
     message: `${problem}, so the file could not be read past here — a field holding a comma or a quote must be wrapped in double quotes, with quotes inside it doubled ("")`,
   };
 }
+
+/**
+ * Checks a header row's column names (already normalised) against the required and known ones;
+ * returns the problem to report, naming what is missing or unknown, or undefined when it is fine.
+ */
+export function checkCsvHeader(
+  header: CsvRow,
+  names: readonly string[],
+  columns: { required: readonly string[]; known: readonly string[]; ignored?: readonly string[] },
+): ImportProblem | undefined {
+  const missing = columns.required.filter((name) => !names.includes(name));
+  const unknown = names.filter(
+    (name) => !columns.known.includes(name) && !columns.ignored?.includes(name),
+  );
+  if (missing.length === 0 && unknown.length === 0) return undefined;
+  const parts: string[] = [];
+  if (missing.length > 0) parts.push(`missing column ${missing.join(', ')}`);
+  if (unknown.length > 0) parts.push(`unknown column ${unknown.map((n) => `"${n}"`).join(', ')}`);
+  return {
+    line: header.line,
+    message: `the header row has ${parts.join(' and ')} — it should be ${columns.known.join(',')}`,
+  };
+}

@@ -2,7 +2,7 @@ import type { TableClient, TransactionAction } from '@azure/data-tables';
 import type { Checklist, ChecklistAction, ChecklistStore } from '../domain/checklists';
 import { ConflictError } from '../domain/errors';
 import { assertValidKey } from './keys';
-import { partitionFilter, readRows, readText, type StoredRow } from './read-rows';
+import { partitionFilter, readRows, readArea, readText, type StoredRow } from './read-rows';
 import { submitInBatches } from './run-batches';
 
 /** Table of checklist versions; see KEYS.md. */
@@ -110,11 +110,10 @@ function actionRow(
 }
 
 function toAction(row: StoredRow): ChecklistAction {
-  const area = readText(row, 'area') ?? 'cross-cutting';
   const action: ChecklistAction = {
     id: readText(row, 'id') ?? '',
     level: readText(row, 'level') as ChecklistAction['level'],
-    area: (area === 'cross-cutting' ? area : Number(area)) as ChecklistAction['area'],
+    area: readArea(row),
     title: readText(row, 'title') ?? '',
     detail: readText(row, 'detail') ?? '',
     source: readText(row, 'source') ?? '',

@@ -1,5 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { ActionLevel, Area } from '../domain/checklists';
+import type { ActionLevel } from '../domain/checklists';
 import { ConflictError } from '../domain/errors';
 import type {
   ItemKey,
@@ -10,7 +10,7 @@ import type {
   TrackedItem,
 } from '../domain/tracked-items';
 import { assertValidKey } from './keys';
-import { prefixFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
+import { prefixFilter, readRow, readRows, readArea, readText, type StoredRow } from './read-rows';
 import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';
 import { statusOf, translateStorageError } from './storage-errors';
 
@@ -201,13 +201,12 @@ function eventRow(item: TrackedItem, event: StatusEvent): Row {
 }
 
 function toItem(row: StoredRow): TrackedItem {
-  const area = readText(row, 'area') ?? 'cross-cutting';
   const item: TrackedItem = {
     campaignId: readText(row, 'campaignId') ?? '',
     orgCode: readText(row, 'orgCode') ?? '',
     actionId: readText(row, 'actionId') ?? '',
     level: readText(row, 'level') as ActionLevel,
-    area: (area === 'cross-cutting' ? area : Number(area)) as Area,
+    area: readArea(row),
     icbCode: readText(row, 'icbCode') ?? '',
     regionCode: readText(row, 'regionCode') ?? '',
     status: readText(row, 'status') as ItemStatus,

@@ -1,4 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
+import type { Area } from '../domain/checklists';
 import { translateStorageError } from './storage-errors';
 
 /** A stored row as the SDK returns it. */
@@ -62,4 +63,10 @@ export function partitionFilter(partitionKey: string): string {
 export function readText(row: StoredRow, name: string): string | undefined {
   const value = row[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The plan area stored as text ("1"–"4" or "cross-cutting"), as the domain's Area. */
+export function readArea(row: StoredRow): Area {
+  const area = readText(row, 'area') ?? 'cross-cutting';
+  return (area === 'cross-cutting' ? area : Number(area)) as Area;
 }

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { createSeededRandom } from '../../src/importers/create-seeded-random';
 
 /** One request the bot made to the Bot Connector REST API. */
 export interface ConnectorCall {
@@ -159,7 +160,7 @@ export class FakeConnector {
   private queuedFaults: QueuedFault[] = [];
   private randomFault: RandomFault | undefined;
   private latency: Latency = 0;
-  private latencyRandom = mulberry32(1);
+  private latencyRandom = createSeededRandom(1);
   private pending = new Set<NodeJS.Timeout>();
 
   /** Creates a stopped fake; `start()` it before use. */
@@ -237,7 +238,7 @@ export class FakeConnector {
   /** Answers a seeded-random `fraction` of counted requests with `status`; same seed, same picks. */
   failRandomly(fraction: number, status: number, seed: number, options: FaultOptions = {}): this {
     this.randomFault =
-      fraction > 0 ? { fraction, status, options, random: mulberry32(seed) } : undefined;
+      fraction > 0 ? { fraction, status, options, random: createSeededRandom(seed) } : undefined;
     return this;
   }
 
@@ -252,7 +253,7 @@ export class FakeConnector {
   /** Holds every answer back by a fixed number of ms or a seeded-random ms in [min, max]. */
   setLatency(latency: Latency): this {
     this.latency = latency;
-    this.latencyRandom = mulberry32(1);
+    this.latencyRandom = createSeededRandom(1);
     return this;
   }
 
@@ -265,7 +266,7 @@ export class FakeConnector {
     this.randomFault = undefined;
     this.conversationStatus.clear();
     this.latency = 0;
-    this.latencyRandom = mulberry32(1);
+    this.latencyRandom = createSeededRandom(1);
     this.global = new SlidingLog(this.globalLimits);
     this.perConversation.clear();
     this.acceptedAt = [];
@@ -674,16 +675,4 @@ function maxInWindow(times: readonly number[], windowMs: number): number {
     best = Math.max(best, end - start + 1);
   }
   return best;
-}
-
-// Small seeded PRNG so injected faults and latencies repeat exactly from run to run.
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
 }
