@@ -2,12 +2,12 @@ import type { AddressInfo } from 'node:net';
 import type { Bot } from '../bot/create-bot';
 import { createBot } from '../bot/create-bot';
 import { ROUTES } from '../bot/routes';
-import { renderCard } from '../cards/render-card';
 import type { Config } from '../config/load-config';
 import { createServer } from '../http/create-server';
 import type { Logger } from '../logging/create-logger';
 import type { Storage } from '../storage/open-storage';
 import { connectStorage } from './connect-storage';
+import { createBotServices } from './create-bot-services';
 import { loadDemoData } from './load-demo-data';
 import { seedDemo } from '../domain/seed-demo';
 import { createSender } from '../proactive/create-sender';
@@ -41,9 +41,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         );
       demo = { practiceCode: seed.practiceCode };
     }
+    const services = createBotServices(storage, { logger, now, ...(demo ? { demo } : {}) });
     const bot = createBot({
       identity: config.bot,
-      services: { ...storage, renderCard, now, ...(demo ? { demo } : {}) },
+      services,
       routes: ROUTES,
       logger,
     });
@@ -73,6 +74,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         // Idle keep-alive connections would hold close() open; in-flight turns are done by now.
         http.server.server.closeAllConnections();
         await closed;
+        await services.copies.stop();
         await sender.stop();
         await connected.close();
         logger.info('stopped');

@@ -1,5 +1,9 @@
 import type { CardJson } from '../cards/render-card';
 import type { CampaignStore } from '../domain/campaigns';
+import type { LinkStore } from '../domain/channel-links';
+import type { ChecklistStore } from '../domain/checklists';
+import type { CardComposer } from '../domain/deliver-cards';
+import type { CopyRefresher } from '../domain/refresh-copies';
 import type { ConversationStore } from '../domain/conversations';
 import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
@@ -14,7 +18,12 @@ export interface BotServices {
   items: ItemStore;
   roles: RoleStore;
   outbox: OutboxStore;
-  renderCard(name: string, data: Record<string, unknown>): CardJson;
+  checklists: ChecklistStore;
+  links: LinkStore;
+  /** Redraws the posted copies of cards after a change, in the background. */
+  copies: CopyRefresher;
+  composer: CardComposer;
+  renderCard(name: string, data: object): CardJson;
   now(): Date;
   /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */
   demo?: { practiceCode: string };

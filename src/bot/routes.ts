@@ -11,11 +11,29 @@ import {
 import { answerUnknownInvoke, answerUnknownVerb, ignoreActivity } from './handlers/unknown-invoke';
 import { sendHint } from './handlers/unknown-text';
 import { sendWhoami } from './handlers/whoami';
+import { deliverCommand } from './handlers/deliver-command';
+import {
+  linkChannelAction,
+  linkCommand,
+  linksCommand,
+  unlinkCommand,
+} from './handlers/link-commands';
+import { sendMyActions } from './handlers/my-actions';
+import { editItemAction, refreshCardAction, setStatusAction } from './handlers/status-actions';
+import { statusCommand } from './handlers/status-command';
+import { updateCommand } from './handlers/update-command';
 import type { Route } from './router';
 import { anyInvoke, card, install, message, teamEvent } from './select';
 
 /** Card verbs this bot handles; every `verb` in cards/ must be here and the reverse (tested). */
-export const CARD_VERBS = ['showHelp', 'retryFailed'] as const;
+export const CARD_VERBS = [
+  'showHelp',
+  'retryFailed',
+  'setStatus',
+  'refreshCard',
+  'linkChannel',
+  'editItem',
+] as const;
 
 /** The routing table, first match wins; the last rows are the fallbacks. */
 export const ROUTES: readonly Route[] = [
@@ -23,6 +41,17 @@ export const ROUTES: readonly Route[] = [
   { name: 'whoami', select: message.command('whoami'), handler: sendWhoami },
   { name: 'progress', select: message.command('progress'), handler: sendProgress },
   { name: 'delivery', select: message.command('delivery'), handler: sendDelivery },
+  { name: 'my actions', select: message.command('my'), handler: sendMyActions },
+  { name: 'update', select: message.command('update'), handler: updateCommand },
+  { name: 'status', select: message.command('status'), handler: statusCommand },
+  { name: 'link', select: message.command('link'), handler: linkCommand },
+  { name: 'unlink', select: message.command('unlink'), handler: unlinkCommand },
+  { name: 'links', select: message.command('links'), handler: linksCommand },
+  { name: 'deliver', select: message.command('deliver'), handler: deliverCommand },
+  { name: 'card.setStatus', select: card.action('setStatus'), handler: setStatusAction },
+  { name: 'card.editItem', select: card.action('editItem'), handler: editItemAction },
+  { name: 'card.refreshCard', select: card.action('refreshCard'), handler: refreshCardAction },
+  { name: 'card.linkChannel', select: card.action('linkChannel'), handler: linkChannelAction },
   { name: 'card.showHelp', select: card.action('showHelp'), handler: showHelpAction },
   { name: 'card.retryFailed', select: card.action('retryFailed'), handler: retryFailedAction },
   { name: 'install.botAdded', select: install.botAdded(), handler: recordBotAdded },

@@ -15,7 +15,7 @@ export const CARDS_DIR = path.join(PROJECT_ROOT, 'cards');
 const templates = new Map<string, unknown>();
 
 /** Expands `cards/<name>.json` with `data`; throws if any `${…}` is left unbound or the card is too big. */
-export function renderCard(name: string, data: Record<string, unknown>): CardJson {
+export function renderCard(name: string, data: object): CardJson {
   let template = templates.get(name);
   if (!template) {
     template = JSON.parse(readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')) as unknown;

@@ -20,7 +20,11 @@ export async function enqueueMessage(
 ): Promise<EnqueueOutcome> {
   if (!request.jobId.trim() || !request.dedupeKey.trim())
     throw new InvalidInputError('A message needs a job id and a dedupe key.');
-  if ((request.kind === 'update' || request.kind === 'delete') && !request.activityId) {
+  if (
+    (request.kind === 'update' || request.kind === 'delete') &&
+    !request.activityId &&
+    !request.activityOf
+  ) {
     throw new InvalidInputError(`An ${request.kind} needs the activity id of the posted message.`);
   }
   if (request.kind !== 'delete' && !request.payload)

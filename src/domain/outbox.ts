@@ -47,6 +47,11 @@ export interface OutboxEntry {
   target: OutboxTarget;
   /** For update and delete: the activity id Teams gave the posted message. */
   activityId?: string;
+  /**
+   * For update and delete when the id is not known yet: the dedupe key of the `send` entry (same
+   * job) that posts the message; the sender waits until it is sent and uses its activity id.
+   */
+  activityOf?: string;
   /** The activity to send (text, attachments, summary); absent for delete. */
   payload?: Record<string, unknown>;
   state: OutboxState;
@@ -78,6 +83,7 @@ export interface OutboxRequest {
   kind: OutboxKind;
   target: OutboxTarget;
   activityId?: string;
+  activityOf?: string;
   payload?: Record<string, unknown>;
 }
 

@@ -1,7 +1,7 @@
 import { canUpdateItems } from './authorise';
-import type { CampaignStore } from './campaigns';
+import type { Campaign, CampaignStore } from './campaigns';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors';
-import type { OrganisationStore } from './organisations';
+import type { Organisation, OrganisationStore } from './organisations';
 import type { RoleStore } from './roles';
 import {
   ITEM_STATUSES,
@@ -30,6 +30,8 @@ export interface StatusChange {
   note?: unknown;
   /** The version the person saw; a different stored version means someone changed it since. */
   expectedVersion?: number;
+  /** Identifies this request (the Teams activity id), so a repeated delivery changes nothing. */
+  changeId?: string;
   surface: Surface;
   actor: Actor;
 }
@@ -82,11 +84,33 @@ export function parseNote(value: unknown): string {
   return note;
 }
 
+/** What a status change did, with what the caller needs to show the result. */
+export interface StatusChangeResult {
+  /** `changed`: written; `unchanged`: already so; `repeat`: the same change delivered again. */
+  outcome: 'changed' | 'unchanged' | 'repeat';
+  item: TrackedItem;
+  org: Organisation;
+  campaign: Campaign;
+  /** Every item of the organisation in the campaign, as stored after the change. */
+  orgItems: TrackedItem[];
+}
+
 /**
  * Changes an item's status: checks the input, the person's role and the version they saw, then
  * writes the item and its history event together. Returns the stored item.
  */
 export async function setStatus(deps: SetStatusDeps, change: StatusChange): Promise<TrackedItem> {
+  return (await changeStatus(deps, change)).item;
+}
+
+/**
+ * setStatus with everything the caller needs to redraw a card: reads what it must in parallel
+ * (an invoke has about five seconds), writes once, and recognises a change delivered twice.
+ */
+export async function changeStatus(
+  deps: SetStatusDeps,
+  change: StatusChange,
+): Promise<StatusChangeResult> {
   const status = parseStatus(change.status);
   const note = parseNote(change.note);
   const org = await deps.organisations.getOrganisation(change.orgCode);
@@ -94,36 +118,43 @@ export async function setStatus(deps: SetStatusDeps, change: StatusChange): Prom
     throw new NotFoundError(
       `There is no organisation with ODS code ${change.orgCode}. Check the code.`,
     );
-  const campaign = await deps.campaigns.getCampaign(change.campaignId);
+  const [campaign, grants, orgItems] = await Promise.all([
+    deps.campaigns.getCampaign(change.campaignId),
+    deps.roles.listRolesOfUser(change.actor.userId),
+    deps.items.listItemsForOrg(change.campaignId, groupCodeOf(org), org.code),
+  ]);
   if (!campaign) throw new NotFoundError(`There is no campaign "${change.campaignId}".`);
   if (campaign.status !== 'running') {
     throw new InvalidInputError(
       `The campaign "${campaign.name}" is ${campaign.status}, so its items cannot be changed.`,
     );
   }
-  const grants = await deps.roles.listRolesOfUser(change.actor.userId);
   if (!canUpdateItems(grants, org)) {
     throw new ForbiddenError(
       `You do not have a role that lets you update ${org.name} (${org.code}). Ask your ICB's administrator to grant you one.`,
     );
   }
-  const current = await deps.items.getItem({
-    campaignId: campaign.id,
-    orgCode: org.code,
-    actionId: change.actionId,
-    icbCode: groupCodeOf(org),
-  });
+  const current = orgItems.find((i) => i.actionId === change.actionId);
   if (!current) {
     throw new NotFoundError(
       `${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`,
     );
   }
+  const result = (outcome: StatusChangeResult['outcome'], item: TrackedItem) => ({
+    outcome,
+    item,
+    org,
+    campaign,
+    orgItems: orgItems.map((i) => (i.actionId === item.actionId ? item : i)),
+  });
+  // Teams may deliver the same button press twice: the second finds its own change stored.
+  if (change.changeId && current.lastChangeId === change.changeId) return result('repeat', current);
   if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
     throw new ConflictError(
       `${change.actionId} was changed by ${current.updatedByName ?? 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
     );
   }
-  if (current.status === status && current.note === note) return current;
+  if (current.status === status && current.note === note) return result('unchanged', current);
 
   const at = deps.now().toISOString();
   const next: TrackedItem = {
@@ -135,6 +166,9 @@ export async function setStatus(deps: SetStatusDeps, change: StatusChange): Prom
     updatedAt: at,
   };
   if (change.actor.name) next.updatedByName = change.actor.name;
+  else delete next.updatedByName;
+  if (change.changeId) next.lastChangeId = change.changeId;
+  else delete next.lastChangeId;
   await deps.items.saveChange(next, {
     campaignId: campaign.id,
     orgCode: org.code,
@@ -149,5 +183,5 @@ export async function setStatus(deps: SetStatusDeps, change: StatusChange): Prom
     surface: change.surface,
   });
   const { etag: _stale, ...saved } = next;
-  return saved;
+  return result('changed', saved);
 }

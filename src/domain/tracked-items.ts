@@ -46,6 +46,8 @@ export interface TrackedItem {
   updatedAt?: string;
   /** Starts at 1 and goes up by one with every change; cards carry it to detect stale updates. */
   version: number;
+  /** Id of the request that made the last change (a Teams activity id), to spot repeats. */
+  lastChangeId?: string;
   /** Opaque concurrency token from storage, set on items read from it. */
   etag?: string;
 }

@@ -41,3 +41,41 @@ export function isIsoDate(value: string): boolean {
   const d = new Date(`${value}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
 }
+
+const UK_DAY = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'UTC',
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+});
+const UK_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
+  timeZone: 'Europe/London',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+});
+
+/** A deadline as the cards show it: "Fri 15 Dec 2023". */
+export function formatUkDay(date: string): string {
+  return UK_DAY.format(new Date(`${date}T00:00:00Z`)).replace(/,/g, '');
+}
+
+/** A moment in UK local time (GMT or BST, whichever applied): "3 Nov 2026, 14:05". */
+export function formatUkDateTime(iso: string): string {
+  const parts = UK_DATE_TIME.formatToParts(new Date(iso));
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
+}
+
+/** How far away a deadline is, in words: "due today", "due in 3 days", "overdue by 12 days". */
+export function describeDue(due: string, today: string): string {
+  const days = daysBetween(today, due);
+  if (days === 0) return 'due today';
+  if (days === 1) return 'due tomorrow';
+  if (days > 1) return `due in ${days} days`;
+  return days === -1 ? 'overdue by 1 day' : `overdue by ${-days} days`;
+}

@@ -119,9 +119,13 @@ export function checkCommandLists(manifest: unknown, commands: readonly CommandD
   if (!isRecord(bot)) return ['manifest.json: bots[0] is missing'];
   const scopes = Array.isArray(bot['scopes']) ? bot['scopes'] : [];
   const lists = Array.isArray(bot['commandLists']) ? bot['commandLists'].filter(isRecord) : [];
-  const expected = JSON.stringify(commands.map((c) => ({ title: c.name, description: c.summary })));
   const problems: string[] = [];
   for (const scope of scopes) {
+    const expected = JSON.stringify(
+      commands
+        .filter((c) => c.scopes.includes(scope as never))
+        .map((c) => ({ title: c.name, description: c.summary })),
+    );
     const matching = lists.filter((l) => Array.isArray(l['scopes']) && l['scopes'].includes(scope));
     if (matching.length !== 1) {
       problems.push(
@@ -129,7 +133,7 @@ export function checkCommandLists(manifest: unknown, commands: readonly CommandD
       );
     } else if (JSON.stringify(matching[0]?.['commands']) !== expected) {
       problems.push(
-        `manifest.json: the "${scope}" command list differs from COMMANDS in src/bot/commands.ts; list each command there as {"title": name, "description": summary}, in the same order`,
+        `manifest.json: the "${scope}" command list differs from COMMANDS in src/bot/commands.ts; list each command of that scope there as {"title": name, "description": summary}, in the same order`,
       );
     }
   }

@@ -42,6 +42,8 @@ export const DEFAULT_SENDER_SETTINGS: SenderSettings = {
   warmupMs: 1_000,
 };
 
+// How long an update waits for the post it changes to be sent.
+const POST_WAIT_MS = 2_000;
 const RETRYABLE = new Set([0, 408, 412, 500, 502, 503, 504]);
 
 /**
@@ -112,8 +114,10 @@ export class OutboxSender {
     }
   }
 
-  private async process(due: OutboxEntry): Promise<void> {
+  private async process(waiting: OutboxEntry): Promise<void> {
     const { outbox, now } = this.deps;
+    const due = await this.resolveActivity(waiting);
+    if (!due) return;
     // Entries that cannot be sent fail at once (a claim first, so only one sender records it).
     if (due.payload && measurePayloadBytes(due.payload) > PAYLOAD_BUDGET_BYTES) {
       const entry = await this.claim(due);
@@ -176,6 +180,37 @@ export class OutboxSender {
       }
     });
     if (done) await this.record(done.entry, done.result, address.conversationId);
+  }
+
+  /**
+   * An update or delete of a message posted by another entry needs that message's activity id:
+   * it waits while the post is still queued, and fails if the post failed or never existed.
+   */
+  private async resolveActivity(entry: OutboxEntry): Promise<OutboxEntry | undefined> {
+    if (entry.kind === 'send' || entry.activityId || !entry.activityOf) return entry;
+    const { outbox, now } = this.deps;
+    const posted = await outbox.getEntry(entry.jobId, entry.activityOf);
+    if (posted?.state === 'sent' && posted.sentActivityId)
+      return { ...entry, activityId: posted.sentActivityId };
+    if (posted && posted.state !== 'failed') {
+      await outbox.markRetry(
+        entry,
+        new Date(now().getTime() + POST_WAIT_MS),
+        'waiting for the message to be posted first',
+      );
+      return undefined;
+    }
+    const claimed = await this.claim(entry);
+    if (claimed)
+      await outbox.markFailed(
+        claimed,
+        {
+          reason: 'activity_not_found',
+          detail: posted ? 'the message to change was never posted' : 'no such message was queued',
+        },
+        now(),
+      );
+    return undefined;
   }
 
   /**

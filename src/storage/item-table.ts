@@ -19,6 +19,15 @@ export const ITEMS_TABLE = 'Items';
 
 type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
 
+const OPTIONAL_ITEM_TEXT = [
+  'pcnCode',
+  'dueDate',
+  'updatedBy',
+  'updatedByName',
+  'updatedAt',
+  'lastChangeId',
+] as const;
+
 const CONFLICT =
   'Someone else updated this item at the same time, so your change was not saved. Look at the latest status and try again.';
 
@@ -173,7 +182,7 @@ function toRow(item: TrackedItem): Row {
     note: item.note,
     version: item.version,
   };
-  for (const name of ['pcnCode', 'dueDate', 'updatedBy', 'updatedByName', 'updatedAt'] as const) {
+  for (const name of OPTIONAL_ITEM_TEXT) {
     const value = item[name];
     if (value !== undefined) row[name] = value;
   }
@@ -213,7 +222,7 @@ function toItem(row: StoredRow): TrackedItem {
     note: readText(row, 'note') ?? '',
     version: Number(row['version'] ?? 1),
   };
-  for (const name of ['pcnCode', 'dueDate', 'updatedBy', 'updatedByName', 'updatedAt'] as const) {
+  for (const name of OPTIONAL_ITEM_TEXT) {
     const value = readText(row, name);
     if (value) item[name] = value;
   }

@@ -1,5 +1,6 @@
 import type { CampaignStore } from '../domain/campaigns';
 import type { ChecklistStore } from '../domain/checklists';
+import type { LinkStore } from '../domain/channel-links';
 import type { ConversationStore } from '../domain/conversations';
 import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
@@ -10,6 +11,7 @@ import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import { createTableClient, createTableServiceClient } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
+import { LinkTable, LINKS_TABLE } from './link-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { RoleTable, ROLES_TABLE } from './role-table';
@@ -24,6 +26,7 @@ export interface Storage {
   items: ItemStore;
   roles: RoleStore;
   outbox: OutboxStore;
+  links: LinkStore;
 }
 
 /** Every table the service uses. */
@@ -35,6 +38,7 @@ export const TABLES = [
   ITEMS_TABLE,
   ROLES_TABLE,
   OUTBOX_TABLE,
+  LINKS_TABLE,
 ] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
@@ -55,5 +59,6 @@ export async function openStorage(connectionString: string): Promise<Storage> {
     items: new ItemTable(table(ITEMS_TABLE)),
     roles: new RoleTable(table(ROLES_TABLE)),
     outbox: new OutboxTable(table(OUTBOX_TABLE)),
+    links: new LinkTable(table(LINKS_TABLE)),
   };
 }

@@ -20,6 +20,7 @@ const JOBS = 'jobs';
 // Entry fields stored as plain text columns when present.
 const OPTIONAL_TEXT = [
   'activityId',
+  'activityOf',
   'leaseUntil',
   'claimedBy',
   'sentActivityId',

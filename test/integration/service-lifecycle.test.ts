@@ -8,7 +8,7 @@ import { createServer } from '../../src/http/create-server';
 import { createLogger } from '../../src/logging/create-logger';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
 import { openStorage } from '../../src/storage/open-storage';
-import { renderCard } from '../../src/cards/render-card';
+import { createBotServices } from '../../src/app/create-bot-services';
 import { CodedError, ErrorCode } from '../../src/domain/errors';
 import { FakeConnector } from '../support/fake-connector';
 import { removeDataDir, startTestService } from '../support/start-test-service';
@@ -279,7 +279,7 @@ describe('the final error handler', function () {
     const bot = createBot({
       identity: undefined,
       logger,
-      services: { ...storage, renderCard, now: () => new Date() },
+      services: createBotServices(storage, { logger }),
       routes: [
         {
           name: 'boom',

@@ -9,6 +9,13 @@ import {
 } from '../../src/cards/render-card';
 import { CARD_VERBS, ROUTES } from '../../src/bot/routes';
 import type { Activity } from 'botbuilder';
+import {
+  sampleIcbAreaCard,
+  samplePcnCard,
+  samplePcnOverview,
+  samplePracticeCard,
+  sampleEditCard,
+} from '../support/sample-cards';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's main entry fails on Node 20
 const AC = require('adaptivecards/dist/adaptivecards.js') as {
@@ -63,6 +70,27 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
     ],
   },
   welcome: { teamName: 'North Coast PCN' },
+  checklist: samplePracticeCard() as unknown as Record<string, unknown>,
+  overview: samplePcnOverview(3) as unknown as Record<string, unknown>,
+  'edit-item': sampleEditCard() as unknown as Record<string, unknown>,
+  links: {
+    teamName: 'North Coast PCN',
+    notice: 'Linked this channel to **Demo Riverside PCN (U99901)** for checklist cards.',
+    intro: '2 channels linked.',
+    links: [
+      {
+        channel: 'Access recovery',
+        target: 'Checklist cards for Demo Riverside PCN (U99901)',
+        health: '✔ Healthy: deliveries are reaching it.',
+      },
+      {
+        channel: 'Regional digest',
+        target: 'Weekly digest for North East and Yorkshire (Y63)',
+        health:
+          '⚠ Last delivery failed: Teams refused (403). Type **delivery** for details and a retry.',
+      },
+    ],
+  },
   help: {
     intro: 'Type one of these commands here.',
     commands: [
@@ -164,6 +192,38 @@ describe('card templates', () => {
         `Action.Submit fallback "${verb}" has a handler`,
       );
     }
+  });
+});
+
+describe('checklist card size budget (largest realistic data: a PCN with 12 practices)', () => {
+  // Every note at the 500-character limit, long names and people: the worst a channel can get.
+  const worst: [string, string, object][] = [
+    ['a practice card (12 actions)', 'checklist', samplePracticeCard(true)],
+    ['the PCN’s own card', 'checklist', samplePcnCard(true)],
+    ['the overview of 12 practices', 'overview', samplePcnOverview(12, true)],
+    ...['1', '2', '3', '4', 'cross-cutting'].map((area): [string, string, object] => [
+      `the ICB card for area ${area}`,
+      'checklist',
+      sampleIcbAreaCard(area, true),
+    ]),
+  ];
+  for (const [what, template, view] of worst) {
+    it(`keeps ${what} within 40 KB of UTF-16`, () => {
+      const bytes = measureCardBytes(renderCard(template, view));
+      assert.ok(bytes < CARD_BUDGET_BYTES, `${what}: ${bytes} bytes`);
+    });
+  }
+
+  it('gives every row an Update button, with an Action.Submit fallback carrying the same item', () => {
+    const card = renderCard('checklist', samplePracticeCard());
+    const text = JSON.stringify(card);
+    // 12 actions, each an Execute and its fallback.
+    assert.equal((text.match(/"verb":"editItem"/g) ?? []).length, 12 * 2);
+  });
+
+  it('offers every status but the current one on the update card', () => {
+    const card = JSON.stringify(renderCard('edit-item', sampleEditCard()));
+    assert.equal((card.match(/"verb":"setStatus"/g) ?? []).length, 4 * 2);
   });
 });
 

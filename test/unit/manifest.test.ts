@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { PNG } from 'pngjs';
-import { COMMANDS } from '../../src/bot/commands';
+import { COMMANDS, commandsFor } from '../../src/bot/commands';
 import {
   buildAppPackage,
   checkCommandLists,
@@ -97,10 +97,11 @@ describe('the Teams app manifest', () => {
     assert.equal(bot.supportsFiles, false);
   });
 
-  it('lists exactly the commands the bot understands, once for each scope', () => {
+  it('lists exactly the commands the bot understands, once for each scope, at most 10 each', () => {
     const bot = readFilledManifest()['bots'][0];
-    const expected = COMMANDS.map((c) => ({ title: c.name, description: c.summary }));
     for (const scope of bot.scopes) {
+      const expected = commandsFor(scope).map((c) => ({ title: c.name, description: c.summary }));
+      assert.ok(expected.length <= 10, `Teams shows at most 10 commands (${scope})`);
       const lists = bot.commandLists.filter((l: Json) => l['scopes'].includes(scope));
       assert.equal(lists.length, 1, `one command list for ${scope}`);
       assert.deepEqual(lists[0].commands, expected, `the ${scope} command list`);
@@ -109,7 +110,14 @@ describe('the Teams app manifest', () => {
   });
 
   it('reports a command list that has drifted from COMMANDS', () => {
-    const extra = [...COMMANDS, { name: 'status', summary: 'Shows checklist progress.' }];
+    const extra = [
+      ...COMMANDS,
+      {
+        name: 'export',
+        summary: 'Exports progress.',
+        scopes: ['personal', 'team', 'groupChat'] as const,
+      },
+    ];
     const problems = checkCommandLists(readFilledManifest(), extra);
     assert.equal(problems.length, 3, problems.join('\n'));
     assert.match(problems[0]!, /differs from COMMANDS/);

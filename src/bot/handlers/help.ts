@@ -1,4 +1,4 @@
-import { COMMANDS } from '../commands';
+import { commandsFor } from '../commands';
 import { cardAnswer, cardMessage } from '../reply';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';
@@ -6,12 +6,16 @@ import type { TurnContext } from 'botbuilder';
 import type { BotServices } from '../bot-services';
 
 function renderHelp(context: TurnContext, services: BotServices) {
-  const inChat = readTeamsContext(context.activity).conversationType === 'personal';
+  const where = readTeamsContext(context.activity).conversationType;
+  const inChat = where === 'personal';
   return services.renderCard('help', {
     intro: inChat
       ? 'Type one of these commands here.'
       : 'Mention me (type @ and then Access Recovery) followed by one of these commands.',
-    commands: COMMANDS.map((c) => ({ name: c.name, summary: c.summary })),
+    commands: commandsFor(where === 'channel' ? 'team' : where).map((c) => ({
+      name: c.name,
+      summary: c.summary,
+    })),
   });
 }
 

@@ -1,0 +1,37 @@
+import type { BotServices } from '../bot/bot-services';
+import { renderCard } from '../cards/render-card';
+import { createCopyRefresher } from '../domain/refresh-copies';
+import type { Logger } from '../logging/create-logger';
+import { createCardComposer } from '../proactive/compose-card-message';
+import type { Storage } from '../storage/open-storage';
+
+/** How long changes are gathered before the posted copies of their cards are redrawn. */
+export const COPY_REFRESH_DELAY_MS = 500;
+
+/** Builds the services handlers use over one storage: card rendering, composing, copy redraws. */
+export function createBotServices(
+  storage: Storage,
+  options: { logger: Logger; now?: () => Date; demo?: { practiceCode: string } },
+): BotServices {
+  const now = options.now ?? (() => new Date());
+  const composer = createCardComposer(renderCard);
+  const copies = createCopyRefresher(
+    { ...storage, composer, now },
+    {
+      delayMs: COPY_REFRESH_DELAY_MS,
+      onError: (error) =>
+        options.logger.warn(
+          { err: error },
+          'could not redraw the posted copies of a card; they refresh when next opened',
+        ),
+    },
+  );
+  return {
+    ...storage,
+    renderCard,
+    composer,
+    copies,
+    now,
+    ...(options.demo ? { demo: options.demo } : {}),
+  };
+}
