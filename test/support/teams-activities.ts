@@ -209,3 +209,40 @@ export function cardAction(
     channelData: { tenant: { id: TENANT_ID }, source: { name: 'message' } },
   };
 }
+
+/** Someone else in the same tenant, with no roles unless a test grants them. */
+export const OTHER_USER = {
+  id: '29:1aOtherUserZq0oj8tHZmzrQgFmB39ATiQWA85gQtHieVkKilBZ9XHoq9j7Zaqt7CZ-NJWi7me2kH',
+  name: 'Sam Jones',
+  aadObjectId: '0b9c8d7e-6f5a-4b3c-9d2e-1f0a9b8c7d6e',
+};
+
+/** An Action.Execute press on a card in a team channel, by `from` (the default user unless given). */
+export function channelCardAction(
+  serviceUrl: string,
+  verb: string,
+  data: Record<string, unknown>,
+  from: { id: string; name: string; aadObjectId: string } = USER,
+): Activity {
+  return {
+    ...base(serviceUrl),
+    from: { ...from },
+    type: 'invoke',
+    name: 'adaptiveCard/action',
+    value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+    conversation: {
+      isGroup: true,
+      conversationType: 'channel',
+      tenantId: TENANT_ID,
+      id: `${CHANNEL_ID};messageid=1700000000001`,
+    },
+    channelData: {
+      teamsChannelId: CHANNEL_ID,
+      teamsTeamId: TEAM_ID,
+      channel: { id: CHANNEL_ID, name: 'PCN leads' },
+      team: { id: TEAM_ID, name: 'North Coast PCN', aadGroupId: TEAM_AAD_GROUP_ID },
+      tenant: { id: TENANT_ID },
+      source: { name: 'message' },
+    },
+  };
+}
