@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type { Bot } from '../bot/create-bot';
+import type { BotServices } from '../bot/bot-services';
 import { createBot } from '../bot/create-bot';
 import { ROUTES } from '../bot/routes';
 import type { Config } from '../config/load-config';
@@ -20,6 +21,8 @@ export interface RunningService {
   /** The storage account in use (the embedded Azurite's when none was configured). */
   storageConnectionString: string;
   bot: Bot;
+  /** What the bot's handlers use (for tests that need to wait on background work). */
+  services: BotServices;
   /** Stops accepting, finishes in-flight turns, stops embedded Azurite. Safe to call twice. */
   stop(): Promise<void>;
 }
@@ -79,7 +82,15 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         await connected.close();
         logger.info('stopped');
       })());
-    return { url, port, storage, storageConnectionString: connectionString, bot, stop };
+    return {
+      url,
+      port,
+      storage,
+      storageConnectionString: connectionString,
+      bot,
+      services,
+      stop,
+    };
   } catch (error) {
     await connected.close();
     throw error;

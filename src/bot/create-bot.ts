@@ -112,6 +112,16 @@ async function sendInvokeAnswer(context: TurnContext, answer: InvokeAnswer | voi
   await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status, body } });
 }
 
+// The status each kind of failure is reported with.
+const INVOKE_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.InvalidInput]: 400,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.NotFound]: 404,
+  [ErrorCode.Conflict]: 409,
+  [ErrorCode.StorageUnavailable]: 503,
+  [ErrorCode.Unknown]: 500,
+};
+
 /** The one final error handler: log with a correlation id, answer the user politely, never throw. */
 async function handleTurnError(
   context: TurnContext,
@@ -132,9 +142,14 @@ async function handleTurnError(
     : `${coded.userMessage} If it keeps happening, give your administrator this reference: ${reference}.`;
   try {
     if (context.activity?.type === ActivityTypes.Invoke) {
-      const status =
-        coded.code === ErrorCode.InvalidInput ? 400 : coded.code === ErrorCode.Conflict ? 409 : 500;
-      await sendInvokeAnswer(context, errorAnswer(status, coded.code, message));
+      const status = INVOKE_STATUS[coded.code];
+      const answer = errorAnswer(status, coded.code, message);
+      // A card action is answered with HTTP 200 and the error in the body, which Teams shows to
+      // the person; other invokes carry the status on the HTTP response itself.
+      await sendInvokeAnswer(
+        context,
+        context.activity.name === 'adaptiveCard/action' ? { ...answer, status: 200 } : answer,
+      );
     } else if (context.activity?.type === ActivityTypes.Message) {
       await context.sendActivity(message);
     }

@@ -55,13 +55,14 @@ async function link(
   input: { orgCode: unknown; purpose: unknown },
 ): Promise<string> {
   const place = requireChannel(context, 'link');
-  await rememberChannel(context, scope);
   const { services } = scope;
   const {
     link: saved,
     org,
     previous,
   } = await linkChannel(services, { ...place, userId: context.activity.from?.aadObjectId }, input);
+  // Only once the link is allowed and made: a refused request writes nothing at all.
+  await rememberChannel(context, scope);
   scope.logger.info({ orgCode: org.code, purpose: saved.purpose }, 'channel linked');
   const count = await deliverToChannel(services, saved, org);
   const was =
