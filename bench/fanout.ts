@@ -1,5 +1,5 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { summariseDelivery, type OutboxRequest } from '../src/domain/outbox';
@@ -8,88 +8,12 @@ import { openStorage, type Storage } from '../src/storage/open-storage';
 import { runWithLimit } from '../src/storage/run-batches';
 import { startAzurite } from '../src/storage/start-azurite';
 import { startFakeConnector, type FakeConnector } from '../test/support/fake-connector';
+import { ServiceProcess } from './service-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const CONVERSATIONS = 1_300;
 const GLOBAL_CAP = 50;
 const say = (line: string) => process.stderr.write(`${line}\n`);
-
-/** The arguments of `npm run start:prod` (the compiled service with its memory settings), read from package.json so they cannot drift. */
-function productionArgs(): string[] {
-  const scripts = (
-    JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
-      scripts: Record<string, string>;
-    }
-  ).scripts;
-  const [node, ...args] = (scripts['start:prod'] ?? '').split(/\s+/);
-  if (node !== 'node' || args.length === 0)
-    throw new Error('package.json start:prod must be "node <flags> dist/src/main.js"');
-  return args;
-}
-
-/** The service under test, run as its own process like `npm run start:prod`. */
-class ServiceProcess {
-  peakRssKb = 0;
-  private child: ChildProcess | undefined;
-  private sampler: NodeJS.Timeout | undefined;
-
-  constructor(private readonly env: Record<string, string>) {}
-
-  async start(): Promise<void> {
-    const child = spawn(process.execPath, productionArgs(), {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...this.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.child = child;
-    let out = '';
-    child.stderr?.resume();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error(`service did not start: ${out.slice(-2000)}`)),
-        60_000,
-      );
-      child.stdout?.on('data', (chunk: Buffer) => {
-        out = (out + chunk.toString()).slice(-20_000);
-        if (out.includes('"service listening"')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      child.once('exit', (code) =>
-        reject(new Error(`service exited with ${code}: ${out.slice(-2000)}`)),
-      );
-    });
-    // VmHWM is the kernel's record of the process's peak resident memory.
-    this.sampler = setInterval(() => this.sampleRss(), 500);
-  }
-
-  sampleRss(): void {
-    try {
-      const status = readFileSync(`/proc/${this.child?.pid}/status`, 'utf8');
-      const hwm = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-      this.peakRssKb = Math.max(this.peakRssKb, hwm);
-    } catch {
-      // The process has gone.
-    }
-  }
-
-  /** kill -9: no chance to finish anything. */
-  kill(): Promise<void> {
-    clearInterval(this.sampler);
-    const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));
-    this.child?.kill('SIGKILL');
-    return exited;
-  }
-
-  async stop(): Promise<void> {
-    this.sampleRss();
-    clearInterval(this.sampler);
-    const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));
-    this.child?.kill('SIGTERM');
-    await exited;
-  }
-}
 
 interface RunFigures {
   throttled_detail?: string[];

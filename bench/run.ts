@@ -1,11 +1,13 @@
 // `npm run bench -- <name>`: runs one benchmark; each prints readable figures and ends with one
 // JSON line of them. Benchmarks are not tests: they measure, they do not assert timings.
 import { runFanoutBenchmark } from './fanout';
+import { runInvokeBenchmark } from './invoke';
 import { runLaunchBenchmark } from './launch';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   launch: runLaunchBenchmark,
   fanout: runFanoutBenchmark,
+  invoke: runInvokeBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -4,16 +4,18 @@ import { createCopyRefresher } from '../domain/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
+import { cacheReads } from './cache-reads';
 
 /** How long changes are gathered before the posted copies of their cards are redrawn. */
 export const COPY_REFRESH_DELAY_MS = 500;
 
 /** Builds the services handlers use over one storage: card rendering, composing, copy redraws. */
 export function createBotServices(
-  storage: Storage,
+  uncached: Storage,
   options: { logger: Logger; now?: () => Date; demo?: { practiceCode: string } },
 ): BotServices {
   const now = options.now ?? (() => new Date());
+  const storage = cacheReads(uncached);
   const composer = createCardComposer(renderCard);
   const copies = createCopyRefresher(
     { ...storage, composer, now },

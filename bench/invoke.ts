@@ -1,0 +1,238 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { renderCard } from '../src/cards/render-card';
+import { createLogger } from '../src/logging/create-logger';
+import { openStorage } from '../src/storage/open-storage';
+import { startAzurite } from '../src/storage/start-azurite';
+import { startFakeConnector } from '../test/support/fake-connector';
+import { samplePracticeCard } from '../test/support/sample-cards';
+import {
+  CHANNEL_ID,
+  TEAM_ID,
+  USER,
+  channelCardAction,
+  channelMention,
+  personalMessage,
+} from '../test/support/teams-activities';
+import { ServiceProcess } from './service-process';
+
+const ROOT = path.resolve(__dirname, '..');
+const CAMPAIGN = 'demo-qz1';
+const say = (line: string) => process.stderr.write(`${line}\n`);
+
+interface Press {
+  orgCode: string;
+  actionId: string;
+  version: number;
+  status: 'done' | 'in_progress';
+}
+
+interface RunFigures {
+  requests: number;
+  p50_ms: number;
+  p99_ms: number;
+  updates_per_second: number;
+  failures: number;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+/** Presses one status button after another on `presses`, `concurrency` at a time; each worker owns its items, so no press is stale. */
+async function drive(
+  url: string,
+  connectorUrl: string,
+  presses: Press[],
+  concurrency: number,
+  requests: number,
+): Promise<RunFigures> {
+  const latencies: number[] = [];
+  let failures = 0;
+  let issued = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      const mine = presses.filter((_, i) => i % concurrency === worker);
+      let turn = 0;
+      while (issued < requests) {
+        issued += 1;
+        const press = mine[turn++ % mine.length] as Press;
+        press.status = press.status === 'done' ? 'in_progress' : 'done';
+        const activity = channelCardAction(connectorUrl, 'setStatus', {
+          campaignId: CAMPAIGN,
+          orgCode: press.orgCode,
+          actionId: press.actionId,
+          status: press.status,
+          version: press.version,
+          card: { view: 'items', campaignId: CAMPAIGN, orgCode: press.orgCode },
+        });
+        const t = performance.now();
+        const res = await fetch(`${url}/api/messages`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(activity),
+        });
+        const body = (await res.json()) as { type?: string; value?: unknown };
+        latencies.push(performance.now() - t);
+        if (
+          res.status !== 200 ||
+          body.type !== 'application/vnd.microsoft.card.adaptive' ||
+          /since you looked/.test(JSON.stringify(body.value))
+        )
+          failures += 1;
+        press.version += 1;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1_000;
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    p50_ms: Number(percentile(latencies, 50).toFixed(2)),
+    p99_ms: Number(percentile(latencies, 99).toFixed(2)),
+    updates_per_second: Number((latencies.length / seconds).toFixed(1)),
+    failures,
+  };
+}
+
+function show(label: string, f: RunFigures): void {
+  say(
+    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s (${f.requests} requests, ${f.failures} failures)`,
+  );
+}
+
+/**
+ * `npm run bench -- invoke`: status presses through POST /api/messages on the built service (its
+ * own process, real Azurite, three linked PCN channels so every change also redraws the posted
+ * copies), at concurrency 1 and 16, next to the floor measured in the same run: a bare
+ * botbuilder bot that answers with a static card after one Table transaction.
+ */
+export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
+  say('Building the service (npm run build)…');
+  execFileSync('npm', ['run', '-s', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  const azurite = await startAzurite({ logger: createLogger('silent') });
+  const connector = await startFakeConnector({ enforceLimits: false });
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'arb-invoke-'));
+  const cardFile = path.join(dataDir, 'floor-card.json');
+  // The floor answers with the card our service would draw for the same practice.
+  writeFileSync(cardFile, JSON.stringify(renderCard('checklist', samplePracticeCard())));
+  const env = {
+    STORAGE_CONNECTION_STRING: azurite.connectionString,
+    PORT: '0',
+    DATA_DIR: dataDir,
+    LOG_LEVEL: 'info',
+  };
+  const service = new ServiceProcess(env);
+  const floor = new ServiceProcess({ ...env, FLOOR_CARD_FILE: cardFile }, [
+    path.join(ROOT, 'bench', 'floor-bot.cjs'),
+  ]);
+  try {
+    await service.start();
+    await floor.start();
+    const post = (activity: Record<string, unknown>) =>
+      fetch(`${service.url}/api/messages`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(activity),
+      });
+    // Demo roles for the user (local mode), and three PCN channels linked, as in a real team.
+    await post(personalMessage(connector.url, 'help'));
+    for (const [i, pcn] of ['U99901', 'U99902', 'U99903'].entries()) {
+      const channelId = CHANNEL_ID.replace('@', `${i}@`);
+      const mention = channelMention(connector.url, `link ${pcn}`) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+      mention['conversation']['id'] = channelId;
+      mention['channelData']['channel'] = { id: channelId, name: `PCN ${pcn}` };
+      await post(mention);
+    }
+    say(`   Linked 3 PCN channels in team ${TEAM_ID.slice(0, 12)}…; user ${USER.name}`);
+    const storage = await openStorage(azurite.connectionString);
+    const presses: Press[] = [];
+    for (const org of [
+      'X99001',
+      'X99002',
+      'X99003',
+      'X99004',
+      'X99005',
+      'X99007',
+      'X99008',
+      'X99009',
+    ])
+      for (const item of await storage.items.listItemsForOrg(CAMPAIGN, 'QZ1', org))
+        presses.push({
+          orgCode: org,
+          actionId: item.actionId,
+          version: item.version,
+          status: item.status === 'done' ? 'done' : 'in_progress',
+        });
+    const floorPresses = presses.map((p) => ({ ...p }));
+
+    say('Warming up both (300 presses each)…');
+    await drive(service.url, connector.url, presses, 4, 300);
+    await drive(floor.url, connector.url, floorPresses, 4, 300);
+
+    const results: Record<string, RunFigures> = {};
+    for (const concurrency of [1, 16]) {
+      const requests = concurrency === 1 ? 1_000 : 4_000;
+      say(`Concurrency ${concurrency}, ${requests} presses each:`);
+      results[`floor_c${concurrency}`] = await drive(
+        floor.url,
+        connector.url,
+        floorPresses,
+        concurrency,
+        requests,
+      );
+      show('floor (bare bot, 1 txn)', results[`floor_c${concurrency}`]!);
+      results[`service_c${concurrency}`] = await drive(
+        service.url,
+        connector.url,
+        presses,
+        concurrency,
+        requests,
+      );
+      show('Access Recovery Bot', results[`service_c${concurrency}`]!);
+    }
+    const ratio = (c: number) => ({
+      throughput_ratio: Number(
+        (
+          results[`service_c${c}`]!.updates_per_second / results[`floor_c${c}`]!.updates_per_second
+        ).toFixed(2),
+      ),
+      p99_ratio: Number(
+        (results[`service_c${c}`]!.p99_ms / results[`floor_c${c}`]!.p99_ms).toFixed(2),
+      ),
+    });
+    const c1 = ratio(1);
+    const c16 = ratio(16);
+    say(
+      `Concurrency 1:  throughput ${c1.throughput_ratio} of the floor (target ≥ 0.70); p99 ${c1.p99_ratio}× the floor's (target ≤ 2)`,
+    );
+    say(
+      `Concurrency 16: throughput ${c16.throughput_ratio} of the floor (target ≥ 0.70); p99 ${c16.p99_ratio}× the floor's (target ≤ 2)`,
+    );
+    say(
+      `Copies redrawn in linked channels during the run: ${connector.delivered.filter((d) => d.method === 'PUT').length} updates sent to the fake Teams`,
+    );
+    return {
+      ...Object.fromEntries(
+        Object.entries(results).flatMap(([k, f]) =>
+          Object.entries(f).map(([m, v]) => [`${k}_${m}`, v]),
+        ),
+      ),
+      c1_throughput_ratio: c1.throughput_ratio,
+      c1_p99_ratio: c1.p99_ratio,
+      c16_throughput_ratio: c16.throughput_ratio,
+      c16_p99_ratio: c16.p99_ratio,
+      service_peak_rss_mb: Math.round(service.peakRssKb / 1024),
+      copies_updated: connector.delivered.filter((d) => d.method === 'PUT').length,
+    };
+  } finally {
+    await service.stop().catch(() => undefined);
+    await floor.stop().catch(() => undefined);
+    await connector.stop();
+    await azurite.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}

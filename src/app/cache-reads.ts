@@ -1,0 +1,79 @@
+import type { CampaignStore } from '../domain/campaigns';
+import type { ChecklistStore } from '../domain/checklists';
+import type { OrganisationStore } from '../domain/organisations';
+import type { Storage } from '../storage/open-storage';
+
+/** How long cached reads of reference data are trusted. */
+export interface CacheTimes {
+  /** Organisations change only on import. */
+  organisationMs: number;
+  /** A closed campaign must stop taking changes soon after. */
+  campaignMs: number;
+}
+
+/** The cache times the service uses. */
+export const DEFAULT_CACHE_TIMES: CacheTimes = { organisationMs: 60_000, campaignMs: 5_000 };
+
+const MAX_ENTRIES = 20_000;
+
+/** A small read-through cache of promises with expiry; failures and "not found" are not kept. */
+function createCache<T>(ttlMs: number, now: () => number) {
+  const entries = new Map<string, { at: number; value: Promise<T> }>();
+  return (key: string, load: () => Promise<T>): Promise<T> => {
+    const hit = entries.get(key);
+    if (hit && now() - hit.at < ttlMs) return hit.value;
+    // Bounded: when full, forget everything rather than grow (reference data reloads cheaply).
+    if (entries.size >= MAX_ENTRIES) entries.clear();
+    const value = load();
+    entries.set(key, { at: now(), value });
+    // Something missing may be imported any moment; only what exists is remembered.
+    value.then(
+      (found) => {
+        if (found === undefined) entries.delete(key);
+      },
+      () => entries.delete(key),
+    );
+    return value;
+  };
+}
+
+/**
+ * Wraps the stores a button press reads so reference data (organisations, campaigns, checklist
+ * versions) is read from storage at most once per interval per instance: an invoke has about
+ * five seconds, and these change rarely. Items and roles are always read fresh.
+ */
+export function cacheReads(
+  storage: Storage,
+  times: CacheTimes = DEFAULT_CACHE_TIMES,
+  now: () => number = Date.now,
+): Storage {
+  const orgs = createCache<Awaited<ReturnType<OrganisationStore['getOrganisation']>>>(
+    times.organisationMs,
+    now,
+  );
+  const campaigns = createCache<Awaited<ReturnType<CampaignStore['getCampaign']>>>(
+    times.campaignMs,
+    now,
+  );
+  // A stored checklist version never changes (saving different content is refused).
+  const checklists = createCache<Awaited<ReturnType<ChecklistStore['getChecklist']>>>(
+    Number.POSITIVE_INFINITY,
+    now,
+  );
+  const organisations: OrganisationStore = Object.create(storage.organisations);
+  organisations.getOrganisation = (code) =>
+    orgs(code, () => storage.organisations.getOrganisation(code));
+  const campaignStore: CampaignStore = Object.create(storage.campaigns);
+  campaignStore.getCampaign = (id) => campaigns(id, () => storage.campaigns.getCampaign(id));
+  const checklistStore: ChecklistStore = Object.create(storage.checklists);
+  checklistStore.getChecklist = (id, version) =>
+    version === undefined
+      ? storage.checklists.getChecklist(id)
+      : checklists(`${id}|${version}`, () => storage.checklists.getChecklist(id, version));
+  return {
+    ...storage,
+    organisations,
+    campaigns: campaignStore,
+    checklists: checklistStore,
+  };
+}
