@@ -5,11 +5,15 @@ import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
 import type { ItemStore } from '../domain/tracked-items';
 import type { OutboxStore } from '../domain/outbox';
+import type { JobRunStore } from '../domain/job-runs';
+import type { LeaseStore } from '../domain/leases';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import { createTableClient, createTableServiceClient } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
+import { JobRunTable, JOB_RUNS_TABLE } from './job-run-table';
+import { LeaseTable, LEASES_TABLE } from './lease-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { RoleTable, ROLES_TABLE } from './role-table';
@@ -24,6 +28,8 @@ export interface Storage {
   items: ItemStore;
   roles: RoleStore;
   outbox: OutboxStore;
+  jobRuns: JobRunStore;
+  leases: LeaseStore;
 }
 
 /** Every table the service uses. */
@@ -35,6 +41,8 @@ export const TABLES = [
   ITEMS_TABLE,
   ROLES_TABLE,
   OUTBOX_TABLE,
+  JOB_RUNS_TABLE,
+  LEASES_TABLE,
 ] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
@@ -55,5 +63,7 @@ export async function openStorage(connectionString: string): Promise<Storage> {
     items: new ItemTable(table(ITEMS_TABLE)),
     roles: new RoleTable(table(ROLES_TABLE)),
     outbox: new OutboxTable(table(OUTBOX_TABLE)),
+    jobRuns: new JobRunTable(table(JOB_RUNS_TABLE)),
+    leases: new LeaseTable(table(LEASES_TABLE)),
   };
 }
