@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { hostname } from 'node:os';
 import type { Bot } from '../bot/create-bot';
 import type { BotServices } from '../bot/bot-services';
 import { createBot } from '../bot/create-bot';
@@ -12,6 +14,12 @@ import { createBotServices } from './create-bot-services';
 import { loadDemoData } from './load-demo-data';
 import { seedDemo } from '../domain/seed-demo';
 import { createSender } from '../proactive/create-sender';
+import { systemClock, type Clock } from '../domain/clock';
+import { NO_BANK_HOLIDAYS } from '../domain/uk-calendar';
+import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
+import type { JobDefinition } from '../scheduler/job-definition';
+import { buildJobs } from './build-jobs';
+import { loadBankHolidays } from './load-bank-holidays';
 
 /** A running service: its address, its storage, and a graceful stop. */
 export interface RunningService {
@@ -23,16 +31,29 @@ export interface RunningService {
   bot: Bot;
   /** What the bot's handlers use (for tests that need to wait on background work). */
   services: BotServices;
-  /** Stops accepting, finishes in-flight turns, stops embedded Azurite. Safe to call twice. */
+  scheduler: Scheduler;
+  /** Stops accepting, finishes in-flight turns and jobs, releases the scheduler lease, stops embedded Azurite. Safe to call twice. */
   stop(): Promise<void>;
 }
 
+/** What the composition root may be given instead of its defaults (tests use these). */
+export interface ServiceOptions {
+  /** The scheduled jobs; by default those registered in `buildJobs`. */
+  jobs?: readonly JobDefinition[];
+  clock?: Clock;
+}
+
 /** The composition root: builds storage, bot and HTTP server from the configuration and starts them. */
-export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+export async function startService(
+  config: Config,
+  logger: Logger,
+  options: ServiceOptions = {},
+): Promise<RunningService> {
   const connected = await connectStorage(config, logger, { join: false });
   const { storage, connectionString } = connected;
   try {
-    const now = () => new Date();
+    const clock = options.clock ?? systemClock;
+    const now = () => clock.now();
     let demo: { practiceCode: string } | undefined;
     if (config.mode === 'local') {
       // A newcomer's first start shows a living checklist rather than an empty bot.
@@ -52,12 +73,23 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       logger,
     });
     const sender = createSender(config, storage, logger);
+    const scheduler = createScheduler({
+      jobs: options.jobs ?? buildJobs({ config, storage, clock, logger }),
+      leases: storage.leases,
+      runs: storage.jobRuns,
+      clock,
+      logger,
+      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      bankHolidays: readBankHolidays(config, clock, logger),
+      enabled: config.scheduler.enabled,
+    });
     const http = createServer({
       bot,
       logger,
       requireAuthHeader: config.mode === 'production',
       allowedTenantIds: config.allowedTenantIds,
       checkReady: () => storage.conversations.ping(),
+      jobs: { secret: config.jobsSecret, runner: scheduler },
     });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);
@@ -67,6 +99,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, mode: config.mode }, 'service listening');
     sender.start();
+    scheduler.start();
 
     let stopping: Promise<void> | undefined;
     const stop = () =>
@@ -77,6 +110,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         // Idle keep-alive connections would hold close() open; in-flight turns are done by now.
         http.server.server.closeAllConnections();
         await closed;
+        await scheduler.stop();
         await services.copies.stop();
         await sender.stop();
         await connected.close();
@@ -89,12 +123,27 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       storageConnectionString: connectionString,
       bot,
       services,
+      scheduler,
       stop,
     };
   } catch (error) {
     await connected.close();
     throw error;
   }
+}
+
+function readBankHolidays(config: Config, clock: Clock, logger: Logger) {
+  if (!config.scheduler.skipBankHolidays) return NO_BANK_HOLIDAYS;
+  const list = loadBankHolidays();
+  const year = clock.now().getUTCFullYear();
+  if (year >= list.lastYear) {
+    // Past the list's end every weekday counts as a working day: jobs would run on bank holidays.
+    logger.warn(
+      { lastYear: list.lastYear },
+      'data/bank-holidays.json ends soon or has ended: add the next years from GOV.UK (england-and-wales)',
+    );
+  }
+  return list.dates;
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {

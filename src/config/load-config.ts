@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseSchedule, describeSchedule, type Schedule } from '../scheduler/schedule';
 
 /** How the bot proves who it is to the Bot Framework (production only). */
 export type BotIdentity =
@@ -26,6 +27,19 @@ export interface Config {
   teamsAppId: string;
   /** Global cap on proactive sends per second from this instance. */
   proactiveRatePerSecond: number;
+  scheduler: SchedulerConfig;
+  /** Secret callers of POST /api/jobs/<name> must send; undefined switches that trigger off. Never logged. */
+  jobsSecret: string | undefined;
+}
+
+/** Scheduled jobs: whether this instance runs them, the working-day calendar, and their schedules (UK time). */
+export interface SchedulerConfig {
+  /** false: this instance never runs jobs on its own (an external timer may still trigger them). */
+  enabled: boolean;
+  /** true: England and Wales bank holidays are not working days. */
+  skipBankHolidays: boolean;
+  nudgeSchedule: Schedule;
+  digestSchedule: Schedule;
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad setting and its fix. */
@@ -43,6 +57,9 @@ export class ConfigError extends Error {
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
+const DEFAULT_NUDGE_SCHEDULE = '08:30';
+const DEFAULT_DIGEST_SCHEDULE = 'Monday 09:00';
+const MIN_JOBS_SECRET = 32;
 
 // Empty strings count as "not set": `.env` files and CI variables often carry `X=`.
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -50,6 +67,13 @@ const optional = <T extends z.ZodType>(schema: T) =>
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     schema.optional(),
   );
+const flag = () =>
+  z
+    .string()
+    .trim()
+    .toLowerCase()
+    .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const guid = (hint: string) =>
   z
     .string()
@@ -99,6 +123,11 @@ const envSchema = z.object({
       .max(50, 'must be at most 50 (Teams allows about 50 per second per app)'),
   ),
   TEAMS_APP_ID: optional(guid('generate one with `node -e "console.log(crypto.randomUUID())"`')),
+  JOBS_SECRET: optional(z.string().trim()),
+  SCHEDULER_ENABLED: optional(flag()),
+  SKIP_BANK_HOLIDAYS: optional(flag()),
+  NUDGE_SCHEDULE: optional(z.string()),
+  DIGEST_SCHEDULE: optional(z.string()),
 });
 
 /** The names of the environment variables loadConfig reads (checked against the README table). */
@@ -151,7 +180,25 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         );
     }
   }
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (mode === 'production' && e.JOBS_SECRET && e.JOBS_SECRET.length < MIN_JOBS_SECRET) {
+    problems.push(
+      `JOBS_SECRET: must be at least ${MIN_JOBS_SECRET} characters in production (it has ${e.JOBS_SECRET.length}); generate one with \`node -e "console.log(crypto.randomBytes(32).toString('base64url'))"\`, or leave it empty to switch the job trigger off`,
+    );
+  }
+  const readSchedule = (name: string, text: string): Schedule | undefined => {
+    try {
+      return parseSchedule(text);
+    } catch (error) {
+      problems.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      return undefined;
+    }
+  };
+  const nudgeSchedule = readSchedule('NUDGE_SCHEDULE', e.NUDGE_SCHEDULE ?? DEFAULT_NUDGE_SCHEDULE);
+  const digestSchedule = readSchedule(
+    'DIGEST_SCHEDULE',
+    e.DIGEST_SCHEDULE ?? DEFAULT_DIGEST_SCHEDULE,
+  );
+  if (problems.length > 0 || !nudgeSchedule || !digestSchedule) throw new ConfigError(problems);
 
   return {
     mode,
@@ -166,6 +213,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL ?? 'info',
     teamsAppId: e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID,
     proactiveRatePerSecond: e.PROACTIVE_RATE_PER_SECOND ?? 50,
+    scheduler: {
+      enabled: e.SCHEDULER_ENABLED ?? true,
+      skipBankHolidays: e.SKIP_BANK_HOLIDAYS ?? true,
+      nudgeSchedule,
+      digestSchedule,
+    },
+    jobsSecret: e.JOBS_SECRET,
   };
 }
 
@@ -222,5 +276,12 @@ export function describeConfig(config: Config): Record<string, unknown> {
         ? `embedded Azurite in ${config.storage.dataDir}`
         : 'storage account (connection string set)',
     logLevel: config.logLevel,
+    scheduler: {
+      enabled: config.scheduler.enabled,
+      skipBankHolidays: config.scheduler.skipBankHolidays,
+      nudges: describeSchedule(config.scheduler.nudgeSchedule),
+      digests: describeSchedule(config.scheduler.digestSchedule),
+    },
+    jobTrigger: config.jobsSecret ? 'POST /api/jobs/<name> (JOBS_SECRET set)' : 'off',
   };
 }

@@ -21,7 +21,8 @@ export const SETTINGS: readonly SettingDoc[] = [
   {
     name: 'PORT',
     default: '`3978`',
-    description: 'HTTP port for `/api/messages`, `/healthz` and `/readyz` (`0` picks a free port).',
+    description:
+      'HTTP port for `/api/messages`, `/api/jobs/<name>`, `/healthz` and `/readyz` (`0` picks a free port).',
   },
   {
     name: 'MicrosoftAppId',
@@ -82,5 +83,35 @@ export const SETTINGS: readonly SettingDoc[] = [
     default: '`5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10`',
     description:
       'Id of the Teams app package written by `npm run package` (not the bot id). Use your own GUID per environment.',
+  },
+  {
+    name: 'SCHEDULER_ENABLED',
+    default: '`true`',
+    description:
+      '`true` runs scheduled jobs from this service (one instance at a time leads, through a lease in Table Storage; another takes over within about two minutes if it stops). `false` runs them only when triggered with `POST /api/jobs/<name>` (an Azure Functions timer or Logic App).',
+  },
+  {
+    name: 'NUDGE_SCHEDULE',
+    default: '`08:30` (working days)',
+    description:
+      'When the deadline nudges run, in UK time (GMT/BST). `08:30` = working days; `every day 08:30`; a weekday and time such as `Monday 09:00`; or a 5-field cron expression such as `30 8 * * 1-5` (prefix `working days` to skip bank holidays too).',
+  },
+  {
+    name: 'DIGEST_SCHEDULE',
+    default: '`Monday 09:00`',
+    description:
+      'When the weekly regional digest runs, in UK time; same forms as `NUDGE_SCHEDULE`. A weekday schedule that falls on a bank holiday runs on the next working day.',
+  },
+  {
+    name: 'SKIP_BANK_HOLIDAYS',
+    default: '`true`',
+    description:
+      '`true`: England and Wales bank holidays (`data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
+  },
+  {
+    name: 'JOBS_SECRET',
+    default: '(empty: trigger off)',
+    description:
+      'Secret for `POST /api/jobs/<name>` (header `x-jobs-secret` or `Authorization: Bearer`), so an external scheduler can trigger jobs; a wrong or missing secret gets 401 and nothing runs. At least 32 characters in production. Empty switches the trigger off (403). Never logged.',
   },
 ];

@@ -1,6 +1,12 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Bot } from '../bot/create-bot';
+import { asCodedError, ErrorCode, InvalidInputError } from '../domain/errors';
 import type { Logger } from '../logging/create-logger';
+import type { Scheduler } from '../scheduler/create-scheduler';
+import { presentRun } from '../scheduler/present-run';
+import type { RunOutcome } from '../scheduler/run-job';
+import { formatUkDateTime } from '../domain/uk-calendar';
+import { hasJobsSecret } from './check-jobs-secret';
 import { findActivityProblem, readTenantId } from './validate-activity';
 
 /** Bodies over this are refused with 413 before any parsing (Teams activities are far smaller). */
@@ -13,13 +19,21 @@ export interface HttpServer {
   inFlight(): number;
 }
 
-/** Builds the restify server: /api/messages, /healthz, /readyz. */
+/** What POST /api/jobs/<name> needs: the secret callers must send, and what runs the jobs. */
+export interface JobTriggerOptions {
+  /** Undefined or empty switches the trigger off (403). */
+  secret: string | undefined;
+  runner: Pick<Scheduler, 'jobNames' | 'runJobNow'>;
+}
+
+/** Builds the restify server: /api/messages, /api/jobs/<name>, /healthz, /readyz. */
 export function createServer(options: {
   bot: Bot;
   logger: Logger;
   requireAuthHeader: boolean;
   allowedTenantIds: readonly string[];
   checkReady: () => Promise<void>;
+  jobs?: JobTriggerOptions;
 }): HttpServer {
   const { bot, logger } = options;
   const server = restify.createServer({
@@ -97,5 +111,119 @@ export function createServer(options: {
     },
   );
 
+  // For external schedulers (an Azure Functions timer, a Logic App). The body is never read:
+  // options come in the query string, so nothing is parsed before the secret is checked.
+  server.post('/api/jobs/:name', async (req: Request, res: Response) => {
+    const jobs = options.jobs;
+    if (!jobs?.secret) {
+      res.send(403, {
+        code: 'Forbidden',
+        message:
+          'Job triggers are switched off on this service. Set JOBS_SECRET to allow POST /api/jobs/<name>.',
+      });
+      return;
+    }
+    const authorised = hasJobsSecret(
+      { jobsSecret: req.header('x-jobs-secret'), authorization: req.header('authorization') },
+      jobs.secret,
+    );
+    if (!authorised) {
+      res.header('WWW-Authenticate', 'Bearer');
+      res.send(401, {
+        code: 'Unauthorized',
+        message:
+          'Send the job secret (JOBS_SECRET) in the x-jobs-secret header or as Authorization: Bearer <secret>. Nothing was run.',
+      });
+      return;
+    }
+    const name = String((req.params as Record<string, unknown>)['name'] ?? '');
+    try {
+      const outcome = await jobs.runner.runJobNow(name, readRunRequest(req.query));
+      const status =
+        outcome.outcome === 'ran'
+          ? outcome.run?.status === 'failed'
+            ? 500
+            : 200
+          : outcome.outcome === 'started' || outcome.outcome === 'in-progress'
+            ? 202
+            : 200;
+      res.send(status, presentOutcome(name, outcome));
+    } catch (error) {
+      const coded = asCodedError(error);
+      const status =
+        coded.code === ErrorCode.NotFound
+          ? 404
+          : coded.code === ErrorCode.InvalidInput
+            ? 400
+            : coded.code === ErrorCode.StorageUnavailable
+              ? 503
+              : 500;
+      if (status >= 500) logger.error({ err: error, job: name }, 'job trigger failed');
+      res.send(status, {
+        code: coded.code,
+        message: coded.userMessage,
+        ...(status === 404 ? { jobs: jobs.runner.jobNames() } : {}),
+      });
+    }
+  });
+
   return { server, inFlight: () => inFlight };
+}
+
+// Query options: slot=<slot>, force=true, wait=<seconds, 0–120>.
+function readRunRequest(query: unknown): { slot?: string; force?: boolean; waitMs?: number } {
+  const q = (query && typeof query === 'object' ? query : {}) as Record<string, unknown>;
+  const text = (name: string): string | undefined => {
+    const value = q[name];
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string') throw new InvalidInputError(`Give ${name} once.`);
+    return value.trim();
+  };
+  const request: { slot?: string; force?: boolean; waitMs?: number } = {};
+  const slot = text('slot');
+  if (slot) request.slot = slot;
+  const force = text('force');
+  if (force !== undefined) {
+    if (!/^(true|false|1|0)$/i.test(force))
+      throw new InvalidInputError('force must be true or false.');
+    request.force = /^(true|1)$/i.test(force);
+  }
+  const wait = text('wait');
+  if (wait !== undefined) {
+    if (!/^\d{1,3}$/.test(wait) || Number(wait) > 120)
+      throw new InvalidInputError(
+        'wait is how many seconds to wait for the run to end before answering 202: a whole number from 0 to 120.',
+      );
+    request.waitMs = Number(wait) * 1000;
+  }
+  return request;
+}
+
+function presentOutcome(job: string, outcome: RunOutcome): Record<string, unknown> {
+  const run = outcome.run;
+  const messages: Record<RunOutcome['outcome'], string> = {
+    ran: `${job} ran for ${run?.slot ?? '?'} and ${run?.status === 'failed' ? 'failed' : 'succeeded'}.`,
+    started: `${job} started for ${run?.slot ?? '?'} and is still running; its run record shows when it ends.`,
+    'already-succeeded': `${job} already ran for ${run?.slot ?? '?'}; nothing was run again. Add force=true to run it anyway.`,
+    'in-progress': `${job} is already running for ${run?.slot ?? '?'}; nothing else was started.`,
+    'waiting-to-retry': `${job} failed for ${run?.slot ?? '?'} a short while ago and will be retried.`,
+    'gave-up': `${job} failed for ${run?.slot ?? '?'} too many times; add force=true to run it again.`,
+    'not-due': `${job} has nothing due now${
+      outcome.next ? `; next at ${formatUkDateTime(outcome.next.at)}` : ''
+    }. Add force=true to run it anyway.`,
+  };
+  return {
+    outcome: outcome.outcome,
+    message: messages[outcome.outcome],
+    ...(run ? { run: presentRun(run) } : {}),
+    ...(outcome.next
+      ? {
+          next: {
+            slot: outcome.next.slot,
+            at: outcome.next.at.toISOString(),
+            uk: formatUkDateTime(outcome.next.at),
+          },
+        }
+      : {}),
+  };
 }

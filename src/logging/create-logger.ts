@@ -14,6 +14,8 @@ export function createLogger(level: string, destination?: pino.DestinationStream
           '*.password',
           '*.MicrosoftAppPassword',
           '*.connectionString',
+          '*.jobsSecret',
+          'req.headers["x-jobs-secret"]',
           'req.headers.authorization',
         ],
         censor: '[redacted]',

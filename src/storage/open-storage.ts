@@ -6,12 +6,16 @@ import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
 import type { ItemStore } from '../domain/tracked-items';
 import type { OutboxStore } from '../domain/outbox';
+import type { JobRunStore } from '../domain/job-runs';
+import type { LeaseStore } from '../domain/leases';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import { createTableClient, createTableServiceClient } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
 import { LinkTable, LINKS_TABLE } from './link-table';
+import { JobRunTable, JOB_RUNS_TABLE } from './job-run-table';
+import { LeaseTable, LEASES_TABLE } from './lease-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { RoleTable, ROLES_TABLE } from './role-table';
@@ -27,6 +31,8 @@ export interface Storage {
   roles: RoleStore;
   outbox: OutboxStore;
   links: LinkStore;
+  jobRuns: JobRunStore;
+  leases: LeaseStore;
 }
 
 /** Every table the service uses. */
@@ -39,6 +45,8 @@ export const TABLES = [
   ROLES_TABLE,
   OUTBOX_TABLE,
   LINKS_TABLE,
+  JOB_RUNS_TABLE,
+  LEASES_TABLE,
 ] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
@@ -60,5 +68,7 @@ export async function openStorage(connectionString: string): Promise<Storage> {
     roles: new RoleTable(table(ROLES_TABLE)),
     outbox: new OutboxTable(table(OUTBOX_TABLE)),
     links: new LinkTable(table(LINKS_TABLE)),
+    jobRuns: new JobRunTable(table(JOB_RUNS_TABLE)),
+    leases: new LeaseTable(table(LEASES_TABLE)),
   };
 }

@@ -2,7 +2,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { startService, type RunningService } from '../../src/app/start-service';
+import {
+  startService,
+  type RunningService,
+  type ServiceOptions,
+} from '../../src/app/start-service';
 import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logging/create-logger';
 
@@ -21,6 +25,7 @@ export interface TestService extends RunningService {
 export async function startTestService(
   env: Record<string, string> = {},
   dataDir?: string,
+  options: ServiceOptions = {},
 ): Promise<TestService> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'arb-test-'));
   const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', ...env });
@@ -32,7 +37,7 @@ export async function startTestService(
       done();
     },
   });
-  const service = await startService(config, createLogger(config.logLevel, sink));
+  const service = await startService(config, createLogger(config.logLevel, sink), options);
   return {
     ...service,
     logs,

@@ -136,4 +136,83 @@ describe('loadConfig', () => {
     const text = JSON.stringify(describeConfig(config));
     assert.doesNotMatch(text, /hunter2|topsecretkey/);
   });
+  describe('scheduled jobs', () => {
+    const PRODUCTION = {
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppPassword: 's3cret',
+      MicrosoftAppTenantId: TENANT,
+      STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+    };
+
+    it('defaults to nudges at 08:30 on working days and the digest on Mondays at 09:00, bank holidays skipped, trigger off', () => {
+      const config = loadConfig({}, '/x');
+      assert.deepEqual(config.scheduler, {
+        enabled: true,
+        skipBankHolidays: true,
+        nudgeSchedule: { kind: 'daily', time: '08:30', workingDaysOnly: true },
+        digestSchedule: { kind: 'weekly', weekday: 1, time: '09:00', workingDaysOnly: true },
+      });
+      assert.equal(config.jobsSecret, undefined);
+    });
+
+    it('reads schedules, switches and the secret', () => {
+      const config = loadConfig(
+        {
+          NUDGE_SCHEDULE: '30 7 * * 1-5',
+          DIGEST_SCHEDULE: 'friday 16:00',
+          SCHEDULER_ENABLED: 'false',
+          SKIP_BANK_HOLIDAYS: 'FALSE',
+          JOBS_SECRET: ' short-is-fine-locally ',
+        },
+        '/x',
+      );
+      assert.deepEqual(config.scheduler, {
+        enabled: false,
+        skipBankHolidays: false,
+        nudgeSchedule: { kind: 'cron', expression: '30 7 * * 1-5', workingDaysOnly: false },
+        digestSchedule: { kind: 'weekly', weekday: 5, time: '16:00', workingDaysOnly: true },
+      });
+      assert.equal(config.jobsSecret, 'short-is-fine-locally');
+    });
+
+    it('says what to type for a schedule that is not a time or cron expression', () => {
+      const problems = problemsOf({ NUDGE_SCHEDULE: '8.30am', DIGEST_SCHEDULE: 'Mon 9' });
+      assert.equal(problems.length, 2);
+      assert.match(
+        problems[0] ?? '',
+        /^NUDGE_SCHEDULE: "8.30am" is not a schedule\. Type a UK time such as "08:30"/,
+      );
+      assert.match(problems[1] ?? '', /^DIGEST_SCHEDULE: .*"Monday 09:00"/);
+      assert.match(
+        problemsOf({ NUDGE_SCHEDULE: '30 8 * *' })[0] ?? '',
+        /^NUDGE_SCHEDULE: "30 8 \* \*" has 4 fields, not 5\. A cron expression has five fields/,
+      );
+    });
+
+    it('refuses switches that are not true or false', () => {
+      const problems = problemsOf({ SCHEDULER_ENABLED: 'sometimes', SKIP_BANK_HOLIDAYS: 'y' });
+      assert.deepEqual(problems.sort(), [
+        'SCHEDULER_ENABLED: must be true or false',
+        'SKIP_BANK_HOLIDAYS: must be true or false',
+      ]);
+    });
+
+    it('needs a job secret of at least 32 characters in production, when one is set', () => {
+      assert.equal(loadConfig(PRODUCTION, '/x').jobsSecret, undefined, 'unset: trigger off');
+      const [problem] = problemsOf({ ...PRODUCTION, JOBS_SECRET: 'too-short' });
+      assert.match(
+        problem ?? '',
+        /^JOBS_SECRET: must be at least 32 characters in production \(it has 9\); generate one with/,
+      );
+      const secret = 'x'.repeat(32);
+      assert.equal(loadConfig({ ...PRODUCTION, JOBS_SECRET: secret }, '/x').jobsSecret, secret);
+    });
+
+    it('never includes the job secret in its loggable description', () => {
+      const config = loadConfig({ JOBS_SECRET: 'do-not-log-me-anywhere' }, '/x');
+      const text = JSON.stringify(describeConfig(config));
+      assert.doesNotMatch(text, /do-not-log-me/);
+      assert.match(text, /08:30 UK time on working days/);
+    });
+  });
 });

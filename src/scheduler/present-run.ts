@@ -1,0 +1,13 @@
+import { runKey, type JobRun } from '../domain/job-runs';
+import { formatUkDateTime } from '../domain/uk-calendar';
+
+/** A run as JSON for people and callers: the stored UTC times, and the same in UK time under `uk`. */
+export function presentRun(run: JobRun): Record<string, unknown> {
+  const { etag: _etag, ...stored } = run;
+  const uk: Record<string, string> = {
+    scheduledFor: formatUkDateTime(new Date(run.scheduledFor)),
+    startedAt: formatUkDateTime(new Date(run.startedAt)),
+  };
+  if (run.finishedAt) uk['finishedAt'] = formatUkDateTime(new Date(run.finishedAt));
+  return { key: runKey(run.job, run.slot), ...stored, uk };
+}
