@@ -1,6 +1,7 @@
 import type { CampaignStore } from '../domain/campaigns';
 import type { ChecklistStore } from '../domain/checklists';
 import type { OrganisationStore } from '../domain/organisations';
+import type { RoleStore } from '../domain/roles';
 import type { Storage } from '../storage/open-storage';
 
 /** How long cached reads of reference data are trusted. */
@@ -9,17 +10,23 @@ export interface CacheTimes {
   organisationMs: number;
   /** A closed campaign must stop taking changes soon after. */
   campaignMs: number;
+  /** A revoked role must stop working soon after; a new one may take this long to work. */
+  roleMs: number;
 }
 
 /** The cache times the service uses. */
-export const DEFAULT_CACHE_TIMES: CacheTimes = { organisationMs: 60_000, campaignMs: 5_000 };
+export const DEFAULT_CACHE_TIMES: CacheTimes = {
+  organisationMs: 60_000,
+  campaignMs: 5_000,
+  roleMs: 10_000,
+};
 
 const MAX_ENTRIES = 20_000;
 
 /** A small read-through cache of promises with expiry; failures and "not found" are not kept. */
 function createCache<T>(ttlMs: number, now: () => number) {
   const entries = new Map<string, { at: number; value: Promise<T> }>();
-  return (key: string, load: () => Promise<T>): Promise<T> => {
+  const read = (key: string, load: () => Promise<T>): Promise<T> => {
     const hit = entries.get(key);
     if (hit && now() - hit.at < ttlMs) return hit.value;
     // Bounded: when full, forget everything rather than grow (reference data reloads cheaply).
@@ -35,12 +42,14 @@ function createCache<T>(ttlMs: number, now: () => number) {
     );
     return value;
   };
+  return Object.assign(read, { forget: (key: string) => entries.delete(key) });
 }
 
 /**
  * Wraps the stores a button press reads so reference data (organisations, campaigns, checklist
  * versions) is read from storage at most once per interval per instance: an invoke has about
- * five seconds, and these change rarely. Items and roles are always read fresh.
+ * five seconds, and these change rarely. A person's roles are kept for `roleMs` (ten seconds):
+ * a revocation takes that long to reach every instance. Items are always read fresh.
  */
 export function cacheReads(
   storage: Storage,
@@ -60,6 +69,23 @@ export function cacheReads(
     Number.POSITIVE_INFINITY,
     now,
   );
+  const roleGrants = createCache<Awaited<ReturnType<RoleStore['listRolesOfUser']>>>(
+    times.roleMs,
+    now,
+  );
+  const roles: RoleStore = Object.create(storage.roles);
+  roles.listRolesOfUser = (userId) =>
+    roleGrants(userId.toLowerCase(), () => storage.roles.listRolesOfUser(userId));
+  // A grant or revocation made here is seen here at once (other instances within roleMs).
+  roles.saveGrant = async (grant) => {
+    await storage.roles.saveGrant(grant);
+    roleGrants.forget(grant.userId.toLowerCase());
+  };
+  roles.deleteGrant = async (userId, role, orgCode) => {
+    const existed = await storage.roles.deleteGrant(userId, role, orgCode);
+    roleGrants.forget(userId.toLowerCase());
+    return existed;
+  };
   const organisations: OrganisationStore = Object.create(storage.organisations);
   organisations.getOrganisation = (code) =>
     orgs(code, () => storage.organisations.getOrganisation(code));
@@ -73,6 +99,7 @@ export function cacheReads(
   return {
     ...storage,
     organisations,
+    roles,
     campaigns: campaignStore,
     checklists: checklistStore,
   };

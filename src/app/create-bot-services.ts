@@ -6,8 +6,12 @@ import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
 import { cacheReads } from './cache-reads';
 
-/** How long changes are gathered before the posted copies of their cards are redrawn. */
-export const COPY_REFRESH_DELAY_MS = 500;
+/**
+ * How long changes are gathered before the posted copies of their cards are redrawn: a burst of
+ * presses on one PCN's cards costs one redraw of each, and Teams sees at most one update per
+ * card every two seconds.
+ */
+export const COPY_REFRESH_DELAY_MS = 2_000;
 
 /** Builds the services handlers use over one storage: card rendering, composing, copy redraws. */
 export function createBotServices(

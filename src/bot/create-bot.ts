@@ -34,6 +34,8 @@ export function createBot(options: {
   );
   adapter.onTurnError = (context, error) => handleTurnError(context, error, options.logger);
 
+  // Local mode: who has already been offered the demo roles by this bot (once each).
+  const demoUsers = new Set<string>();
   const run = async (context: TurnContext) => {
     const { activity } = context;
     const correlationId = randomUUID();
@@ -45,7 +47,7 @@ export function createBot(options: {
       route: route?.name,
     });
     context.turnState.set(SCOPE, { correlationId, logger });
-    await giveDemoRoles(activity, options.services, logger);
+    await giveDemoRoles(activity, options.services, logger, demoUsers);
     const answer = route
       ? await route.handler(context, { services: options.services, logger, correlationId })
       : undefined;
@@ -60,13 +62,12 @@ export function createBot(options: {
   };
 }
 
-const demoUsers = new Set<string>();
-
 /** Local mode: anyone who talks to the bot gets the demo roles, once (see seedDemo). */
 async function giveDemoRoles(
   activity: TurnContext['activity'],
   services: BotServices,
   logger: Logger,
+  demoUsers: Set<string>,
 ): Promise<void> {
   const userId = activity.from?.aadObjectId;
   if (!services.demo || !userId || demoUsers.has(userId)) return;

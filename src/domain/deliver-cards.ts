@@ -52,19 +52,24 @@ export async function putCard(
   campaignId: string,
   link: Pick<ChannelLink, 'teamId' | 'channelId'>,
   card: PlannedCard,
+  options: { redraw?: boolean } = {},
 ): Promise<'posted' | 'updated'> {
   const jobId = cardJobId(campaignId);
   const target = { kind: 'channel' as const, teamId: link.teamId, channelId: link.channelId };
   const payload = deps.composer.composeCard(card.template, card.data, card.summary);
   const postKey = postKeyOf(link, card.key);
-  const posted = await enqueueMessage(deps, {
-    jobId,
-    dedupeKey: postKey,
-    kind: 'send',
-    target,
-    payload,
-  });
-  if (posted !== 'duplicate') return 'posted';
+  // A redraw of a card known to be posted skips straight to the update.
+  const known = options.redraw ? await deps.outbox.getEntry(jobId, postKey) : undefined;
+  if (!known) {
+    const posted = await enqueueMessage(deps, {
+      jobId,
+      dedupeKey: postKey,
+      kind: 'send',
+      target,
+      payload,
+    });
+    if (posted !== 'duplicate') return 'posted';
+  }
   await enqueueMessage(deps, {
     jobId,
     dedupeKey: `update|${link.teamId}|${link.channelId}|${card.key}`,

@@ -1,4 +1,5 @@
 import { MAX_ACTIONS_PER_CARD, type CardRef } from './card-views';
+import type { ChannelLink } from './channel-links';
 import { putCard, type DeliveryDeps } from './deliver-cards';
 import type { Organisation } from './organisations';
 import { buildCard, cardKeyOf } from './plan-cards';
@@ -71,13 +72,15 @@ export function createCopyRefresher(
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
-  const redraw = async (copy: CardInChannels) => {
-    const links = (await deps.links.listLinksOfOrg(copy.linkedOrg)).filter(
-      (l) => l.purpose === 'checklist',
-    );
+  const redraw = async (
+    copy: CardInChannels,
+    linksOf: (orgCode: string) => Promise<ChannelLink[]>,
+  ) => {
+    const links = await linksOf(copy.linkedOrg);
     if (links.length === 0) return;
     const card = await buildCard(deps, copy.ref);
-    for (const link of links) await putCard(deps, copy.ref.campaignId, link, card);
+    for (const link of links)
+      await putCard(deps, copy.ref.campaignId, link, card, { redraw: true });
   };
 
   const flush = () => {
@@ -86,7 +89,19 @@ export function createCopyRefresher(
     const batch = [...pending.values()];
     pending.clear();
     running = running.then(async () => {
-      for (const copy of batch) await redraw(copy).catch(options.onError);
+      // One read of an organisation's links per batch, however many of its cards changed.
+      const links = new Map<string, Promise<ChannelLink[]>>();
+      const linksOf = (orgCode: string) => {
+        let found = links.get(orgCode);
+        if (!found) {
+          found = deps.links
+            .listLinksOfOrg(orgCode)
+            .then((all) => all.filter((l) => l.purpose === 'checklist'));
+          links.set(orgCode, found);
+        }
+        return found;
+      };
+      for (const copy of batch) await redraw(copy, linksOf).catch(options.onError);
     });
     return running;
   };

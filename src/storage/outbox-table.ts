@@ -49,6 +49,8 @@ export class OutboxTable implements OutboxStore {
     };
     if (options.failure?.reason === 'payload_too_large') delete entry.payload; // too big to keep; the failure says why
     await this.touchJob(request.jobId, now);
+    // A card is redrawn many times under one key: replace what is there without a doomed create.
+    if (options.coalesce && (await this.coalesce(request, now))) return 'coalesced';
     const actions: TransactionAction[] = [['create', toRow(entry)]];
     if (entry.state === 'pending') actions.push(['create', queueRow(entry, now)]);
     try {
@@ -58,18 +60,23 @@ export class OutboxTable implements OutboxStore {
       if (statusOf(error) !== 409) throw translateStorageError(error);
     }
     if (!options.coalesce) return 'duplicate';
-    // The latest state of a card wins: put the newest payload in place of whatever was queued.
+    if (await this.coalesce(request, now)) return 'coalesced';
+    throw translateStorageError(new Error('could not coalesce the update after 5 tries'));
+  }
+
+  /** The latest state of a card wins: puts the newest payload in place of whatever was there. */
+  private async coalesce(request: OutboxRequest, now: string): Promise<boolean> {
     for (let attempt = 0; attempt < 5; attempt += 1) {
       const existing = await this.getEntry(request.jobId, request.dedupeKey);
-      if (!existing) break;
+      if (!existing) return false;
       const next: OutboxEntry = { ...existing, state: 'pending', nextAttemptAt: now };
       if (request.payload) next.payload = request.payload;
       if (request.activityId) next.activityId = request.activityId;
       delete next.failure;
       delete next.leaseUntil;
-      if (await this.transition(existing, next, now)) return 'coalesced';
+      if (await this.transition(existing, next, now)) return true;
     }
-    throw translateStorageError(new Error('could not coalesce the update after 5 tries'));
+    return false;
   }
 
   async listDue(now: Date, limit: number): Promise<OutboxEntry[]> {

@@ -15,6 +15,7 @@ describe('cacheReads', () => {
       },
       campaigns: { getCampaign: async () => undefined },
       checklists: { getChecklist: async () => undefined },
+      roles: {},
     } as unknown as Storage;
     return { storage, reads };
   }
@@ -23,7 +24,11 @@ describe('cacheReads', () => {
   it('reads an organisation once per interval, then again after it', async () => {
     let clock = 0;
     const { storage, reads } = fakeStorage(practice);
-    const cached = cacheReads(storage, { organisationMs: 1_000, campaignMs: 1_000 }, () => clock);
+    const cached = cacheReads(
+      storage,
+      { organisationMs: 1_000, campaignMs: 1_000, roleMs: 1_000 },
+      () => clock,
+    );
     await cached.organisations.getOrganisation('X99001');
     await cached.organisations.getOrganisation('X99001');
     assert.deepEqual(reads, ['X99001']);
@@ -34,7 +39,11 @@ describe('cacheReads', () => {
 
   it('does not remember that something was missing (it may be imported any moment)', async () => {
     const { storage, reads } = fakeStorage(undefined);
-    const cached = cacheReads(storage, { organisationMs: 60_000, campaignMs: 1_000 }, () => 0);
+    const cached = cacheReads(
+      storage,
+      { organisationMs: 60_000, campaignMs: 1_000, roleMs: 1_000 },
+      () => 0,
+    );
     assert.equal(await cached.organisations.getOrganisation('X99001'), undefined);
     await new Promise((r) => setImmediate(r));
     await cached.organisations.getOrganisation('X99001');
