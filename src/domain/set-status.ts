@@ -2,6 +2,7 @@ import { canUpdateItems } from './authorise';
 import type { Campaign, CampaignStore } from './campaigns';
 import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors';
 import type { Organisation, OrganisationStore } from './organisations';
+import { applyChange, countItems } from './org-counts';
 import type { RoleStore } from './roles';
 import {
   ITEM_STATUSES,
@@ -13,6 +14,10 @@ import {
   type TrackedItem,
   groupCodeOf,
 } from './tracked-items';
+
+// Changes to different items of one organisation meet only on its counts row; they are retried
+// from a fresh read (never a real conflict), this many times before giving up.
+const MAX_COUNT_RETRIES = 20;
 
 /** Who is making a change. */
 export interface Actor {
@@ -118,10 +123,10 @@ export async function changeStatus(
     throw new NotFoundError(
       `There is no organisation with ODS code ${change.orgCode}. Check the code.`,
     );
-  const [campaign, grants, orgItems] = await Promise.all([
+  const [campaign, grants, read] = await Promise.all([
     deps.campaigns.getCampaign(change.campaignId),
     deps.roles.listRolesOfUser(change.actor.userId),
-    deps.items.listItemsForOrg(change.campaignId, groupCodeOf(org), org.code),
+    deps.items.listItemsForOrgWithCounts(change.campaignId, groupCodeOf(org), org.code),
   ]);
   if (!campaign) throw new NotFoundError(`There is no campaign "${change.campaignId}".`);
   if (campaign.status !== 'running') {
@@ -134,12 +139,7 @@ export async function changeStatus(
       `You do not have a role that lets you update ${org.name} (${org.code}). Ask your ICB's administrator to grant you one.`,
     );
   }
-  const current = orgItems.find((i) => i.actionId === change.actionId);
-  if (!current) {
-    throw new NotFoundError(
-      `${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`,
-    );
-  }
+  let { items: orgItems, counts } = read;
   const result = (outcome: StatusChangeResult['outcome'], item: TrackedItem) => ({
     outcome,
     item,
@@ -147,41 +147,73 @@ export async function changeStatus(
     campaign,
     orgItems: orgItems.map((i) => (i.actionId === item.actionId ? item : i)),
   });
-  // Teams may deliver the same button press twice: the second finds its own change stored.
-  if (change.changeId && current.lastChangeId === change.changeId) return result('repeat', current);
-  if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
-    throw new ConflictError(
-      `${change.actionId} was changed by ${current.updatedByName ?? 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
-    );
-  }
-  if (current.status === status && current.note === note) return result('unchanged', current);
+  for (let attempt = 0; ; attempt += 1) {
+    const current = orgItems.find((i) => i.actionId === change.actionId);
+    if (!current) {
+      throw new NotFoundError(
+        `${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`,
+      );
+    }
+    // Teams may deliver the same button press twice: the second finds its own change stored.
+    if (change.changeId && current.lastChangeId === change.changeId)
+      return result('repeat', current);
+    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+      throw new ConflictError(
+        `${change.actionId} was changed by ${current.updatedByName ?? 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
+      );
+    }
+    if (current.status === status && current.note === note) return result('unchanged', current);
 
-  const at = deps.now().toISOString();
-  const next: TrackedItem = {
-    ...current,
-    status,
-    note,
-    version: current.version + 1,
-    updatedBy: change.actor.userId,
-    updatedAt: at,
-  };
-  if (change.actor.name) next.updatedByName = change.actor.name;
-  else delete next.updatedByName;
-  if (change.changeId) next.lastChangeId = change.changeId;
-  else delete next.lastChangeId;
-  await deps.items.saveChange(next, {
-    campaignId: campaign.id,
-    orgCode: org.code,
-    actionId: change.actionId,
-    version: next.version,
-    at,
-    by: change.actor.userId,
-    ...(change.actor.name ? { byName: change.actor.name } : {}),
-    from: current.status,
-    to: status,
-    note,
-    surface: change.surface,
-  });
-  const { etag: _stale, ...saved } = next;
-  return result('changed', saved);
+    const at = deps.now().toISOString();
+    const next: TrackedItem = {
+      ...current,
+      status,
+      note,
+      version: current.version + 1,
+      updatedBy: change.actor.userId,
+      updatedAt: at,
+    };
+    if (change.actor.name) next.updatedByName = change.actor.name;
+    else delete next.updatedByName;
+    if (change.changeId) next.lastChangeId = change.changeId;
+    else delete next.lastChangeId;
+    // Counts written before this feature existed are made from the items the first time.
+    const before = counts ?? countItems(orgItems).get(org.code);
+    try {
+      await deps.items.saveChange(
+        next,
+        {
+          campaignId: campaign.id,
+          orgCode: org.code,
+          actionId: change.actionId,
+          version: next.version,
+          at,
+          by: change.actor.userId,
+          ...(change.actor.name ? { byName: change.actor.name } : {}),
+          from: current.status,
+          to: status,
+          note,
+          surface: change.surface,
+        },
+        before ? { before: counts, after: applyChange(before, current, next) } : undefined,
+      );
+    } catch (error) {
+      // Another item of the same organisation changed at the same moment (the counts moved):
+      // read again and retry, unless it was this very item, which is a real conflict.
+      if (!(error instanceof ConflictError) || attempt >= MAX_COUNT_RETRIES) throw error;
+      // Growing, jittered waits so simultaneous writers do not collide again in lockstep.
+      await new Promise((r) =>
+        setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))),
+      );
+      ({ items: orgItems, counts } = await deps.items.listItemsForOrgWithCounts(
+        campaign.id,
+        groupCodeOf(org),
+        org.code,
+      ));
+      continue;
+    }
+    orgItems = orgItems.map((i) => (i.actionId === next.actionId ? next : i));
+    const { etag: _stale, ...saved } = next;
+    return result('changed', saved);
+  }
 }

@@ -1,6 +1,7 @@
-import type { TableClient, TransactionAction } from '@azure/data-tables';
+import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
 import type { ActionLevel } from '../domain/checklists';
 import { ConflictError } from '../domain/errors';
+import { countItems, isSameCounts, type BlockedItem, type OrgCounts } from '../domain/org-counts';
 import type {
   ItemKey,
   ItemStatus,
@@ -78,15 +79,101 @@ export class ItemTable implements ItemStore {
     return rows.map(toEvent);
   }
 
-  async saveChange(item: TrackedItem, event: StatusEvent): Promise<void> {
+  async listItemsForOrgWithCounts(
+    campaignId: string,
+    icbCode: string,
+    orgCode: string,
+  ): Promise<{ items: TrackedItem[]; counts: OrgCounts | undefined }> {
+    const partitionKey = partitionOf(campaignId, icbCode);
+    const prefix = `item|${assertValidKey(orgCode, 'ODS code')}|`;
+    // One request for both: the organisation's item range and its counts row.
+    const rows = await readRows(
+      this.table,
+      odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}) or RowKey eq ${countsRowKey(orgCode)})`,
+    );
+    const countsRow = rows.find((r) => r.rowKey === countsRowKey(orgCode));
+    return {
+      items: rows.filter((r) => r !== countsRow).map(toItem),
+      counts: countsRow ? toCounts(countsRow) : undefined,
+    };
+  }
+
+  async listCountsForGroup(campaignId: string, icbCode: string): Promise<OrgCounts[]> {
+    return (
+      await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'counts|'))
+    ).map(toCounts);
+  }
+
+  async listBlockedForGroup(campaignId: string, icbCode: string): Promise<BlockedItem[]> {
+    return (await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'blocked|')))
+      .filter((r) => r['blocked'] === true)
+      .map(toBlocked);
+  }
+
+  async recountGroup(campaignId: string, icbCode: string): Promise<number> {
+    const partitionKey = partitionOf(campaignId, icbCode);
+    for (let attempt = 0; ; attempt += 1) {
+      const [items, stored, blocked] = await Promise.all([
+        this.listItemsForIcb(campaignId, icbCode),
+        this.listCountsForGroup(campaignId, icbCode),
+        readRows(this.table, prefixFilter(partitionKey, 'blocked|')),
+      ]);
+      const storedByOrg = new Map(stored.map((c) => [c.orgCode, c]));
+      const actions: TransactionAction[] = [];
+      let corrected = 0;
+      for (const [orgCode, counts] of countItems(items)) {
+        const was = storedByOrg.get(orgCode);
+        if (was && isSameCounts(was, counts)) continue;
+        corrected += 1;
+        actions.push(
+          was?.etag
+            ? ['update', countsRow(partitionKey, counts), 'Replace', { etag: was.etag }]
+            : ['create', countsRow(partitionKey, counts)],
+        );
+      }
+      const blockedNow = new Set(blocked.filter((r) => r['blocked'] === true).map((r) => r.rowKey));
+      for (const item of items) {
+        const key = blockedRowKey(item.orgCode, item.actionId);
+        if ((item.status === 'blocked') !== blockedNow.has(key))
+          actions.push(['upsert', blockedRow(partitionKey, item, item.updatedAt ?? ''), 'Replace']);
+      }
+      try {
+        await submitInBatches(this.table, actions);
+        return corrected;
+      } catch (error) {
+        const status = statusOf(error);
+        // Someone changed a status meanwhile: count again from what is there now.
+        if ((status === 412 || status === 409) && attempt < 3) continue;
+        throw translateStorageError(error);
+      }
+    }
+  }
+
+  async saveChange(
+    item: TrackedItem,
+    event: StatusEvent,
+    counts?: { before: OrgCounts | undefined; after: OrgCounts },
+  ): Promise<void> {
     const row = toRow(item);
     const etag = item.etag;
+    const partitionKey = row.partitionKey;
     const actions: TransactionAction[] = [
       // The ETag condition is what stops two simultaneous changes from both "winning"; the
       // event row's key carries the new version, so a second event for it could not be created.
       etag ? ['update', row, 'Replace', { etag }] : ['create', row],
       ['create', eventRow(item, event)],
     ];
+    if (counts) {
+      // The counts move with the item, in the same transaction, so they can never drift.
+      const next = countsRow(partitionKey, counts.after);
+      actions.push(
+        counts.before?.etag
+          ? ['update', next, 'Replace', { etag: counts.before.etag }]
+          : ['create', next],
+      );
+    }
+    if (event.to === 'blocked' || event.from === 'blocked')
+      actions.push(['upsert', blockedRow(partitionKey, item, event.at), 'Replace']);
     try {
       await this.table.submitTransaction(actions);
     } catch (error) {
@@ -123,6 +210,7 @@ export class ItemTable implements ItemStore {
         'Merge',
       ]),
     );
+    if (rows.length > 0) await this.recountGroup(campaignId, icbCode);
     return rows.length;
   }
 
@@ -153,6 +241,20 @@ export class ItemTable implements ItemStore {
           onProgress?.(done);
         },
       );
+      if (missing.length === 0) return;
+      const first = toItem(missing[0] as StoredRow);
+      if (existing.size === 0) {
+        // A first launch: the counts follow from what was just written, without reading it back.
+        const counts = countItems(missing.map((row) => toItem(row as StoredRow)));
+        await submitInBatches(
+          this.table,
+          [...counts.values()].map((c): TransactionAction => [
+            'upsert',
+            countsRow(partitionKey, c),
+            'Replace',
+          ]),
+        );
+      } else await this.recountGroup(first.campaignId, first.icbCode);
     });
     return created;
   }
@@ -246,4 +348,76 @@ function toEvent(row: StoredRow): StatusEvent {
   const byName = readText(row, 'byName');
   if (byName) event.byName = byName;
   return event;
+}
+
+function countsRowKey(orgCode: string): string {
+  return `counts|${assertValidKey(orgCode, 'ODS code')}`;
+}
+
+function countsRow(partitionKey: string, counts: OrgCounts): Row {
+  const row: Row = {
+    partitionKey,
+    rowKey: countsRowKey(counts.orgCode),
+    campaignId: counts.campaignId,
+    orgCode: counts.orgCode,
+    icbCode: counts.icbCode,
+    regionCode: counts.regionCode,
+    total: counts.total,
+    byStatus: JSON.stringify(counts.byStatus),
+    byArea: JSON.stringify(counts.byArea),
+    unfinishedDue: JSON.stringify(counts.unfinishedDue),
+  };
+  if (counts.pcnCode) row['pcnCode'] = counts.pcnCode;
+  return row;
+}
+
+function toCounts(row: StoredRow): OrgCounts {
+  const counts: OrgCounts = {
+    campaignId: readText(row, 'campaignId') ?? '',
+    orgCode: readText(row, 'orgCode') ?? '',
+    icbCode: readText(row, 'icbCode') ?? '',
+    regionCode: readText(row, 'regionCode') ?? '',
+    total: Number(row['total'] ?? 0),
+    byStatus: JSON.parse(readText(row, 'byStatus') ?? '{}') as OrgCounts['byStatus'],
+    byArea: JSON.parse(readText(row, 'byArea') ?? '{}') as OrgCounts['byArea'],
+    unfinishedDue: JSON.parse(readText(row, 'unfinishedDue') ?? '{}') as OrgCounts['unfinishedDue'],
+  };
+  const pcnCode = readText(row, 'pcnCode');
+  if (pcnCode) counts.pcnCode = pcnCode;
+  if (row.etag) counts.etag = row.etag;
+  return counts;
+}
+
+function blockedRowKey(orgCode: string, actionId: string): string {
+  return `blocked|${orgCode}|${actionId}`;
+}
+
+function blockedRow(partitionKey: string, item: TrackedItem, at: string): Row {
+  const row: Row = {
+    partitionKey,
+    rowKey: blockedRowKey(item.orgCode, item.actionId),
+    campaignId: item.campaignId,
+    orgCode: item.orgCode,
+    actionId: item.actionId,
+    icbCode: item.icbCode,
+    blocked: item.status === 'blocked',
+    note: item.note,
+    since: at,
+  };
+  if (item.updatedByName) row['byName'] = item.updatedByName;
+  return row;
+}
+
+function toBlocked(row: StoredRow): BlockedItem {
+  const blocked: BlockedItem = {
+    campaignId: readText(row, 'campaignId') ?? '',
+    orgCode: readText(row, 'orgCode') ?? '',
+    actionId: readText(row, 'actionId') ?? '',
+    icbCode: readText(row, 'icbCode') ?? '',
+    note: readText(row, 'note') ?? '',
+    since: readText(row, 'since') ?? '',
+  };
+  const byName = readText(row, 'byName');
+  if (byName) blocked.byName = byName;
+  return blocked;
 }

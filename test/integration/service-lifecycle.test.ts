@@ -357,10 +357,16 @@ describe('the final error handler', function () {
     );
   });
 
-  it('answers a failed invoke with a 500 error body instead of leaving Teams waiting', async () => {
+  it('answers a failed card action with an error body (status 500 inside) instead of leaving Teams waiting', async () => {
     const res = await post(cardAction(connector.url, 'showHelp'));
-    assert.equal(res.status, 500);
-    const body = (await res.json()) as { type: string; value: { message: string } };
+    // Card actions are answered HTTP 200 with the error in the body, which Teams shows.
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as {
+      statusCode: number;
+      type: string;
+      value: { message: string };
+    };
+    assert.equal(body.statusCode, 500);
     assert.equal(body.type, 'application/vnd.microsoft.error');
     assert.match(body.value.message, /try again/);
   });

@@ -1,0 +1,115 @@
+import assert from 'node:assert/strict';
+import { cacheReads } from '../../src/app/cache-reads';
+import { countItems, countOverdue, isSameCounts } from '../../src/domain/org-counts';
+import { changeStatus } from '../../src/domain/set-status';
+import { setDeadline } from '../../src/domain/set-deadline';
+import { ITEM_STATUSES } from '../../src/domain/tracked-items';
+import { createSeededRandom } from '../../src/importers/create-seeded-random';
+import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+
+const ADMIN = '6a1f0d2c-9b8e-4f7a-8c6d-5e4f3a2b1c0d';
+
+describe('organisation counts kept in step with status changes (real Azurite)', function () {
+  this.timeout(120_000);
+  let service: TestService;
+
+  before(async () => {
+    service = await startTestService({ LOG_LEVEL: 'warn' });
+    await service.storage.roles.saveGrant({
+      userId: ADMIN,
+      role: 'administrator',
+      orgCode: 'ENGLAND',
+      grantedBy: 'test',
+      grantedAt: new Date().toISOString(),
+    });
+  });
+  after(async () => {
+    await service?.stop();
+    if (service) removeDataDir(service.dataDir);
+  });
+
+  async function assertCountsMatchItems(campaignId: string, group: string): Promise<void> {
+    const items = await service.storage.items.listItemsForIcb(campaignId, group);
+    const recounted = countItems(items);
+    const stored = await service.storage.items.listCountsForGroup(campaignId, group);
+    assert.equal(stored.length, recounted.size, 'one counts row per organisation');
+    for (const counts of stored) {
+      const expected = recounted.get(counts.orgCode);
+      assert.ok(expected && isSameCounts(counts, expected), `counts of ${counts.orgCode}`);
+    }
+    const blocked = await service.storage.items.listBlockedForGroup(campaignId, group);
+    assert.deepEqual(
+      blocked.map((b) => `${b.orgCode}|${b.actionId}`).sort(),
+      items
+        .filter((i) => i.status === 'blocked')
+        .map((i) => `${i.orgCode}|${i.actionId}`)
+        .sort(),
+      'the blocked index lists exactly the blocked items',
+    );
+  }
+
+  it('are written at launch', async () => {
+    await assertCountsMatchItems('demo-qz1', 'QZ1');
+    await assertCountsMatchItems('demo-qz1', 'Y63');
+  });
+
+  it('equal a recount from the items after 300 changes, many at once on the same organisations', async () => {
+    const storage = cacheReads(service.storage);
+    const deps = { ...storage, now: () => new Date() };
+    const random = createSeededRandom(7);
+    const orgs = ['X99001', 'X99002', 'U99901', 'QZ1'];
+    const targets = await Promise.all(
+      orgs.map((o) => service.storage.items.listItemsForOrg('demo-qz1', 'QZ1', o)),
+    );
+    const all = targets.flat();
+    let conflicts = 0;
+    await Promise.all(
+      Array.from({ length: 12 }, async () => {
+        for (let n = 0; n < 25; n += 1) {
+          const item = all[Math.floor(random() * all.length)]!;
+          await changeStatus(deps, {
+            campaignId: 'demo-qz1',
+            orgCode: item.orgCode,
+            actionId: item.actionId,
+            status: ITEM_STATUSES[Math.floor(random() * ITEM_STATUSES.length)],
+            note: random() < 0.3 ? 'waiting for the supplier' : '',
+            surface: 'cli',
+            actor: { userId: ADMIN },
+          }).catch((error: unknown) => {
+            conflicts += 1;
+            throw error;
+          });
+        }
+      }),
+    );
+    assert.equal(conflicts, 0, 'changes to different items of one organisation never conflict');
+    await assertCountsMatchItems('demo-qz1', 'QZ1');
+    assert.equal(
+      await service.storage.items.recountGroup('demo-qz1', 'QZ1'),
+      0,
+      'nothing to repair',
+    );
+  });
+
+  it('follow a deadline change (overdue moves with it)', async () => {
+    const storage = { ...service.storage, now: () => new Date() };
+    await setDeadline(storage, { campaignId: 'demo-qz1', actionId: 'PRAC-03', date: '2020-01-01' });
+    await assertCountsMatchItems('demo-qz1', 'QZ1');
+    const counts = await service.storage.items.listCountsForGroup('demo-qz1', 'QZ1');
+    const practice = counts.find((c) => c.orgCode === 'X99003');
+    assert.ok(practice && countOverdue(practice, '2026-01-01') >= 1);
+  });
+
+  it('are repaired by a recount when something went wrong', async () => {
+    const table = (await import('../../src/storage/create-table-client')).createTableClient(
+      service.storageConnectionString,
+      'Items',
+    );
+    await table.updateEntity(
+      { partitionKey: 'demo-qz1|QZ1', rowKey: 'counts|X99002', total: 999 },
+      'Merge',
+    );
+    assert.equal(await service.storage.items.recountGroup('demo-qz1', 'QZ1'), 1);
+    await assertCountsMatchItems('demo-qz1', 'QZ1');
+  });
+});
