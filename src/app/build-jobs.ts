@@ -1,5 +1,9 @@
 import type { Config } from '../config/load-config';
+import { renderCard } from '../cards/render-card';
 import type { Clock } from '../domain/clock';
+import type { BankHolidays } from '../domain/uk-calendar';
+import { createCardComposer } from '../proactive/compose-card-message';
+import { createNudgeJob } from './nudge-job';
 import type { Logger } from '../logging/create-logger';
 import type { JobDefinition } from '../scheduler/job-definition';
 import type { Storage } from '../storage/open-storage';
@@ -10,6 +14,8 @@ export interface JobDeps {
   storage: Storage;
   clock: Clock;
   logger: Logger;
+  /** The bank holidays schedules skip (empty when SKIP_BANK_HOLIDAYS is false). */
+  bankHolidays: BankHolidays;
 }
 
 /**
@@ -17,14 +23,28 @@ export interface JobDeps {
  * registered: the scheduler, its leader lease, the run records and POST /api/jobs/<name> all
  * work from this list.
  */
-export function buildJobs(_deps: JobDeps): JobDefinition[] {
+export function buildJobs(deps: JobDeps): JobDefinition[] {
+  const composer = createCardComposer(renderCard);
+  const { config, storage } = deps;
+  const defaultTenantId =
+    (config.bot && 'tenantId' in config.bot ? config.bot.tenantId : undefined) ??
+    config.allowedTenantIds[0];
   return [
+    createNudgeJob({
+      schedule: config.scheduler.nudgeSchedule,
+      runs: storage.jobRuns,
+      holidays: deps.bankHolidays,
+      deps: (now) => ({
+        ...storage,
+        composer,
+        now: () => now,
+        ...(defaultTenantId ? { defaultTenantId } : {}),
+      }),
+    }),
     // ── Add scheduled jobs here ──────────────────────────────────────────────────────────────
     // Each is { name, schedule, run(context) => summary }; `run` must be idempotent (outbox
     // dedupe keys), since a run left by a stopped instance is resumed. For example:
-    //   { name: 'nudges', schedule: _deps.config.scheduler.nudgeSchedule,
-    //     run: (context) => runNudges({ ..._deps.storage, now: () => context.now }, context.date) },
-    //   { name: 'digests', schedule: _deps.config.scheduler.digestSchedule,
-    //     run: (context) => runDigests({ ..._deps.storage, now: () => context.now }, context.date) },
+    //   { name: 'digests', schedule: deps.config.scheduler.digestSchedule,
+    //     run: (context) => runDigests({ ...deps.storage, now: () => context.now }, context.date) },
   ];
 }

@@ -73,14 +73,15 @@ export async function startService(
       logger,
     });
     const sender = createSender(config, storage, logger);
+    const bankHolidays = readBankHolidays(config, clock, logger);
     const scheduler = createScheduler({
-      jobs: options.jobs ?? buildJobs({ config, storage, clock, logger }),
+      jobs: options.jobs ?? buildJobs({ config, storage, clock, logger, bankHolidays }),
       leases: storage.leases,
       runs: storage.jobRuns,
       clock,
       logger,
       instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
-      bankHolidays: readBankHolidays(config, clock, logger),
+      bankHolidays,
       enabled: config.scheduler.enabled,
     });
     const http = createServer({

@@ -4,6 +4,7 @@ import type { LinkStore } from '../domain/channel-links';
 import type { ChecklistStore } from '../domain/checklists';
 import type { CardComposer } from '../domain/deliver-cards';
 import type { CopyRefresher } from '../domain/refresh-copies';
+import type { PreferenceStore } from '../domain/preferences';
 import type { ConversationStore } from '../domain/conversations';
 import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
@@ -20,6 +21,7 @@ export interface BotServices {
   outbox: OutboxStore;
   checklists: ChecklistStore;
   links: LinkStore;
+  preferences: PreferenceStore;
   /** Redraws the posted copies of cards after a change, in the background. */
   copies: CopyRefresher;
   composer: CardComposer;

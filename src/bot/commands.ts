@@ -37,6 +37,11 @@ export const COMMANDS: readonly CommandDoc[] = [
     scopes: ALL,
   },
   {
+    name: 'nudges',
+    summary: 'Shows or chooses your reminders: nudges urgent (only urgent ones) or nudges all.',
+    scopes: ['personal'],
+  },
+  {
     name: 'whoami',
     summary: 'Shows who Teams says you are (name, Entra object id, tenant) and your roles.',
     scopes: ALL,

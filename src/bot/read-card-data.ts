@@ -30,6 +30,8 @@ const statusButtonSchema = z.strictObject({
   card: cardRefSchema,
 });
 
+const snoozeButtonSchema = z.strictObject({ campaignId: id, orgCode: code, actionId: id });
+
 const editButtonSchema = z.strictObject({
   campaignId: id,
   orgCode: code,
@@ -82,4 +84,15 @@ export function readCardRef(activity: Activity): CardRef {
   const parsed = cardRefSchema.safeParse(readActionData(activity)['card']);
   if (!parsed.success) throw new InvalidInputError(OUTDATED);
   return parsed.data as CardRef;
+}
+
+/** A reminder's "Snooze 3 days" button: which item. */
+export function readSnoozePress(activity: Activity): {
+  campaignId: string;
+  orgCode: string;
+  actionId: string;
+} {
+  const parsed = snoozeButtonSchema.safeParse(buttonFields(activity, readActionData(activity), []));
+  if (!parsed.success) throw new InvalidInputError(OUTDATED);
+  return parsed.data;
 }

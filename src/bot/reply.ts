@@ -24,3 +24,11 @@ export function errorAnswer(status: number, code: string, message: string): Invo
     body: { statusCode: status, type: 'application/vnd.microsoft.error', value: { code, message } },
   };
 }
+
+/** The answer to an `adaptiveCard/action` invoke that keeps the card and shows a short message. */
+export function messageAnswer(text: string): InvokeAnswer {
+  return {
+    status: 200,
+    body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text },
+  };
+}

@@ -19,6 +19,7 @@ import {
   unlinkCommand,
 } from './handlers/link-commands';
 import { sendMyActions } from './handlers/my-actions';
+import { nudgesCommand, snoozeNudgeAction, stopNonUrgentAction } from './handlers/nudge-actions';
 import { editItemAction, refreshCardAction, setStatusAction } from './handlers/status-actions';
 import { statusCommand } from './handlers/status-command';
 import { updateCommand } from './handlers/update-command';
@@ -33,6 +34,8 @@ export const CARD_VERBS = [
   'refreshCard',
   'linkChannel',
   'editItem',
+  'snoozeNudge',
+  'stopNonUrgentNudges',
 ] as const;
 
 /** The routing table, first match wins; the last rows are the fallbacks. */
@@ -49,6 +52,13 @@ export const ROUTES: readonly Route[] = [
   { name: 'links', select: message.command('links'), handler: linksCommand },
   { name: 'deliver', select: message.command('deliver'), handler: deliverCommand },
   { name: 'card.setStatus', select: card.action('setStatus'), handler: setStatusAction },
+  { name: 'nudges', select: message.command('nudges'), handler: nudgesCommand },
+  { name: 'card.snoozeNudge', select: card.action('snoozeNudge'), handler: snoozeNudgeAction },
+  {
+    name: 'card.stopNonUrgentNudges',
+    select: card.action('stopNonUrgentNudges'),
+    handler: stopNonUrgentAction,
+  },
   { name: 'card.editItem', select: card.action('editItem'), handler: editItemAction },
   { name: 'card.refreshCard', select: card.action('refreshCard'), handler: refreshCardAction },
   { name: 'card.linkChannel', select: card.action('linkChannel'), handler: linkChannelAction },

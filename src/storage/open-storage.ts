@@ -1,6 +1,7 @@
 import type { CampaignStore } from '../domain/campaigns';
 import type { ChecklistStore } from '../domain/checklists';
 import type { LinkStore } from '../domain/channel-links';
+import type { PreferenceStore } from '../domain/preferences';
 import type { ConversationStore } from '../domain/conversations';
 import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
@@ -14,6 +15,7 @@ import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import { createTableClient, createTableServiceClient } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
 import { LinkTable, LINKS_TABLE } from './link-table';
+import { PreferenceTable, PREFERENCES_TABLE } from './preference-table';
 import { JobRunTable, JOB_RUNS_TABLE } from './job-run-table';
 import { LeaseTable, LEASES_TABLE } from './lease-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
@@ -31,6 +33,7 @@ export interface Storage {
   roles: RoleStore;
   outbox: OutboxStore;
   links: LinkStore;
+  preferences: PreferenceStore;
   jobRuns: JobRunStore;
   leases: LeaseStore;
 }
@@ -45,6 +48,7 @@ export const TABLES = [
   ROLES_TABLE,
   OUTBOX_TABLE,
   LINKS_TABLE,
+  PREFERENCES_TABLE,
   JOB_RUNS_TABLE,
   LEASES_TABLE,
 ] as const;
@@ -68,6 +72,7 @@ export async function openStorage(connectionString: string): Promise<Storage> {
     roles: new RoleTable(table(ROLES_TABLE)),
     outbox: new OutboxTable(table(OUTBOX_TABLE)),
     links: new LinkTable(table(LINKS_TABLE)),
+    preferences: new PreferenceTable(table(PREFERENCES_TABLE)),
     jobRuns: new JobRunTable(table(JOB_RUNS_TABLE)),
     leases: new LeaseTable(table(LEASES_TABLE)),
   };

@@ -73,6 +73,32 @@ const SAMPLES: Record<string, Record<string, unknown>> = {
   checklist: samplePracticeCard() as unknown as Record<string, unknown>,
   overview: samplePcnOverview(3) as unknown as Record<string, unknown>,
   'edit-item': sampleEditCard() as unknown as Record<string, unknown>,
+  nudge: {
+    title: '3 actions need attention at Demo Bridgefoot Surgery',
+    intro:
+      '1 overdue. Reminders for your practice in "Demo: access recovery checklist", as of Wed 25 Nov 2026.',
+    rows: [
+      {
+        heading: '**PRAC-03** Offer online consultation tools',
+        dueText: 'Deadline Wed 18 Nov 2026 · overdue by 7 days',
+        dueColor: 'Attention',
+        statusText: '◑ In progress',
+        done: {
+          campaignId: 'demo-qz1',
+          orgCode: 'X99001',
+          actionId: 'PRAC-03',
+          status: 'done',
+          version: 2,
+          card: { view: 'items', campaignId: 'demo-qz1', orgCode: 'X99001' },
+        },
+        snooze: { campaignId: 'demo-qz1', orgCode: 'X99001', actionId: 'PRAC-03' },
+      },
+    ],
+    more: '',
+    open: { card: { view: 'items', campaignId: 'demo-qz1', orgCode: 'X99001' } },
+    personal: true,
+    footer: 'Reminders come 14, 7 and 1 days before a deadline and weekly once it has passed.',
+  },
   links: {
     teamName: 'North Coast PCN',
     notice: 'Linked this channel to **Demo Riverside PCN (U99901)** for checklist cards.',

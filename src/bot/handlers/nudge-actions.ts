@@ -1,0 +1,76 @@
+import type { TurnContext } from 'botbuilder';
+import { InvalidInputError } from '../../domain/errors';
+import { snoozeKeyOf } from '../../domain/preferences';
+import { addDays, formatUkDay, todayInLondon } from '../../domain/uk-dates';
+import { readCommand } from '../read-command';
+import { readSnoozePress } from '../read-card-data';
+import { messageAnswer } from '../reply';
+import type { Handler, InvokeAnswer } from '../router';
+
+/** How long "Snooze" pauses one item's reminders. */
+export const SNOOZE_DAYS = 3;
+
+function requireUser(context: TurnContext): string {
+  const userId = context.activity.from?.aadObjectId;
+  if (!userId)
+    throw new InvalidInputError(
+      'Teams did not tell me who you are, so I cannot change your reminders.',
+    );
+  return userId;
+}
+
+async function answer(context: TurnContext, text: string): Promise<InvokeAnswer | undefined> {
+  if (context.activity.type === 'invoke') return messageAnswer(text);
+  await context.sendActivity(text);
+  return undefined;
+}
+
+/** A reminder's "Snooze 3 days": no reminders about that item for this person until then. */
+export const snoozeNudgeAction: Handler = async (context, { services }) => {
+  const item = readSnoozePress(context.activity);
+  const userId = requireUser(context);
+  const now = services.now();
+  const until = addDays(todayInLondon(now), SNOOZE_DAYS);
+  await services.preferences.snooze(userId, snoozeKeyOf(item), until, now.toISOString());
+  return answer(
+    context,
+    `Snoozed: no reminders about ${item.actionId} for ${item.orgCode} until after ${formatUkDay(until)}.`,
+  );
+};
+
+/** A reminder's "Only urgent reminders": stops the 14- and 7-day reminders for this person. */
+export const stopNonUrgentAction: Handler = async (context, { services }) => {
+  const userId = requireUser(context);
+  await services.preferences.setNonUrgentOff(userId, true, services.now().toISOString());
+  return answer(
+    context,
+    'Done: from now on you get only urgent reminders (1 day before a deadline, and once it has passed). Type **nudges all** to get every reminder again.',
+  );
+};
+
+/** `nudges`, `nudges urgent` or `nudges all`: see or choose which reminders come. */
+export const nudgesCommand: Handler = async (context, { services }) => {
+  const userId = requireUser(context);
+  const choice = readCommand(context.activity).rest.toLowerCase().trim();
+  const at = services.now().toISOString();
+  if (choice === 'urgent' || choice === 'off') {
+    await services.preferences.setNonUrgentOff(userId, true, at);
+    await context.sendActivity(
+      'You now get only urgent reminders (1 day before a deadline, and once it has passed).',
+    );
+  } else if (choice === 'all' || choice === 'on') {
+    await services.preferences.setNonUrgentOff(userId, false, at);
+    await context.sendActivity(
+      'You now get every reminder: 14, 7 and 1 days before a deadline, and weekly once it has passed.',
+    );
+  } else if (choice === '') {
+    const prefs = await services.preferences.getNudgePreferences(userId);
+    await context.sendActivity(
+      prefs.nonUrgentOff
+        ? 'You get only urgent reminders. Type **nudges all** to get every reminder.'
+        : 'You get every reminder: 14, 7 and 1 days before a deadline, and weekly once it has passed. Type **nudges urgent** for only the urgent ones.',
+    );
+  } else {
+    throw new InvalidInputError('Type **nudges**, **nudges urgent** or **nudges all**.');
+  }
+};

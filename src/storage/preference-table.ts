@@ -1,0 +1,55 @@
+import type { TableClient } from '@azure/data-tables';
+import type { NudgePreferences, PreferenceStore } from '../domain/preferences';
+import { assertValidKey, encodeKey } from './keys';
+import { partitionFilter, readRows, readText } from './read-rows';
+import { translateStorageError } from './storage-errors';
+
+/** Table of people's reminder choices; see KEYS.md. */
+export const PREFERENCES_TABLE = 'Preferences';
+
+/** Azure Tables implementation of PreferenceStore: one partition per person. */
+export class PreferenceTable implements PreferenceStore {
+  constructor(private readonly table: TableClient) {}
+
+  async getNudgePreferences(userId: string): Promise<NudgePreferences> {
+    const rows = await readRows(this.table, partitionFilter(partitionOf(userId)));
+    const prefs: NudgePreferences = { nonUrgentOff: false, snoozedUntil: {} };
+    for (const row of rows) {
+      if (row.rowKey === 'nudges') prefs.nonUrgentOff = row['nonUrgentOff'] === true;
+      else if (row.rowKey?.startsWith('snooze|'))
+        prefs.snoozedUntil[readText(row, 'snoozeKey') ?? ''] = readText(row, 'until') ?? '';
+    }
+    return prefs;
+  }
+
+  async setNonUrgentOff(userId: string, off: boolean, at: string): Promise<void> {
+    await this.upsert({
+      partitionKey: partitionOf(userId),
+      rowKey: 'nudges',
+      nonUrgentOff: off,
+      at,
+    });
+  }
+
+  async snooze(userId: string, snoozeKey: string, until: string, at: string): Promise<void> {
+    await this.upsert({
+      partitionKey: partitionOf(userId),
+      rowKey: `snooze|${encodeKey(snoozeKey)}`,
+      snoozeKey,
+      until,
+      at,
+    });
+  }
+
+  private async upsert(row: Record<string, unknown> & { partitionKey: string; rowKey: string }) {
+    try {
+      await this.table.upsertEntity(row, 'Replace');
+    } catch (error) {
+      throw translateStorageError(error);
+    }
+  }
+}
+
+function partitionOf(userId: string): string {
+  return `user|${assertValidKey(userId.toLowerCase(), 'user id')}`;
+}
