@@ -1,11 +1,16 @@
 import assert from 'node:assert/strict';
 import type { OutboxEntry } from '../../src/domain/outbox';
-import { nudgeJobId } from '../../src/domain/run-nudges';
+import { nudgeJobId, runNudges } from '../../src/domain/run-nudges';
 import { setDeadline } from '../../src/domain/set-deadline';
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector } from '../support/fake-connector';
 import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
-import { TENANT_ID, installationUpdate, personalMessage } from '../support/teams-activities';
+import {
+  TENANT_ID,
+  cardAction,
+  installationUpdate,
+  personalMessage,
+} from '../support/teams-activities';
 
 // A simulated fortnight, Monday 18 May to Sunday 31 May 2026 (BST), with the Spring bank holiday
 // on Monday 25 May. The demo campaign's deadlines are set relative to the day it is seeded.
@@ -170,6 +175,95 @@ describe('deadline nudges over a simulated fortnight (fake clock, real scheduler
           /need(s)? attention|overdue in/.test(JSON.stringify(d.body)),
         ).length > 0,
       15_000,
+    );
+  });
+});
+
+describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)', function () {
+  this.timeout(60_000);
+  const clock = new FakeClock('2026-06-01T08:00:00Z');
+  const staff = PEOPLE.staff;
+  let connector: FakeConnector;
+  let service: TestService;
+
+  before(async () => {
+    connector = await new FakeConnector({ enforceLimits: false }).start();
+    service = await startTestService(
+      { LOG_LEVEL: 'warn', ALLOWED_TENANT_IDS: TENANT_ID },
+      undefined,
+      { clock },
+    );
+    await service.post({
+      ...installationUpdate(connector.url, 'add', 'personal'),
+      from: { ...staff },
+    });
+    await service.post({ ...personalMessage(connector.url, 'help'), from: { ...staff } });
+    for (const g of await service.storage.roles.listRolesOfUser(staff.aadObjectId))
+      await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+    await service.storage.roles.saveGrant({
+      userId: staff.aadObjectId,
+      role: 'practice_staff',
+      orgCode: 'X99001',
+      grantedBy: 'test',
+      grantedAt: clock.now().toISOString(),
+    });
+    const official = await service.storage.campaigns.getCampaign('recovering-access-2023-qz1');
+    if (official) await service.storage.campaigns.saveCampaign({ ...official, status: 'closed' });
+    // Due in 7 days (non-urgent), tomorrow (urgent) and tomorrow (to be snoozed).
+    for (const [actionId, date] of [
+      ['PRAC-02', '2026-06-08'],
+      ['PRAC-03', '2026-06-02'],
+      ['PRAC-04', '2026-06-02'],
+    ] as const)
+      await setDeadline(service.storage, { campaignId: 'demo-qz1', actionId, date });
+  });
+  after(async () => {
+    await service?.stop();
+    await connector?.stop();
+    if (service) removeDataDir(service.dataDir);
+  });
+
+  it('leaves out a snoozed item and, after "nudges urgent", the 7-day reminders', async () => {
+    const snooze = await service.post({
+      ...cardAction(connector.url, 'snoozeNudge', {
+        campaignId: 'demo-qz1',
+        orgCode: 'X99001',
+        actionId: 'PRAC-04',
+      }),
+      from: { ...staff },
+    });
+    assert.equal(snooze.status, 200);
+    assert.match(JSON.stringify(snooze.body), /Snoozed: no reminders about PRAC-04/);
+    await service.post({ ...personalMessage(connector.url, 'nudges urgent'), from: { ...staff } });
+
+    const summary = await runNudges(
+      { ...service.services, now: () => clock.now() },
+      { date: '2026-06-01', previousRun: '2026-05-29' },
+    );
+    assert.ok(summary.leftOutSnoozed >= 1 && summary.leftOutOptedOut >= 1);
+    const mine = (await service.storage.outbox.listEntries(nudgeJobId('2026-06-01'))).filter(
+      (e) => e.target.kind === 'personal' && e.target.userAadObjectId === staff.aadObjectId,
+    );
+    assert.equal(mine.length, 1);
+    const card = JSON.stringify(mine[0]?.payload);
+    assert.match(card, /\*\*PRAC-03\*\*/);
+    assert.doesNotMatch(card, /\*\*PRAC-04\*\*/, 'snoozed');
+    assert.doesNotMatch(
+      card,
+      /\*\*PRAC-02\*\*/,
+      'a 7-day reminder, and only urgent ones were asked for',
+    );
+  });
+
+  it('explains what to type for a choice it does not know', async () => {
+    await service.post({
+      ...personalMessage(connector.url, 'nudges sometimes'),
+      from: { ...staff },
+    });
+    await connector.waitFor(() =>
+      connector.delivered.some((d) =>
+        /Type \*\*nudges\*\*, \*\*nudges urgent\*\*/.test(JSON.stringify(d.body)),
+      ),
     );
   });
 });
