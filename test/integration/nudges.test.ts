@@ -181,7 +181,8 @@ describe('deadline nudges over a simulated fortnight (fake clock, real scheduler
 
 describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)', function () {
   this.timeout(60_000);
-  const clock = new FakeClock('2026-06-01T08:00:00Z');
+  // 08:00 BST: before the scheduled 08:30 run, so only this test's run speaks.
+  const clock = new FakeClock('2026-06-01T07:00:00Z');
   const staff = PEOPLE.staff;
   let connector: FakeConnector;
   let service: TestService;
@@ -244,7 +245,7 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
     const mine = (await service.storage.outbox.listEntries(nudgeJobId('2026-06-01'))).filter(
       (e) => e.target.kind === 'personal' && e.target.userAadObjectId === staff.aadObjectId,
     );
-    assert.equal(mine.length, 1);
+    assert.equal(mine.length, 1, mine.map((e) => e.dedupeKey).join(', '));
     const card = JSON.stringify(mine[0]?.payload);
     assert.match(card, /\*\*PRAC-03\*\*/);
     assert.doesNotMatch(card, /\*\*PRAC-04\*\*/, 'snoozed');
