@@ -238,7 +238,7 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
     await service.post({ ...personalMessage(connector.url, 'nudges urgent'), from: { ...staff } });
 
     const summary = await runNudges(
-      { ...service.services, now: () => clock.now() },
+      { ...service.services, now: () => clock.now(), defaultTenantId: TENANT_ID },
       { date: '2026-06-01', previousRun: '2026-05-29' },
     );
     assert.ok(summary.leftOutSnoozed >= 1 && summary.leftOutOptedOut >= 1);
