@@ -36,8 +36,13 @@ async function main(): Promise<void> {
     );
   }
 
+  let stopping = false;
   const shutdown = (signal: string) => {
-    logger.info({ signal }, 'signal received');
+    // A second signal (a wrapper passing Ctrl-C on, an impatient operator) must not cut the
+    // graceful stop short: it is noted and the stop already under way carries on.
+    logger.info({ signal, alreadyStopping: stopping }, 'signal received');
+    if (stopping) return;
+    stopping = true;
     service.stop().then(
       () => process.exit(0),
       (error: unknown) => {
@@ -46,8 +51,8 @@ async function main(): Promise<void> {
       },
     );
   };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
 }
 
 main().catch((error: unknown) => {

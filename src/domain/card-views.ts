@@ -39,7 +39,7 @@ export interface ItemRowView {
   actionId: string;
   heading: string;
   dueText: string;
-  dueColor: 'Default' | 'Warning' | 'Attention' | 'Good';
+  dueColor: 'Default' | 'Accent' | 'Attention' | 'Good';
   statusText: string;
   note: string;
   sourceText: string;
@@ -142,7 +142,8 @@ function describeDeadline(item: TrackedItem, today: string) {
     const words = describeDue(item.dueDate, today);
     dueText = `Deadline ${formatUkDay(item.dueDate)}${finished ? '' : ` · ${words}`}`;
     if (!finished && item.dueDate < today) dueColor = 'Attention';
-    else if (!finished && item.dueDate <= addWeek(today)) dueColor = 'Warning';
+    // Accent, not Warning: Teams' light theme draws Warning pale yellow, hard to read on white.
+    else if (!finished && item.dueDate <= addWeek(today)) dueColor = 'Accent';
   }
   return { dueText, dueColor };
 }

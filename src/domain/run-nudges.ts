@@ -248,7 +248,7 @@ class NudgeRun {
           dueText: item.dueDate
             ? `Deadline ${formatUkDay(item.dueDate)} · ${describeDue(item.dueDate, this.date)}`
             : '',
-          dueColor: overdue ? 'Attention' : 'Warning',
+          dueColor: overdue ? 'Attention' : 'Accent',
           statusText: describeStatus(item.status),
           done,
           snooze: { campaignId: item.campaignId, orgCode: item.orgCode, actionId: item.actionId },

@@ -1,6 +1,6 @@
 import type { CampaignStore } from './campaigns';
 import type { Checklist, ChecklistStore } from './checklists';
-import { createCampaign } from './create-campaign';
+import { closeCampaign, createCampaign } from './create-campaign';
 import type { ItemStore } from './tracked-items';
 import { launchCampaign } from './launch-campaign';
 import { ROOT_PARENT, type Organisation, type OrganisationStore } from './organisations';
@@ -41,7 +41,8 @@ export interface DemoSeed {
 
 /**
  * On an empty store, loads the demo organisations and the checklist, and launches two campaigns
- * over the demo ICB: one with deadlines relative to today, one with the official 2023 dates.
+ * over the demo ICB: one with deadlines relative to today (running), and one with the official
+ * 2023 dates, closed at once as a record.
  * Does nothing when the store already has organisations.
  */
 export async function seedDemo(
@@ -63,6 +64,16 @@ export async function seedDemo(
 
   await deps.organisations.saveOrganisations(data.organisations);
   await deps.checklists.saveChecklist(data.checklist);
+  // The official 2023 deadlines, kept as a closed record (read-only), so the demo campaign is the
+  // one people work in: its cards are the ones delivered, and chat updates go to it.
+  await createCampaign(deps, {
+    checklistId: data.checklist.id,
+    scopeCode: icb.code,
+    id: officialId,
+    name: 'The 2023 checklist with its official 2023 deadlines (a record)',
+  });
+  await launchCampaign(deps, officialId);
+  await closeCampaign(deps, officialId);
   await createCampaign(deps, {
     checklistId: data.checklist.id,
     scopeCode: icb.code,
@@ -71,13 +82,6 @@ export async function seedDemo(
     deadlines: planDemoDeadlines(data.checklist, todayInLondon(deps.now())),
   });
   await launchCampaign(deps, demoId);
-  await createCampaign(deps, {
-    checklistId: data.checklist.id,
-    scopeCode: icb.code,
-    id: officialId,
-    name: 'The 2023 checklist with its official 2023 deadlines (a record)',
-  });
-  await launchCampaign(deps, officialId);
   return { seeded: true, ...result };
 }
 

@@ -68,6 +68,11 @@ export function createServer(options: {
     }
   });
 
+  // Local tools (the Agents Playground) probe the endpoint with HEAD before they connect.
+  server.head('/api/messages', async (_req: Request, res: Response) => {
+    res.send(200);
+  });
+
   server.post(
     '/api/messages',
     restify.plugins.bodyParser({

@@ -105,15 +105,15 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
       const links = await say(channel('links'));
       assert.match(links, /Checklist cards for Demo Riverside PCN \(U99901\)/);
       assert.match(links, /Healthy/);
-      assert.doesNotMatch(links, /Y63/);
+      assert.doesNotMatch(links, /Weekly digest for/);
     });
   });
 
   describe('deliver', () => {
     it('posts the cards again as redraws, not duplicates', async () => {
-      await connector.waitFor(() => connector.deliveredTo(CHANNEL_ID).length >= 10, 15_000);
+      await connector.waitFor(() => connector.deliveredTo(CHANNEL_ID).length >= 5, 15_000);
       const reply = await say(channel('deliver'));
-      assert.match(reply, /Queued 0 new cards and 10 redraws/);
+      assert.match(reply, /Queued 0 new cards and 5 redraws/);
     });
 
     it('is for leads and administrators only', async () => {
@@ -147,11 +147,9 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
         reply,
         /Saved: PRAC-02 for Demo Bridgefoot Surgery is now \*\*In progress\*\* with the note “waiting for the new phones”/,
       );
-      const campaigns = (await service.storage.campaigns.listCampaigns()).sort((a, b) =>
-        (b.launchedAt ?? '').localeCompare(a.launchedAt ?? ''),
-      );
-      const newest = campaigns[0]!.id;
-      assert.match(reply, /add its id/);
+      // The demo campaign is the running one (the 2023 record is closed).
+      const newest = 'demo-qz1';
+      assert.doesNotMatch(reply, /add its id/);
       const item = await service.storage.items.getItem({
         campaignId: newest,
         orgCode: 'X99001',

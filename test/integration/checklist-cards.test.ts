@@ -82,18 +82,19 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
         /Linked this channel to \*\*Demo Riverside PCN/.test(text(d.body)),
       ),
     );
-    // Two running demo campaigns × (the PCN's card, the overview of 3 practices, 3 practice cards).
+    // The running demo campaign: the PCN's card, the overview of 3 practices, 3 practice cards
+    // (the 2023 record campaign is closed, so it sends nothing).
     await connector.waitFor(
       () =>
         connector.deliveredTo(CHANNEL_ID).filter((d) => cardOf(d)['type'] === 'AdaptiveCard')
-          .length >= 10,
+          .length >= 5,
       15_000,
     );
     const cards = connector
       .deliveredTo(CHANNEL_ID)
       .filter((d) => cardOf(d)['type'] === 'AdaptiveCard');
-    assert.equal(cards.length, 10);
     const titles = cards.map((d) => cardOf(d)['body'][0]['text'] as string);
+    assert.equal(cards.length, 5, JSON.stringify(titles));
     for (const expected of [
       'Demo Riverside PCN (U99901)',
       'Demo Riverside PCN (U99901): practices',
@@ -101,7 +102,7 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
       'Demo Mill Lane Medical Practice (X99002)',
       'Demo Weirside Health Centre (X99003)',
     ])
-      assert.equal(titles.filter((t) => t === expected).length, 2, expected);
+      assert.equal(titles.filter((t) => t === expected).length, 1, expected);
     const found = cards.find(
       (d) =>
         /Bridgefoot/.test(cardOf(d)['body'][0]['text']) &&

@@ -203,7 +203,7 @@ describe('POST /api/jobs/<name> without JOBS_SECRET', function () {
 
   it('is switched off: 403 saying how to switch it on, and nothing runs', async () => {
     const job = recordingJob('nudges', '08:30');
-    const service = await startTestService({}, undefined, {
+    const service = await startTestService({ SCHEDULER_ENABLED: 'true' }, undefined, {
       jobs: [job],
       clock: new FakeClock('2026-11-25T10:00:00Z'),
     });

@@ -28,7 +28,15 @@ export async function startTestService(
   options: ServiceOptions = {},
 ): Promise<TestService> {
   const dir = dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'arb-test-'));
-  const config = loadConfig({ PORT: '0', DATA_DIR: dir, LOG_LEVEL: 'debug', ...env });
+  // Tests drive the scheduler with tick() on their own clock: its timer would run jobs (on the
+  // real date) in the middle of whatever else a test checks.
+  const config = loadConfig({
+    PORT: '0',
+    DATA_DIR: dir,
+    LOG_LEVEL: 'debug',
+    SCHEDULER_ENABLED: 'false',
+    ...env,
+  });
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
     write(chunk: Buffer, _enc, done) {

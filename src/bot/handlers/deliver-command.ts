@@ -13,7 +13,7 @@ export const deliverCommand: Handler = async (context, { services, logger }) => 
   const link = await services.links.findLinkOfChannel(place.teamId, place.channelId);
   if (!link?.active || link.purpose !== 'checklist')
     throw new NotFoundError(
-      'This channel is not linked to an ICB or PCN checklist. An administrator can link it with **link <ODS code>**.',
+      'This channel is not linked to an ICB or PCN checklist. An administrator can link it with **link** and the ODS code, for example **link U99901**.',
     );
   const org = await services.organisations.getOrganisation(link.orgCode);
   if (!org) throw new NotFoundError(`The linked organisation ${link.orgCode} no longer exists.`);

@@ -45,8 +45,10 @@ function describeDelivery(org: Organisation, link: ChannelLink, count: DeliveryC
     return `The weekly digest for ${org.name} will be posted here every week.`;
   if (count.campaigns === 0)
     return `No campaign covering ${org.name} is running yet; its cards will arrive here when one is launched.`;
-  const cards = count.posted + count.updated;
-  return `I'm posting ${cards} card${cards === 1 ? '' : 's'} for ${count.campaigns} running campaign${count.campaigns === 1 ? '' : 's'} now; they arrive over the next few seconds.`;
+  const campaigns = `${count.campaigns} running campaign${count.campaigns === 1 ? '' : 's'}`;
+  if (count.posted === 0)
+    return `Its ${count.updated} card${count.updated === 1 ? ' is' : 's are'} already here (${campaigns}); I'm bringing ${count.updated === 1 ? 'it' : 'them'} up to date now.`;
+  return `I'm posting ${count.posted} card${count.posted === 1 ? '' : 's'} for ${campaigns} now; they arrive over the next few seconds.`;
 }
 
 async function link(
@@ -105,7 +107,7 @@ export const unlinkCommand: Handler = async (context, scope) => {
   });
   scope.logger.info({ orgCode: link.orgCode }, 'channel unlinked');
   await context.sendActivity(
-    `This channel is no longer linked to ${link.orgCode}. Cards already here stay, but are no longer kept up to date. Link it again with **link <ODS code>**.`,
+    `This channel is no longer linked to ${link.orgCode}. Cards already here stay, but are no longer kept up to date. Link it again with **link** and the ODS code, for example **link U99901**.`,
   );
 };
 
@@ -122,8 +124,10 @@ async function renderLinks(context: TurnContext, services: BotServices, notice =
           ? '⚠ The bot was removed from this channel or it was deleted.'
           : '✔ Healthy: deliveries are reaching it.',
   }));
+  // Messages and invokes carry no team name; the stored team record has it.
+  const stored = (await services.conversations.listTeam(teamId)).find((r) => r.kind === 'team');
   return services.renderCard('links', {
-    teamName: teams.team?.name ?? 'this team',
+    teamName: teams.team?.name ?? stored?.teamName ?? 'this team',
     notice,
     intro:
       links.length === 0
