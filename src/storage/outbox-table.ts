@@ -48,19 +48,27 @@ export class OutboxTable implements OutboxStore {
       ...(options.failure ? { failure: options.failure } : {}),
     };
     if (options.failure?.reason === 'payload_too_large') delete entry.payload; // too big to keep; the failure says why
-    await this.touchJob(request.jobId, now);
+    // The job is marked active only once its queue row exists: a sender that finds the job idle
+    // just before would otherwise retire it after this touch and never see the new row.
     // A card is redrawn many times under one key: replace what is there without a doomed create.
-    if (options.coalesce && (await this.coalesce(request, now))) return 'coalesced';
+    if (options.coalesce && (await this.coalesce(request, now))) {
+      await this.touchJob(request.jobId, now);
+      return 'coalesced';
+    }
     const actions: TransactionAction[] = [['create', toRow(entry)]];
     if (entry.state === 'pending') actions.push(['create', queueRow(entry, now)]);
     try {
       await this.table.submitTransaction(actions);
+      await this.touchJob(request.jobId, now);
       return 'enqueued';
     } catch (error) {
       if (statusOf(error) !== 409) throw translateStorageError(error);
     }
     if (!options.coalesce) return 'duplicate';
-    if (await this.coalesce(request, now)) return 'coalesced';
+    if (await this.coalesce(request, now)) {
+      await this.touchJob(request.jobId, now);
+      return 'coalesced';
+    }
     throw translateStorageError(new Error('could not coalesce the update after 5 tries'));
   }
 
@@ -191,13 +199,14 @@ export class OutboxTable implements OutboxStore {
     const failed = (await this.listEntries(jobId)).filter(
       (e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large',
     );
-    await this.touchJob(jobId, iso);
     let count = 0;
     for (const entry of failed) {
       const next: OutboxEntry = { ...entry, state: 'pending', nextAttemptAt: iso, attempts: 0 };
       delete next.failure;
       if (await this.transition(entry, next, iso)) count += 1;
     }
+    // After the queue rows exist, as in enqueue, so an idle sweep cannot retire the job under them.
+    if (count > 0) await this.touchJob(jobId, iso);
     return count;
   }
 

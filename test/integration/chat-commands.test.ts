@@ -170,7 +170,7 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
           connector.delivered.some(
             (d) => d.method === 'PUT' && /waiting for the new phones/.test(JSON.stringify(d.body)),
           ),
-        10_000,
+        30_000,
       );
     });
 
