@@ -2,6 +2,7 @@ import { canUpdateItems } from './authorise';
 import type { Campaign } from './campaigns';
 import type { ChecklistAction } from './checklists';
 import { ForbiddenError, InvalidInputError, NotFoundError } from './errors';
+import type { OrgCounts } from './org-counts';
 import type { Organisation } from './organisations';
 import { loadActions, type CardDeps } from './plan-cards';
 import type { RoleStore } from './roles';
@@ -15,25 +16,33 @@ export interface OpenedItem {
   action: ChecklistAction | undefined;
 }
 
+/** An organisation's items in a running campaign, for a person allowed to change them. */
+export interface ChangeScope {
+  org: Organisation;
+  campaign: Campaign;
+  items: TrackedItem[];
+  counts: OrgCounts | undefined;
+}
+
 /**
- * Opens an item for a person to update: the same checks as a status change (it exists, the
- * campaign is running, the person may update it), made before they choose, so nobody fills in
- * a form only to be refused.
+ * Reads what a change to one organisation's items needs and checks it may happen: the
+ * organisation and the campaign exist, the campaign is running, and the person's roles reach
+ * the organisation. The items and counts are read in the same round trip as the roles.
  */
-export async function openItem(
-  deps: CardDeps & { roles: RoleStore },
-  key: ItemKey,
+export async function openForChange(
+  deps: Pick<CardDeps, 'organisations' | 'campaigns' | 'items'> & { roles: RoleStore },
+  key: Pick<ItemKey, 'campaignId' | 'orgCode'>,
   userId: string,
-): Promise<OpenedItem> {
+): Promise<ChangeScope> {
   const org = await deps.organisations.getOrganisation(key.orgCode);
   if (!org)
     throw new NotFoundError(
       `There is no organisation with ODS code ${key.orgCode}. Check the code.`,
     );
-  const [campaign, grants, items] = await Promise.all([
+  const [campaign, grants, read] = await Promise.all([
     deps.campaigns.getCampaign(key.campaignId),
     deps.roles.listRolesOfUser(userId),
-    deps.items.listItemsForOrg(key.campaignId, groupCodeOf(org), org.code),
+    deps.items.listItemsForOrgWithCounts(key.campaignId, groupCodeOf(org), org.code),
   ]);
   if (!campaign) throw new NotFoundError(`There is no campaign "${key.campaignId}".`);
   if (campaign.status !== 'running')
@@ -44,11 +53,30 @@ export async function openItem(
     throw new ForbiddenError(
       `You do not have a role that lets you update ${org.name} (${org.code}). Ask your ICB's administrator to grant you one.`,
     );
-  const item = items.find((i) => i.actionId === key.actionId);
+  return { org, campaign, items: read.items, counts: read.counts };
+}
+
+/** The one item a person asked for, or a NotFoundError that says how to find the right one. */
+export function requireItem(scope: ChangeScope, actionId: string): TrackedItem {
+  const item = scope.items.find((i) => i.actionId === actionId);
   if (!item)
     throw new NotFoundError(
-      `${org.name} has no action ${key.actionId} in "${campaign.name}". Check the action id.`,
+      `${scope.org.name} has no action ${actionId} in "${scope.campaign.name}". Check the action id.`,
     );
-  const actions = await loadActions(deps, campaign);
-  return { org, campaign, item, action: actions.get(item.actionId) };
+  return item;
+}
+
+/**
+ * Opens an item for a person to update: the same checks as a status change, made before they
+ * choose, so nobody fills in a form only to be refused.
+ */
+export async function openItem(
+  deps: CardDeps & { roles: RoleStore },
+  key: ItemKey,
+  userId: string,
+): Promise<OpenedItem> {
+  const scope = await openForChange(deps, key, userId);
+  const item = requireItem(scope, key.actionId);
+  const actions = await loadActions(deps, scope.campaign);
+  return { org: scope.org, campaign: scope.campaign, item, action: actions.get(item.actionId) };
 }

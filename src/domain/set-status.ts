@@ -1,9 +1,9 @@
-import { canUpdateItems } from './authorise';
 import type { Campaign, CampaignStore } from './campaigns';
-import { ConflictError, ForbiddenError, InvalidInputError, NotFoundError } from './errors';
+import { ConflictError, InvalidInputError } from './errors';
 import type { Organisation, OrganisationStore } from './organisations';
 import { applyChange, countItems } from './org-counts';
 import type { RoleStore } from './roles';
+import { openForChange, requireItem } from './open-item';
 import {
   ITEM_STATUSES,
   MAX_NOTE_LENGTH,
@@ -118,27 +118,7 @@ export async function changeStatus(
 ): Promise<StatusChangeResult> {
   const status = parseStatus(change.status);
   const note = parseNote(change.note);
-  const org = await deps.organisations.getOrganisation(change.orgCode);
-  if (!org)
-    throw new NotFoundError(
-      `There is no organisation with ODS code ${change.orgCode}. Check the code.`,
-    );
-  const [campaign, grants, read] = await Promise.all([
-    deps.campaigns.getCampaign(change.campaignId),
-    deps.roles.listRolesOfUser(change.actor.userId),
-    deps.items.listItemsForOrgWithCounts(change.campaignId, groupCodeOf(org), org.code),
-  ]);
-  if (!campaign) throw new NotFoundError(`There is no campaign "${change.campaignId}".`);
-  if (campaign.status !== 'running') {
-    throw new InvalidInputError(
-      `The campaign "${campaign.name}" is ${campaign.status}, so its items cannot be changed.`,
-    );
-  }
-  if (!canUpdateItems(grants, org)) {
-    throw new ForbiddenError(
-      `You do not have a role that lets you update ${org.name} (${org.code}). Ask your ICB's administrator to grant you one.`,
-    );
-  }
+  const { org, campaign, ...read } = await openForChange(deps, change, change.actor.userId);
   let { items: orgItems, counts } = read;
   const result = (outcome: StatusChangeResult['outcome'], item: TrackedItem) => ({
     outcome,
@@ -148,12 +128,7 @@ export async function changeStatus(
     orgItems: orgItems.map((i) => (i.actionId === item.actionId ? item : i)),
   });
   for (let attempt = 0; ; attempt += 1) {
-    const current = orgItems.find((i) => i.actionId === change.actionId);
-    if (!current) {
-      throw new NotFoundError(
-        `${org.name} has no action ${change.actionId} in "${campaign.name}". Check the action id.`,
-      );
-    }
+    const current = requireItem({ org, campaign, items: orgItems, counts }, change.actionId);
     // Teams may deliver the same button press twice: the second finds its own change stored.
     if (change.changeId && current.lastChangeId === change.changeId)
       return result('repeat', current);

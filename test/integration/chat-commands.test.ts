@@ -8,7 +8,12 @@ import {
   personalMessage,
 } from '../support/teams-activities';
 import { FakeConnector } from '../support/fake-connector';
-import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+import {
+  introduceWithoutRoles,
+  removeDataDir,
+  startTestService,
+  type TestService,
+} from '../support/start-test-service';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -47,11 +52,7 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     from: { ...from },
   });
 
-  async function stranger(): Promise<void> {
-    await service.post(chat('help', OTHER_USER));
-    for (const g of await service.storage.roles.listRolesOfUser(OTHER_USER.aadObjectId))
-      await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
-  }
+  const stranger = () => introduceWithoutRoles(service, connector.url, OTHER_USER);
 
   async function eventCount(): Promise<number> {
     let n = 0;

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { CHANNEL_ID, OTHER_USER, TEAM_ID, USER } from '../support/teams-activities';
-import {
-  botAddedToTeam,
-  channelCardAction,
-  channelMention,
-  personalMessage,
-} from '../support/teams-activities';
+import { botAddedToTeam, channelCardAction, channelMention } from '../support/teams-activities';
 import { FakeConnector, type DeliveredActivity } from '../support/fake-connector';
-import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+import {
+  introduceWithoutRoles,
+  removeDataDir,
+  startTestService,
+  type TestService,
+} from '../support/start-test-service';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -227,9 +227,7 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
 
   it('refuses a press by someone without a role over the practice, with an explanation, and changes nothing', async () => {
     // Local mode gives newcomers demo roles; take them away to play a stranger.
-    await service.post({ ...personalMessage(connector.url, 'help'), from: { ...OTHER_USER } });
-    for (const g of await service.storage.roles.listRolesOfUser(OTHER_USER.aadObjectId))
-      await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+    await introduceWithoutRoles(service, connector.url, OTHER_USER);
     const update = findActions(cardOf(practiceCard), 'editItem')[2];
     assert.ok(update);
     const actionId = update['data']['actionId'] as string;

@@ -3,7 +3,12 @@ import { createSeededRandom } from '../../src/importers/create-seeded-random';
 import { createTableClient } from '../../src/storage/create-table-client';
 import { TABLES } from '../../src/storage/open-storage';
 import { FakeConnector } from '../support/fake-connector';
-import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+import {
+  introduceWithoutRoles,
+  removeDataDir,
+  startTestService,
+  type TestService,
+} from '../support/start-test-service';
 import {
   OTHER_USER,
   USER,
@@ -34,12 +39,9 @@ describe(`fuzzing the bot with ${TOTAL} malformed or tampered requests`, functio
     // Teams' rate limits would only slow the replies down here; they are tested elsewhere.
     connector = await new FakeConnector({ enforceLimits: false }).start();
     service = await startTestService({ LOG_LEVEL: 'warn' });
-    // Local mode grants demo roles on a user's first message: send it, then set the roles we want.
-    for (const user of [USER, OTHER_USER, PRACTICE_STAFF])
-      await service.post({ ...personalMessage(connector.url, 'help'), from: { ...user } });
+    await service.post({ ...personalMessage(connector.url, 'help'), from: { ...USER } });
     for (const user of [OTHER_USER, PRACTICE_STAFF])
-      for (const g of await service.storage.roles.listRolesOfUser(user.aadObjectId))
-        await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+      await introduceWithoutRoles(service, connector.url, user);
     await service.storage.roles.saveGrant({
       userId: PRACTICE_STAFF.aadObjectId,
       role: 'practice_staff',

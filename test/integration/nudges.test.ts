@@ -4,7 +4,12 @@ import { nudgeJobId, runNudges } from '../../src/domain/run-nudges';
 import { setDeadline } from '../../src/domain/set-deadline';
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector } from '../support/fake-connector';
-import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+import {
+  introduceWithoutRoles,
+  removeDataDir,
+  startTestService,
+  type TestService,
+} from '../support/start-test-service';
 import {
   TENANT_ID,
   cardAction,
@@ -73,9 +78,7 @@ describe('deadline nudges over a simulated fortnight (fake clock, real scheduler
         ...installationUpdate(connector.url, 'add', 'personal'),
         from: { ...person },
       });
-      await service.post({ ...personalMessage(connector.url, 'help'), from: { ...person } });
-      for (const g of await service.storage.roles.listRolesOfUser(person.aadObjectId))
-        await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+      await introduceWithoutRoles(service, connector.url, person);
     }
     await grant(PEOPLE.staff.aadObjectId, 'practice_staff', 'X99001');
     await grant(PEOPLE.pcnLead.aadObjectId, 'pcn_lead', 'U99901');
@@ -198,9 +201,7 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
       ...installationUpdate(connector.url, 'add', 'personal'),
       from: { ...staff },
     });
-    await service.post({ ...personalMessage(connector.url, 'help'), from: { ...staff } });
-    for (const g of await service.storage.roles.listRolesOfUser(staff.aadObjectId))
-      await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+    await introduceWithoutRoles(service, connector.url, staff);
     await service.storage.roles.saveGrant({
       userId: staff.aadObjectId,
       role: 'practice_staff',

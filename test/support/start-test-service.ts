@@ -9,6 +9,7 @@ import {
 } from '../../src/app/start-service';
 import { loadConfig } from '../../src/config/load-config';
 import { createLogger } from '../../src/logging/create-logger';
+import { personalMessage } from './teams-activities';
 
 /** A service under test, with the JSON log lines it wrote. */
 export interface TestService extends RunningService {
@@ -71,4 +72,18 @@ export async function startTestService(
 /** Removes a temporary data folder made by startTestService. */
 export function removeDataDir(dir: string): void {
   rmSync(dir, { recursive: true, force: true });
+}
+
+/**
+ * Local mode grants demo roles on a person's first message. For a test that needs someone with
+ * no roles (or only the roles it grants), this sends that first message and takes the roles away.
+ */
+export async function introduceWithoutRoles(
+  service: TestService,
+  connectorUrl: string,
+  user: { id: string; name: string; aadObjectId: string },
+): Promise<void> {
+  await service.post({ ...personalMessage(connectorUrl, 'help'), from: { ...user } });
+  for (const g of await service.storage.roles.listRolesOfUser(user.aadObjectId))
+    await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
 }
