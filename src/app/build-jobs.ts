@@ -1,6 +1,9 @@
 import type { Config } from '../config/load-config';
+import { renderCard } from '../cards/render-card';
 import type { Clock } from '../domain/clock';
+import { DIGEST_JOB, runDigests } from '../domain/run-digests';
 import type { Logger } from '../logging/create-logger';
+import { createCardComposer } from '../proactive/compose-card-message';
 import type { JobDefinition } from '../scheduler/job-definition';
 import type { Storage } from '../storage/open-storage';
 
@@ -17,14 +20,21 @@ export interface JobDeps {
  * registered: the scheduler, its leader lease, the run records and POST /api/jobs/<name> all
  * work from this list.
  */
-export function buildJobs(_deps: JobDeps): JobDefinition[] {
+export function buildJobs(deps: JobDeps): JobDefinition[] {
+  const composer = createCardComposer(renderCard);
+  const { config, storage } = deps;
   return [
     // ── Add scheduled jobs here ──────────────────────────────────────────────────────────────
     // Each is { name, schedule, run(context) => summary }; `run` must be idempotent (outbox
-    // dedupe keys), since a run left by a stopped instance is resumed. For example:
-    //   { name: 'nudges', schedule: _deps.config.scheduler.nudgeSchedule,
-    //     run: (context) => runNudges({ ..._deps.storage, now: () => context.now }, context.date) },
-    //   { name: 'digests', schedule: _deps.config.scheduler.digestSchedule,
-    //     run: (context) => runDigests({ ..._deps.storage, now: () => context.now }, context.date) },
+    // dedupe keys), since a run left by a stopped instance is resumed.
+    {
+      name: DIGEST_JOB,
+      schedule: config.scheduler.digestSchedule,
+      run: (context) =>
+        runDigests(
+          { ...storage, composer, detailUrl: config.digestDetailUrl },
+          { date: context.date, now: context.now, signal: context.signal },
+        ),
+    },
   ];
 }
