@@ -2,9 +2,10 @@ import type { Config } from '../config/load-config';
 import { renderCard } from '../cards/render-card';
 import type { Clock } from '../domain/clock';
 import type { BankHolidays } from '../domain/uk-calendar';
-import { createCardComposer } from '../proactive/compose-card-message';
 import { createNudgeJob } from './nudge-job';
+import { DIGEST_JOB, runDigests } from '../domain/run-digests';
 import type { Logger } from '../logging/create-logger';
+import { createCardComposer } from '../proactive/compose-card-message';
 import type { JobDefinition } from '../scheduler/job-definition';
 import type { Storage } from '../storage/open-storage';
 
@@ -43,8 +44,15 @@ export function buildJobs(deps: JobDeps): JobDefinition[] {
     }),
     // ── Add scheduled jobs here ──────────────────────────────────────────────────────────────
     // Each is { name, schedule, run(context) => summary }; `run` must be idempotent (outbox
-    // dedupe keys), since a run left by a stopped instance is resumed. For example:
-    //   { name: 'digests', schedule: deps.config.scheduler.digestSchedule,
-    //     run: (context) => runDigests({ ...deps.storage, now: () => context.now }, context.date) },
+    // dedupe keys), since a run left by a stopped instance is resumed.
+    {
+      name: DIGEST_JOB,
+      schedule: config.scheduler.digestSchedule,
+      run: (context) =>
+        runDigests(
+          { ...storage, composer, detailUrl: config.digestDetailUrl },
+          { date: context.date, now: context.now, signal: context.signal },
+        ),
+    },
   ];
 }

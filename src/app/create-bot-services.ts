@@ -16,7 +16,13 @@ export const COPY_REFRESH_DELAY_MS = 2_000;
 /** Builds the services handlers use over one storage: card rendering, composing, copy redraws. */
 export function createBotServices(
   uncached: Storage,
-  options: { logger: Logger; now?: () => Date; demo?: { practiceCode: string } },
+  options: {
+    logger: Logger;
+    now?: () => Date;
+    demo?: { practiceCode: string };
+    /** Where a digest's "Full detail" button goes. */
+    digestDetailUrl: string;
+  },
 ): BotServices {
   const now = options.now ?? (() => new Date());
   const storage = cacheReads(uncached);
@@ -38,6 +44,7 @@ export function createBotServices(
     composer,
     copies,
     now,
+    digestDetailUrl: options.digestDetailUrl,
     ...(options.demo ? { demo: options.demo } : {}),
   };
 }

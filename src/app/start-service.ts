@@ -65,7 +65,12 @@ export async function startService(
         );
       demo = { practiceCode: seed.practiceCode };
     }
-    const services = createBotServices(storage, { logger, now, ...(demo ? { demo } : {}) });
+    const services = createBotServices(storage, {
+      logger,
+      now,
+      digestDetailUrl: config.digestDetailUrl,
+      ...(demo ? { demo } : {}),
+    });
     const bot = createBot({
       identity: config.bot,
       services,

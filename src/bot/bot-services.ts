@@ -10,6 +10,7 @@ import type { OrganisationStore } from '../domain/organisations';
 import type { RoleStore } from '../domain/roles';
 import type { ItemStore } from '../domain/tracked-items';
 import type { OutboxStore } from '../domain/outbox';
+import type { JobRunStore } from '../domain/job-runs';
 
 /** The domain services and helpers handlers may call; built once by the composition root. */
 export interface BotServices {
@@ -22,6 +23,10 @@ export interface BotServices {
   checklists: ChecklistStore;
   links: LinkStore;
   preferences: PreferenceStore;
+  /** Past job runs (`digest now` compares with last week's digest). */
+  jobRuns: JobRunStore;
+  /** Where a digest's "Full detail" button goes (DIGEST_DETAIL_URL). */
+  digestDetailUrl: string;
   /** Redraws the posted copies of cards after a change, in the background. */
   copies: CopyRefresher;
   composer: CardComposer;

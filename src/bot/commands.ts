@@ -34,7 +34,8 @@ export const COMMANDS: readonly CommandDoc[] = [
     name: 'progress',
     summary:
       'Shows how your organisations stand in each running campaign, and the next actions due.',
-    scopes: ALL,
+    // Not in the team list: Teams shows ten commands per scope, and `status` covers a channel.
+    scopes: ['personal', 'groupChat'],
   },
   {
     name: 'nudges',
@@ -63,6 +64,12 @@ export const COMMANDS: readonly CommandDoc[] = [
     summary:
       'Leads: posts this linked channel’s checklist cards again, redrawing those already here.',
     scopes: CHANNEL,
+  },
+  {
+    name: 'digest',
+    summary:
+      'Administrators: digest now posts the weekly regional digest in its channel, or digest now Y63 shows it here.',
+    scopes: ['personal', 'team'],
   },
   {
     name: 'delivery',

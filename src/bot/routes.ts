@@ -12,6 +12,7 @@ import { answerUnknownInvoke, answerUnknownVerb, ignoreActivity } from './handle
 import { sendHint } from './handlers/unknown-text';
 import { sendWhoami } from './handlers/whoami';
 import { deliverCommand } from './handlers/deliver-command';
+import { digestCommand } from './handlers/digest-command';
 import {
   linkChannelAction,
   linkCommand,
@@ -51,6 +52,7 @@ export const ROUTES: readonly Route[] = [
   { name: 'unlink', select: message.command('unlink'), handler: unlinkCommand },
   { name: 'links', select: message.command('links'), handler: linksCommand },
   { name: 'deliver', select: message.command('deliver'), handler: deliverCommand },
+  { name: 'digest', select: message.command('digest'), handler: digestCommand },
   { name: 'card.setStatus', select: card.action('setStatus'), handler: setStatusAction },
   { name: 'nudges', select: message.command('nudges'), handler: nudgesCommand },
   { name: 'card.snoozeNudge', select: card.action('snoozeNudge'), handler: snoozeNudgeAction },

@@ -30,6 +30,8 @@ export interface Config {
   scheduler: SchedulerConfig;
   /** Secret callers of POST /api/jobs/<name> must send; undefined switches that trigger off. Never logged. */
   jobsSecret: string | undefined;
+  /** Where a digest's "Full detail" button goes; `{region}` and `{campaign}` are filled in. */
+  digestDetailUrl: string;
 }
 
 /** Scheduled jobs: whether this instance runs them, the working-day calendar, and their schedules (UK time). */
@@ -128,6 +130,15 @@ const envSchema = z.object({
   SKIP_BANK_HOLIDAYS: optional(flag()),
   NUDGE_SCHEDULE: optional(z.string()),
   DIGEST_SCHEDULE: optional(z.string()),
+  DIGEST_DETAIL_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^https:\/\/[^\s]+$/,
+        'must be an https:// address with no spaces, e.g. https://example.nhs.uk/access/{region}',
+      ),
+  ),
 });
 
 /** The names of the environment variables loadConfig reads (checked against the README table). */
@@ -220,6 +231,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       digestSchedule,
     },
     jobsSecret: e.JOBS_SECRET,
+    // Until the dashboard tab exists, the button opens the app in Teams (its chat answers `status`).
+    digestDetailUrl:
+      e.DIGEST_DETAIL_URL ??
+      `https://teams.microsoft.com/l/app/${e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID}`,
   };
 }
 

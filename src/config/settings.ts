@@ -103,6 +103,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'When the weekly regional digest runs, in UK time; same forms as `NUDGE_SCHEDULE`. A weekday schedule that falls on a bank holiday runs on the next working day.',
   },
   {
+    name: 'DIGEST_DETAIL_URL',
+    default: '`https://teams.microsoft.com/l/app/<TEAMS_APP_ID>`',
+    description:
+      "Where the weekly digest's **Full detail** button goes, e.g. a report or the dashboard tab; `{region}` and `{campaign}` are replaced by the region code and campaign id. The default opens the app in Teams, whose chat answers `status <ODS code>`.",
+  },
+  {
     name: 'SKIP_BANK_HOLIDAYS',
     default: '`true`',
     description:

@@ -79,3 +79,26 @@ export function describeDue(due: string, today: string): string {
   if (days > 1) return `due in ${days} days`;
   return days === -1 ? 'overdue by 1 day' : `overdue by ${-days} days`;
 }
+
+/**
+ * The ISO 8601 week of a date, "2026-W48": weeks start on Monday and belong to the year of their
+ * Thursday, so 1 Jan 2027 (a Friday) is in 2026-W53. Weekly digests are deduplicated by it.
+ */
+export function isoWeekOf(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  const weekday = (d.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
+  const thursday = new Date(d.getTime() + (3 - weekday) * 86_400_000);
+  const year = thursday.getUTCFullYear();
+  const firstThursday = Date.UTC(
+    year,
+    0,
+    1 + ((4 - new Date(Date.UTC(year, 0, 1)).getUTCDay() + 7) % 7),
+  );
+  const week = 1 + Math.round((thursday.getTime() - firstThursday) / (7 * 86_400_000));
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+/** The Monday of a date's ISO week. */
+export function mondayOf(date: string): string {
+  return addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
+}

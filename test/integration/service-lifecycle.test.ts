@@ -279,7 +279,10 @@ describe('the final error handler', function () {
     const bot = createBot({
       identity: undefined,
       logger,
-      services: createBotServices(storage, { logger }),
+      services: createBotServices(storage, {
+        logger,
+        digestDetailUrl: 'https://teams.microsoft.com/l/app/test',
+      }),
       routes: [
         {
           name: 'boom',

@@ -1,3 +1,4 @@
+import { sampleDigestCard } from './sample-digest';
 import { sampleEditCard, samplePcnOverview, samplePracticeCard } from './sample-cards';
 
 // One source of sample data per card template, shared by the card tests and the card pictures.
@@ -7,6 +8,7 @@ import { sampleEditCard, samplePcnOverview, samplePracticeCard } from './sample-
  * pictures (scripts/render-card-pictures.ts) show what users will see with them.
  */
 export const SAMPLES: Record<string, Record<string, unknown>> = {
+  digest: sampleDigestCard() as unknown as Record<string, unknown>,
   nudge: {
     title: '3 actions need attention at Demo Bridgefoot Surgery',
     intro:

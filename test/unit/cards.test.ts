@@ -17,18 +17,8 @@ import {
   sampleEditCard,
 } from '../support/sample-cards';
 import { SAMPLES } from '../support/card-samples';
-
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- the package's main entry fails on Node 20
-const AC = require('adaptivecards/dist/adaptivecards.js') as {
-  AdaptiveCard: new () => {
-    parse(json: unknown, ctx: unknown): void;
-    validateProperties(): { validationEvents: { message: string }[] };
-  };
-  SerializationContext: new () => {
-    eventCount: number;
-    getEventAt(i: number): { message: string };
-  };
-};
+import { sampleDigestCard } from '../support/sample-digest';
+import { checkChart, findElements, lintCard, lintCardWithoutCharts } from '../support/lint-card';
 
 const GOLDEN_DIR = path.join(__dirname, '..', 'golden');
 const templates = readdirSync(CARDS_DIR)
@@ -69,15 +59,12 @@ describe('card templates', () => {
       it('is an Adaptive Card 1.5 that the official parser reads without warnings', () => {
         const rendered = card();
         assert.equal(rendered['version'], '1.5');
-        const ac = new AC.AdaptiveCard();
-        const ctx = new AC.SerializationContext();
-        ac.parse(rendered, ctx);
-        const events = Array.from({ length: ctx.eventCount }, (_, i) => ctx.getEventAt(i).message);
-        assert.deepEqual(events, []);
-        assert.deepEqual(
-          ac.validateProperties().validationEvents.map((e) => e.message),
-          [],
-        );
+        // Teams' chart elements are checked against their documented properties (lint-card.ts).
+        assert.deepEqual(lintCard(rendered), []);
+      });
+
+      it('reads cleanly where charts are not drawn: each chart falls back to text', () => {
+        assert.deepEqual(lintCardWithoutCharts(card()), []);
       });
 
       it('fits the 40 KB message budget', () => {
@@ -146,6 +133,73 @@ describe('checklist card size budget (largest realistic data: a PCN with 12 prac
   it('offers every status but the current one on the update card', () => {
     const card = JSON.stringify(renderCard('edit-item', sampleEditCard()));
     assert.equal((card.match(/"verb":"setStatus"/g) ?? []).length, 4 * 2);
+  });
+});
+
+describe('digest card', () => {
+  it('keeps the worst case within 40 KB of UTF-16: 12 ICBs, long names, five 500-character notes', () => {
+    const bytes = measureCardBytes(renderCard('digest', sampleDigestCard(true)));
+    assert.ok(bytes < CARD_BUDGET_BYTES, `${bytes} bytes`);
+  });
+
+  it('draws completion by ICB as a bar chart whose fallback says the same in words', () => {
+    const card = renderCard('digest', sampleDigestCard());
+    const [chart] = findElements(card, (e) => e['type'] === 'Chart.VerticalBar');
+    assert.ok(chart, 'a Chart.VerticalBar');
+    const data = chart['data'] as { x: string; y: number }[];
+    assert.equal(data.length, 12);
+    const facts = findElements(chart['fallback'], (e) => e['type'] === 'FactSet')[0]?.['facts'] as {
+      title: string;
+      value: string;
+    }[];
+    assert.equal(facts.length, 12);
+    data.forEach((point, i) => {
+      assert.ok(facts[i]?.title.includes(`(${point.x})`), facts[i]?.title);
+      assert.equal(facts[i]?.value, `${point.y}% finished`);
+    });
+  });
+
+  it('links to the full detail', () => {
+    const card = renderCard('digest', sampleDigestCard());
+    const actions = card['actions'] as Record<string, unknown>[];
+    assert.deepEqual(
+      actions.map((a) => [a['type'], a['title']]),
+      [['Action.OpenUrl', 'Full detail']],
+    );
+    assert.match(String(actions[0]?.['url']), /^https:\/\//);
+  });
+
+  it('lint refuses a chart Teams would not draw', () => {
+    assert.deepEqual(
+      checkChart({ type: 'Chart.VerticalBar', data: [{ x: 'QA0', y: '5%' }], legend: 'x' }),
+      [
+        'Chart.VerticalBar: unknown property "legend"',
+        'Chart.VerticalBar: data[0] needs a text or number "x" and a number "y"',
+      ],
+    );
+    assert.deepEqual(
+      lintCard({
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [
+          {
+            type: 'Chart.VerticalBar',
+            data: [{ x: 'a', y: 1 }],
+            legend: 'x',
+            fallback: { type: 'TextBlock', text: 'a: 1' },
+          },
+        ],
+      }),
+      ['Chart.VerticalBar: unknown property "legend"'],
+    );
+    assert.deepEqual(
+      lintCardWithoutCharts({
+        type: 'AdaptiveCard',
+        version: '1.5',
+        body: [{ type: 'Chart.VerticalBar', data: [{ x: 'a', y: 1 }] }],
+      }),
+      ['Chart.VerticalBar has no fallback element (a text alternative is required)'],
+    );
   });
 });
 

@@ -175,6 +175,19 @@ describe('loadConfig', () => {
       assert.equal(config.jobsSecret, 'short-is-fine-locally');
     });
 
+    it("points the digest's Full detail button at the app unless DIGEST_DETAIL_URL says where", () => {
+      assert.equal(
+        loadConfig({}, '/x').digestDetailUrl,
+        'https://teams.microsoft.com/l/app/5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10',
+      );
+      const url = 'https://reports.example.nhs.uk/access/{region}?campaign={campaign}';
+      assert.equal(loadConfig({ DIGEST_DETAIL_URL: ` ${url} ` }, '/x').digestDetailUrl, url);
+      assert.match(
+        problemsOf({ DIGEST_DETAIL_URL: 'http://insecure.example' }).join('\n'),
+        /DIGEST_DETAIL_URL: must be an https:\/\/ address/,
+      );
+    });
+
     it('says what to type for a schedule that is not a time or cron expression', () => {
       const problems = problemsOf({ NUDGE_SCHEDULE: '8.30am', DIGEST_SCHEDULE: 'Mon 9' });
       assert.equal(problems.length, 2);

@@ -1,0 +1,46 @@
+import { runDigestNow } from '../../domain/digest-now';
+import { InvalidInputError } from '../../domain/errors';
+import { readCommand } from '../read-command';
+import { readTeamsContext } from '../read-teams-context';
+import { cardMessage } from '../reply';
+import type { Handler } from '../router';
+
+const USAGE =
+  'Type **digest now** in a region’s digest channel to post its digest there, or **digest now** and a region code (for example **digest now Y63**) to see it here.';
+
+/**
+ * `digest now [region code]`, for administrators: in the region's digest channel, posts this
+ * week's digest there now; in any other channel or chat, answers with a preview.
+ */
+export const digestCommand: Handler = async (context, { services, logger }) => {
+  const [verb, code, ...extra] = readCommand(context.activity).rest.split(' ').filter(Boolean);
+  if (verb?.toLowerCase() !== 'now' || extra.length > 0) throw new InvalidInputError(USAGE);
+  const teams = readTeamsContext(context.activity);
+  const found =
+    teams.team && teams.channel
+      ? await services.links.findLinkOfChannel(teams.team.id, teams.channel.id)
+      : undefined;
+  const result = await runDigestNow(
+    { ...services, detailUrl: services.digestDetailUrl },
+    {
+      userId: context.activity.from?.aadObjectId,
+      code,
+      link: found?.active ? found : undefined,
+      requestId: context.activity.id ?? services.now().toISOString(),
+    },
+  );
+  logger.info(
+    { regionCode: result.region.code, kind: result.kind, cards: result.cards },
+    'digest asked for',
+  );
+  if (result.kind === 'posted') {
+    await context.sendActivity(
+      `Posting ${result.cards === 1 ? 'the digest' : `${result.cards} digests (one per running campaign)`} for ${result.region.name} (${result.region.code}) in this channel now; ${result.cards === 1 ? 'it arrives' : 'they arrive'} in a few seconds. The weekly digest still comes on its day.`,
+    );
+    return;
+  }
+  for (const card of result.cards)
+    await context.sendActivity(
+      cardMessage(services.renderCard('digest', card.view), `Preview: ${card.summary}`),
+    );
+};

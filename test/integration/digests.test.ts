@@ -1,0 +1,376 @@
+import assert from 'node:assert/strict';
+import { buildRegionDigest, buildRegionDigestByScan } from '../../src/domain/build-digest';
+import { createCampaign } from '../../src/domain/create-campaign';
+import { getDeliveryHealth } from '../../src/domain/delivery-health';
+import { launchCampaign } from '../../src/domain/launch-campaign';
+import type { Organisation } from '../../src/domain/organisations';
+import { digestOutboxJob } from '../../src/domain/run-digests';
+import { changeStatus } from '../../src/domain/set-status';
+import { addDays, isoWeekOf, mondayOf, todayInLondon } from '../../src/domain/uk-dates';
+import { FakeClock } from '../support/fake-clock';
+import { FakeConnector, type DeliveredActivity } from '../support/fake-connector';
+import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+import {
+  CHANNEL_ID,
+  OTHER_USER,
+  TEAM_ID,
+  USER,
+  channelMention,
+  personalMessage,
+} from '../support/teams-activities';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+// A second region with one ICB, one PCN and two practices, and a campaign over it, so one
+// region's trouble can be shown not to touch another's digest.
+const LONDON_CHANNEL = '19:london0digest0channel0000000000@thread.tacv2';
+const LONDON: Organisation[] = [
+  { code: 'Y56', name: 'London', level: 'region', open: true },
+  {
+    code: 'QX1',
+    name: 'NHS Test North London ICB',
+    level: 'icb',
+    parentCode: 'Y56',
+    regionCode: 'Y56',
+    open: true,
+  },
+  {
+    code: 'U88801',
+    name: 'Test Camden PCN',
+    level: 'pcn',
+    parentCode: 'QX1',
+    icbCode: 'QX1',
+    regionCode: 'Y56',
+    open: true,
+  },
+  {
+    code: 'A88001',
+    name: 'Test Kentish Town Surgery',
+    level: 'practice',
+    parentCode: 'U88801',
+    icbCode: 'QX1',
+    regionCode: 'Y56',
+    open: true,
+  },
+  {
+    code: 'A88002',
+    name: 'Test Primrose Hill Practice',
+    level: 'practice',
+    parentCode: 'U88801',
+    icbCode: 'QX1',
+    regionCode: 'Y56',
+    open: true,
+  },
+];
+
+// Two weeks back (Mondays, 10:00 UTC), so the fake clock stays behind the real one the sender uses.
+const FIRST_MONDAY = addDays(mondayOf(todayInLondon(new Date())), -14);
+const NEXT_MONDAY = addDays(FIRST_MONDAY, 7);
+
+function cardOf(activity: DeliveredActivity): Json {
+  return (activity.body as Json | undefined)?.['attachments']?.[0]?.['content'] ?? {};
+}
+const titleOf = (d: DeliveredActivity): string => String(cardOf(d)['body']?.[0]?.['text'] ?? '');
+const isDigest = (d: DeliveredActivity) => d.method === 'POST' && /^Weekly digest/.test(titleOf(d));
+
+describe('weekly regional digests (real server, real Azurite, fake Teams)', function () {
+  this.timeout(120_000);
+  const clock = new FakeClock(`${FIRST_MONDAY}T10:00:00Z`);
+  let connector: FakeConnector;
+  let service: TestService;
+  let londonCampaign = '';
+
+  before(async () => {
+    connector = await new FakeConnector().start();
+    service = await startTestService({ SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn' }, undefined, {
+      clock,
+    });
+    await say(chat('whoami')); // local mode: the demo user becomes an administrator
+    const deps = { ...service.storage, now: () => clock.now() };
+    await service.storage.organisations.saveOrganisations(LONDON);
+    const demo = await service.storage.campaigns.getCampaign('demo-qz1');
+    assert.ok(demo);
+    const { campaign } = await createCampaign(deps, {
+      checklistId: demo.checklistId,
+      scopeCode: 'Y56',
+      id: 'test-london',
+    });
+    await launchCampaign(deps, campaign.id);
+    londonCampaign = campaign.id;
+  });
+  after(async () => {
+    await service?.stop();
+    await connector?.stop();
+    if (service) removeDataDir(service.dataDir);
+  });
+
+  /** Sends an activity and returns the text of the bot's replies to it (cards as JSON). */
+  async function say(activity: Json): Promise<string> {
+    const { status } = await service.post(activity);
+    assert.equal(status, 200);
+    return connector.delivered
+      .filter((d) => d.replyToId === activity['id'])
+      .map((d) => JSON.stringify(d.body))
+      .join('\n');
+  }
+  const chat = (text: string, from = USER) => ({
+    ...personalMessage(connector.url, text),
+    from: { ...from },
+  });
+  const channel = (text: string, from = USER, channelId = CHANNEL_ID) => {
+    const activity = channelMention(connector.url, text) as Json;
+    return {
+      ...activity,
+      from: { ...from },
+      conversation: { ...activity['conversation'], id: `${channelId};messageid=1700000000000` },
+      channelData: {
+        ...activity['channelData'],
+        teamsChannelId: channelId,
+        channel: {
+          id: channelId,
+          name: channelId === CHANNEL_ID ? 'Regional digest' : 'London digest',
+        },
+      },
+    };
+  };
+
+  async function runJob(force = false) {
+    const outcome = await service.scheduler.runJobNow('digests', force ? { force: true } : {});
+    assert.equal(outcome.run?.status, 'succeeded', JSON.stringify(outcome));
+    return outcome.run?.summary as Json;
+  }
+
+  async function setStatus(
+    campaignId: string,
+    orgCode: string,
+    actionId: string,
+    status: string,
+    note = '',
+  ) {
+    await changeStatus(
+      { ...service.storage, now: () => clock.now() },
+      {
+        campaignId,
+        orgCode,
+        actionId,
+        status,
+        note,
+        surface: 'cli',
+        actor: { userId: USER.aadObjectId },
+      },
+    );
+  }
+
+  async function itemsOf(campaignId: string, group: string) {
+    return service.storage.items.listItemsForIcb(campaignId, group);
+  }
+
+  it('links a channel of each region for the digest', async () => {
+    assert.match(await say(channel('link Y63 digest')), /for the weekly digest/);
+    assert.match(
+      await say(channel('link Y56 digest', USER, LONDON_CHANNEL)),
+      /for the weekly digest/,
+    );
+  });
+
+  it('posts one card per region and running campaign to its digest channel, from the counts', async () => {
+    // Some progress first, with a blocked item and its note.
+    const london = await itemsOf(londonCampaign, 'QX1');
+    const practice = london.filter((i) => i.orgCode === 'A88001');
+    await setStatus(londonCampaign, 'A88001', practice[0]!.actionId, 'done');
+    await setStatus(
+      londonCampaign,
+      'A88001',
+      practice[1]!.actionId,
+      'blocked',
+      'Waiting for the new phone system',
+    );
+    const summary = await runJob();
+    assert.equal(summary['week'], isoWeekOf(FIRST_MONDAY));
+    assert.equal(summary['regions'], 2);
+    // Y63 has the two demo campaigns, Y56 the London one.
+    assert.equal(summary['digests'], 3);
+    assert.equal(summary['cardsQueued'], 3);
+    assert.ok(summary['figures'][`${londonCampaign}|Y56`]);
+
+    await connector.waitFor(() => connector.delivered.filter(isDigest).length >= 3, 15_000);
+    const y63 = connector.deliveredTo(CHANNEL_ID).filter(isDigest);
+    const y56 = connector.deliveredTo(LONDON_CHANNEL).filter(isDigest);
+    assert.equal(y63.length, 2);
+    assert.equal(y56.length, 1);
+    assert.ok(y63.every((d) => titleOf(d) === 'Weekly digest: North East and Yorkshire (Y63)'));
+    const card = JSON.stringify(cardOf(y56[0]!));
+    assert.match(card, /"type":"Chart.VerticalBar"/);
+    assert.match(card, /NHS Test North London ICB \(QX1\)/);
+    assert.match(card, /Waiting for the new phone system/);
+    assert.match(card, /Test Kentish Town Surgery \(A88001\)/);
+    assert.match(card, /first weekly digest/);
+    assert.match(
+      card,
+      /"type":"Action.OpenUrl","title":"Full detail","url":"https:\/\/teams.microsoft.com\/l\/app\//,
+    );
+  });
+
+  it('sends nothing more when the week’s run is repeated, even forced', async () => {
+    const before = connector.delivered.filter(isDigest).length;
+    const again = await service.scheduler.runJobNow('digests');
+    assert.equal(again.outcome, 'already-succeeded');
+    const forced = await runJob(true);
+    assert.equal(forced['cardsQueued'], 0);
+    assert.equal(forced['alreadyQueued'], 3);
+    await new Promise((r) => setTimeout(r, 1_500));
+    assert.equal(connector.delivered.filter(isDigest).length, before);
+    const entries = await service.storage.outbox.listEntries(
+      digestOutboxJob(isoWeekOf(FIRST_MONDAY)),
+    );
+    assert.equal(entries.length, 3);
+  });
+
+  it('builds the same figures from the counts as from reading every item', async () => {
+    for (const [campaign, region] of [
+      ['demo-qz1', 'Y63'],
+      [londonCampaign, 'Y56'],
+    ] as const) {
+      const input = {
+        campaign: { id: campaign, name: campaign },
+        regionCode: region,
+        today: NEXT_MONDAY,
+      };
+      assert.deepEqual(
+        await buildRegionDigest(service.storage, input),
+        await buildRegionDigestByScan(service.storage, input),
+        `${campaign} in ${region}`,
+      );
+    }
+  });
+
+  it('shows next week what changed, and a channel Teams refuses fails alone, recorded in delivery health', async () => {
+    const london = (await itemsOf(londonCampaign, 'QX1')).filter((i) => i.orgCode === 'A88002');
+    for (const item of london.slice(0, 4))
+      await setStatus(londonCampaign, 'A88002', item.actionId, 'done');
+    const demo = (await itemsOf('demo-qz1', 'QZ1')).filter((i) => i.orgCode === 'X99002');
+    await setStatus(
+      'demo-qz1',
+      'X99002',
+      demo[0]!.actionId,
+      'blocked',
+      'Practice manager post vacant',
+    );
+
+    connector.setConversationStatus(LONDON_CHANNEL, 403);
+    clock.set(`${NEXT_MONDAY}T10:00:00Z`);
+    const summary = await runJob();
+    assert.equal(summary['week'], isoWeekOf(NEXT_MONDAY));
+    // The latest run of last week: here the forced rerun (same figures as the scheduled one).
+    assert.match(
+      String(summary['comparedWith']),
+      new RegExp(`^digests\\|(manual\\|)?${FIRST_MONDAY}`),
+    );
+    assert.equal(summary['cardsQueued'], 3);
+
+    await connector.waitFor(
+      () => connector.deliveredTo(CHANNEL_ID).filter(isDigest).length >= 4,
+      15_000,
+    );
+    const latest = connector.deliveredTo(CHANNEL_ID).filter(isDigest).slice(-2);
+    const demoCard = latest
+      .map((d) => JSON.stringify(cardOf(d)))
+      .find((c) => c.includes('Practice manager post vacant'));
+    assert.ok(demoCard, 'the new blocked item and its note are on the Y63 digest');
+    assert.match(demoCard, /since the digest of Mon/);
+    assert.match(demoCard, /blocked \d+ → \d+/);
+
+    // London's channel refused: the entry failed with the reason, the channel is marked unhealthy.
+    const job = digestOutboxJob(isoWeekOf(NEXT_MONDAY));
+    const deadline = Date.now() + 15_000;
+    let failed: Json[] = [];
+    while (Date.now() < deadline) {
+      failed = (await service.storage.outbox.listEntries(job)).filter((e) => e.state === 'failed');
+      if (failed.length > 0) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(failed.length, 1);
+    assert.match(
+      String(failed[0]!['dedupeKey']),
+      new RegExp(`^digest\\|${londonCampaign}\\|Y56\\|`),
+    );
+    assert.equal(failed[0]!['failure']['reason'], 'bot_blocked_or_removed');
+    assert.equal(
+      connector.deliveredTo(LONDON_CHANNEL).filter(isDigest).length,
+      1,
+      'only last week’s',
+    );
+    const health = await getDeliveryHealth(
+      { ...service.storage, now: () => clock.now() },
+      USER.aadObjectId,
+    );
+    const week = health.find((h) => h.jobId === job);
+    assert.equal(week?.sent, 2);
+    assert.equal(week?.failed, 1);
+    const record = await service.storage.conversations.findChannel(TEAM_ID, LONDON_CHANNEL);
+    assert.equal(record?.healthy, false);
+    assert.match(
+      await say(channel('links')),
+      /Weekly digest for London \(Y56\)".*?"text":"⚠ Last delivery failed: bot_blocked_or_removed/,
+    );
+    connector.setConversationStatus(LONDON_CHANNEL, undefined);
+  });
+
+  describe('digest now', () => {
+    it('posts the digest at once in the region’s digest channel, for an administrator', async () => {
+      const before = connector.deliveredTo(CHANNEL_ID).filter(isDigest).length;
+      assert.match(
+        await say(channel('digest now')),
+        /Posting 2 digests \(one per running campaign\) for North East and Yorkshire \(Y63\) in this channel now/,
+      );
+      await connector.waitFor(
+        () => connector.deliveredTo(CHANNEL_ID).filter(isDigest).length >= before + 2,
+        15_000,
+      );
+    });
+
+    it('shows a preview in chat', async () => {
+      const reply = await say(chat('digest now y56'));
+      assert.match(reply, /Weekly digest: London \(Y56\)/);
+      assert.match(reply, /Preview only: nothing was posted/);
+      assert.equal(
+        connector.deliveredTo(LONDON_CHANNEL).filter(isDigest).length,
+        1,
+        'nothing posted',
+      );
+    });
+
+    it('says what to type for an unknown region, an ICB, or nothing', async () => {
+      assert.match(
+        await say(chat('digest now Y99')),
+        /There is no region with code Y99\. The regions are .*Y56 \(London\).*Y63 \(North East and Yorkshire\)/,
+      );
+      assert.match(
+        await say(chat('digest now QZ1')),
+        /is an ICB; digests are for regions\. Type \*\*digest now Y63\*\*/,
+      );
+      assert.match(
+        await say(chat('digest now')),
+        /Type \*\*digest now\*\* followed by a region code/,
+      );
+      assert.match(
+        await say(chat('digest')),
+        /Type \*\*digest now\*\* in a region’s digest channel/,
+      );
+    });
+
+    it('is refused to someone who is not an administrator', async () => {
+      await service.post(chat('help', OTHER_USER));
+      for (const g of await service.storage.roles.listRolesOfUser(OTHER_USER.aadObjectId))
+        await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+      const before = connector.deliveredTo(CHANNEL_ID).filter(isDigest).length;
+      assert.match(
+        await say(channel('digest now', OTHER_USER)),
+        /Only an administrator for North East and Yorkshire \(Y63\) can ask for its digest now/,
+      );
+      assert.match(await say(chat('digest now Y63', OTHER_USER)), /Only an administrator/);
+      await new Promise((r) => setTimeout(r, 500));
+      assert.equal(connector.deliveredTo(CHANNEL_ID).filter(isDigest).length, before);
+    });
+  });
+});
