@@ -97,6 +97,10 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     });
     await launchCampaign(deps, campaign.id);
     londonCampaign = campaign.id;
+    // The demo seeds the 2023 record closed; reopen it so Y63 has two running campaigns.
+    const record = await service.storage.campaigns.getCampaign('recovering-access-2023-qz1');
+    assert.ok(record);
+    await service.storage.campaigns.saveCampaign({ ...record, status: 'running' });
   });
   after(async () => {
     await service?.stop();
