@@ -1,5 +1,6 @@
 // `npm run bench -- <name>`: runs one benchmark; each prints readable figures and ends with one
 // JSON line of them. Benchmarks are not tests: they measure, they do not assert timings.
+import { runDigestBenchmark } from './digest';
 import { runFanoutBenchmark } from './fanout';
 import { runInvokeBenchmark } from './invoke';
 import { runLaunchBenchmark } from './launch';
@@ -8,6 +9,7 @@ const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   launch: runLaunchBenchmark,
   fanout: runFanoutBenchmark,
   invoke: runInvokeBenchmark,
+  digest: runDigestBenchmark,
 };
 
 async function main(): Promise<void> {

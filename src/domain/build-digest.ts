@@ -111,13 +111,7 @@ export async function buildRegionDigest(
   input: RegionDigestInput,
 ): Promise<RegionDigest> {
   return buildDigest(deps, input, {
-    read: async (group) => {
-      const [counts, blocked] = await Promise.all([
-        deps.items.listCountsForGroup(input.campaign.id, group),
-        deps.items.listBlockedForGroup(input.campaign.id, group),
-      ]);
-      return { counts, blocked };
-    },
+    read: (group) => deps.items.listCountsAndBlockedForGroup(input.campaign.id, group),
   });
 }
 

@@ -244,7 +244,7 @@ function whyNoDigest(org: Organisation | undefined): string | undefined {
   if (!org) return 'the linked organisation no longer exists';
   if (!org.open) return 'the linked organisation is closed';
   if (org.level !== 'region')
-    return `digests are built for regions; ${org.code} is an ${org.level}`;
+    return `digests are built for regions so far; ${org.code} is ${org.level === 'icb' ? 'an ICB' : `a ${org.level}`}`;
   return undefined;
 }
 

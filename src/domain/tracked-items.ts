@@ -93,6 +93,11 @@ export interface ItemStore {
   listCountsForGroup(campaignId: string, icbCode: string): Promise<OrgCounts[]>;
   /** Items of one group that are blocked now, with their notes. */
   listBlockedForGroup(campaignId: string, icbCode: string): Promise<BlockedItem[]>;
+  /** Both of the above in one read (a digest reads every group of a region this way). */
+  listCountsAndBlockedForGroup(
+    campaignId: string,
+    icbCode: string,
+  ): Promise<{ counts: OrgCounts[]; blocked: BlockedItem[] }>;
   /**
    * Recounts one group from its items and stores counts that differ (after a launch or a
    * deadline change, and to repair); returns how many organisations' counts were corrected.

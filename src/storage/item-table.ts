@@ -110,6 +110,24 @@ export class ItemTable implements ItemStore {
       .map(toBlocked);
   }
 
+  async listCountsAndBlockedForGroup(
+    campaignId: string,
+    icbCode: string,
+  ): Promise<{ counts: OrgCounts[]; blocked: BlockedItem[] }> {
+    // `blocked|…` and `counts|…` RowKeys sort next to each other (and before `event|` and
+    // `item|`), so one range read of the partition returns both and no item.
+    const rows = await readRows(
+      this.table,
+      odata`PartitionKey eq ${partitionOf(campaignId, icbCode)} and RowKey ge ${'blocked|'} and RowKey lt ${'counts|~'}`,
+    );
+    return {
+      counts: rows.filter((r) => r.rowKey?.startsWith('counts|')).map(toCounts),
+      blocked: rows
+        .filter((r) => r.rowKey?.startsWith('blocked|') && r['blocked'] === true)
+        .map(toBlocked),
+    };
+  }
+
   async recountGroup(campaignId: string, icbCode: string): Promise<number> {
     const partitionKey = partitionOf(campaignId, icbCode);
     for (let attempt = 0; ; attempt += 1) {

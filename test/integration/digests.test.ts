@@ -24,6 +24,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 // A second region with one ICB, one PCN and two practices, and a campaign over it, so one
 // region's trouble can be shown not to touch another's digest.
 const LONDON_CHANNEL = '19:london0digest0channel0000000000@thread.tacv2';
+const ICB_CHANNEL = '19:qz10digest0channel00000000000000@thread.tacv2';
 const LONDON: Organisation[] = [
   { code: 'Y56', name: 'London', level: 'region', open: true },
   {
@@ -175,6 +176,11 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
       await say(channel('link Y56 digest', USER, LONDON_CHANNEL)),
       /for the weekly digest/,
     );
+    // An ICB may be linked for a digest, but only regional digests are built so far: say so.
+    assert.match(
+      await say(channel('link QZ1 digest', USER, ICB_CHANNEL)),
+      /Weekly digests are built for regions so far/,
+    );
   });
 
   it('posts one card per region and running campaign to its digest channel, from the counts', async () => {
@@ -192,6 +198,9 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     const summary = await runJob();
     assert.equal(summary['week'], isoWeekOf(FIRST_MONDAY));
     assert.equal(summary['regions'], 2);
+    assert.deepEqual(summary['skipped'], [
+      { orgCode: 'QZ1', reason: 'digests are built for regions so far; QZ1 is an ICB' },
+    ]);
     // Y63 has the two demo campaigns, Y56 the London one.
     assert.equal(summary['digests'], 3);
     assert.equal(summary['cardsQueued'], 3);

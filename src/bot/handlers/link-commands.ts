@@ -42,7 +42,9 @@ async function rememberChannel(context: TurnContext, scope: TurnScope): Promise<
 
 function describeDelivery(org: Organisation, link: ChannelLink, count: DeliveryCount): string {
   if (link.purpose === 'digest')
-    return `The weekly digest for ${org.name} will be posted here every week.`;
+    return org.level === 'region'
+      ? `The weekly digest for ${org.name} will be posted here every week.`
+      : `Weekly digests are built for regions so far; a digest of ${org.name}'s PCNs is not sent yet, so nothing will arrive here until it is.`;
   if (count.campaigns === 0)
     return `No campaign covering ${org.name} is running yet; its cards will arrive here when one is launched.`;
   const campaigns = `${count.campaigns} running campaign${count.campaigns === 1 ? '' : 's'}`;
