@@ -12,6 +12,8 @@ import { buildDigestCard } from '../src/domain/digest-view';
 import { launchCampaign } from '../src/domain/launch-campaign';
 import { ROOT_PARENT } from '../src/domain/organisations';
 import { runDigests } from '../src/domain/run-digests';
+import { runNudges } from '../src/domain/run-nudges';
+import { NO_BANK_HOLIDAYS, workingDayOnOrBefore } from '../src/domain/uk-calendar';
 import type { ItemStatus } from '../src/domain/tracked-items';
 import { addDays, todayInLondon } from '../src/domain/uk-dates';
 import { createSeededRandom } from '../src/importers/create-seeded-random';
@@ -239,8 +241,36 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
     say(
       `The digest job: ${first.cardsQueued} cards queued for ${first.regions} regions in ${seconds(jobMs)} s; run again the same week: ${again.cardsQueued} queued, ${again.alreadyQueued} already queued`,
     );
+    // The daily nudge run over the same England: a staff member for every practice, a lead for
+    // every PCN and ICB; the campaign keeps the official 2023 deadlines, so weekly overdue
+    // reminders fall due for about one item in seven each day (more after a weekend).
+    t = performance.now();
+    const people = orgs.filter((o) => o.open && ['practice', 'pcn', 'icb'].includes(o.level));
+    await runWithLimit([...people.entries()], 16, async ([i, org]) => {
+      await storage.roles.saveGrant({
+        userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        role:
+          org.level === 'practice'
+            ? 'practice_staff'
+            : org.level === 'pcn'
+              ? 'pcn_lead'
+              : 'icb_lead',
+        orgCode: org.code,
+        grantedBy: 'bench',
+        grantedAt: now().toISOString(),
+      });
+    });
     say(
-      'Daily nudge run: not measured here (runNudges is not on this branch; the nudges engineer adds its time and count after the merge).',
+      `${people.length} people given a role (one per practice, PCN and ICB) in ${seconds(performance.now() - t)} s`,
+    );
+    t = performance.now();
+    const nudges = await runNudges(
+      { ...jobDeps, now, defaultTenantId: '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f' },
+      { date: today, previousRun: workingDayOnOrBefore(addDays(today, -1), NO_BANK_HOLIDAYS) },
+    );
+    const nudgeMs = performance.now() - t;
+    say(
+      `Daily nudge run: ${nudges.itemsAtMilestone} items at a reminder point; ${nudges.nudgesQueued} 1:1 reminders and ${nudges.channelPosts} channel posts queued in ${seconds(nudgeMs)} s`,
     );
 
     return {
@@ -264,9 +294,9 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
       job_s: seconds(jobMs),
       job_cards_queued: first.cardsQueued,
       rerun_cards_queued: again.cardsQueued,
-      nudge_run_s: null,
-      nudges: null,
-      nudge_note: 'runNudges is not on the digest branch; added after the merge',
+      nudge_run_s: seconds(nudgeMs),
+      nudges: nudges.nudgesQueued,
+      nudge_items_at_milestone: nudges.itemsAtMilestone,
     };
   } finally {
     await azurite.stop();
