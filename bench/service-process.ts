@@ -45,13 +45,30 @@ export class ServiceProcess {
         () => reject(new Error(`service did not start: ${out.slice(-2000)}`)),
         60_000,
       );
+      let listening = false;
+      let truncated = false;
       child.stdout?.on('data', (chunk: Buffer) => {
-        out = (out + chunk.toString()).slice(-20_000);
-        const listening = out
+        out += chunk.toString();
+        if (out.length > 20_000) {
+          out = out.slice(-20_000);
+          truncated = true;
+        }
+        if (listening) return;
+        // Whole lines only: the kept tail of the output can start half-way through one.
+        const line = out
           .split('\n')
-          .find((l) => l.includes('"service listening"') && l.trimEnd().endsWith('}'));
-        if (listening) {
-          this.url = (JSON.parse(listening) as { url?: string }).url ?? '';
+          .slice(truncated ? 1 : 0, -1)
+          .map((line) => {
+            try {
+              return JSON.parse(line) as { msg?: string; url?: string };
+            } catch {
+              return undefined; // not a log line (a banner) or not JSON
+            }
+          })
+          .find((line) => line?.msg === 'service listening');
+        if (line) {
+          listening = true;
+          this.url = line.url ?? '';
           clearTimeout(timer);
           resolve();
         }

@@ -12,6 +12,7 @@ import type { Storage } from '../storage/open-storage';
 import { connectStorage } from './connect-storage';
 import { createBotServices } from './create-bot-services';
 import { loadDemoData } from './load-demo-data';
+import { ENGLAND } from '../domain/roles';
 import { seedDemo } from '../domain/seed-demo';
 import { createSender } from '../proactive/create-sender';
 import { systemClock, type Clock } from '../domain/clock';
@@ -65,6 +66,22 @@ export async function startService(
         );
       demo = { practiceCode: seed.practiceCode };
     }
+    for (const userId of config.bootstrapAdministrators) {
+      // Idempotent: the same grant is written again on every start, so removing someone from
+      // the setting and revoking their grant (admin CLI) is how they stop being an administrator.
+      await storage.roles.saveGrant({
+        userId,
+        role: 'administrator',
+        orgCode: ENGLAND,
+        grantedBy: 'configuration (BOOTSTRAP_ADMINISTRATORS)',
+        grantedAt: clock.now().toISOString(),
+      });
+    }
+    if (config.bootstrapAdministrators.length > 0)
+      logger.info(
+        { administrators: config.bootstrapAdministrators.length },
+        'administrators from BOOTSTRAP_ADMINISTRATORS granted',
+      );
     const services = createBotServices(storage, {
       logger,
       now,

@@ -21,6 +21,8 @@ export interface Config {
   bot: BotIdentity | undefined;
   /** Empty means any tenant (local mode only). */
   allowedTenantIds: readonly string[];
+  /** Entra object ids made administrators of everything at start (the first administrators). */
+  bootstrapAdministrators: readonly string[];
   storage: StorageConfig;
   dataDir: string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
@@ -103,6 +105,7 @@ const envSchema = z.object({
   MicrosoftAppPassword: optional(z.string()),
   MicrosoftAppTenantId: optional(guid('Microsoft Entra ID → Overview → Tenant ID')),
   ALLOWED_TENANT_IDS: optional(z.string()),
+  BOOTSTRAP_ADMINISTRATORS: optional(z.string()),
   STORAGE_CONNECTION_STRING: optional(
     z
       .string()
@@ -164,6 +167,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (!GUID.test(id)) problems.push(`ALLOWED_TENANT_IDS: "${id}" is not a tenant id (a GUID)`);
   }
 
+  const bootstrapAdministrators = (e.BOOTSTRAP_ADMINISTRATORS ?? '')
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter((s) => s !== '');
+  for (const id of bootstrapAdministrators) {
+    if (!GUID.test(id))
+      problems.push(
+        `BOOTSTRAP_ADMINISTRATORS: "${id}" is not an Entra object id (a GUID); the person can see theirs with the bot's whoami command`,
+      );
+  }
+
   let bot: BotIdentity | undefined;
   if (mode === 'local') {
     if (!LOOPBACK.test(host)) {
@@ -217,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     port: e.PORT ?? 3978,
     bot,
     allowedTenantIds: allowedTenantIds.map((id) => id.toLowerCase()),
+    bootstrapAdministrators,
     storage: e.STORAGE_CONNECTION_STRING
       ? { kind: 'account', connectionString: e.STORAGE_CONNECTION_STRING }
       : { kind: 'embedded', dataDir: path.join(dataDir, 'azurite') },

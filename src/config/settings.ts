@@ -55,6 +55,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'Comma-separated Entra tenant ids whose Teams traffic is accepted; activities from other tenants get 403 and change nothing.',
   },
   {
+    name: 'BOOTSTRAP_ADMINISTRATORS',
+    default: '(empty)',
+    description:
+      'Comma-separated Entra object ids (GUIDs, shown by the bot’s `whoami`) made administrators of all of England at every start, so the first administrator can link channels and grant roles from Teams. Later administrators are granted with `npm run admin -- grant-role`.',
+  },
+  {
     name: 'STORAGE_CONNECTION_STRING',
     default: '(empty: embedded Azurite)',
     description:

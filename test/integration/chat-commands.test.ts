@@ -62,6 +62,27 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     return n;
   }
 
+  describe('the first administrator, from configuration', () => {
+    it('is made administrator of all of England at start', async () => {
+      const admin = {
+        ...OTHER_USER,
+        id: '29:first-admin',
+        aadObjectId: 'a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d',
+      };
+      const other = await startTestService({ BOOTSTRAP_ADMINISTRATORS: admin.aadObjectId });
+      try {
+        const grants = await other.storage.roles.listRolesOfUser(admin.aadObjectId);
+        assert.deepEqual(
+          grants.map((g) => [g.role, g.orgCode]),
+          [['administrator', 'ENGLAND']],
+        );
+      } finally {
+        await other.stop();
+        removeDataDir(other.dataDir);
+      }
+    });
+  });
+
   describe('link', () => {
     it('explains what to type when the code is missing or there are extra words', async () => {
       assert.match(await say(channel('link')), /followed by an ODS code/);

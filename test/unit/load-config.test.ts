@@ -15,6 +15,18 @@ function problemsOf(env: Record<string, string>): string[] {
 }
 
 describe('loadConfig', () => {
+  it('reads the first administrators from BOOTSTRAP_ADMINISTRATORS, and says what a bad id is', () => {
+    const config = loadConfig(
+      { BOOTSTRAP_ADMINISTRATORS: ` ${APP_ID.toUpperCase()} ,` },
+      '/srv/bot',
+    );
+    assert.deepEqual(config.bootstrapAdministrators, [APP_ID]);
+    assert.match(
+      problemsOf({ BOOTSTRAP_ADMINISTRATORS: 'priya@nhs.net' }).join('\n'),
+      /BOOTSTRAP_ADMINISTRATORS: "priya@nhs.net" is not an Entra object id \(a GUID\).*whoami/,
+    );
+  });
+
   it('defaults to local mode on 127.0.0.1:3978 with embedded storage when nothing is set', () => {
     const config = loadConfig({}, '/srv/bot');
     assert.equal(config.mode, 'local');
