@@ -56,10 +56,13 @@ export async function spreadStatuses(
   today: string,
 ): Promise<{ changed: number; corrected: number }> {
   const table = createTableClient(connectionString, ITEMS_TABLE);
-  const random = createSeededRandom(48);
   let changed = 0;
   let corrected = 0;
   await runWithLimit(groups, 8, async (group) => {
+    // A generator per group: the same statuses on every run, whatever order groups finish in.
+    const random = createSeededRandom(
+      [...group].reduce((seed, ch) => (seed * 31 + ch.charCodeAt(0)) >>> 0, 48),
+    );
     const pace = 0.6 + 0.8 * random();
     const items = await storage.items.listItemsForIcb(campaign.id, group);
     const actions: TransactionAction[] = [];

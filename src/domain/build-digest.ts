@@ -5,8 +5,8 @@ import type { OrgChild, OrganisationStore } from './organisations';
 import { ITEM_STATUSES, type ItemStatus, type ItemStore, type TrackedItem } from './tracked-items';
 
 // The figures of a weekly regional digest. They are added up from the per-organisation counts
-// kept with every status change and from the blocked index, so a region costs one partition read
-// of counts and one of blocked items per ICB (plus the region's own), never a read of its items.
+// kept with every status change and from the blocked index, so a region costs one range read per
+// ICB (plus one for the region's own actions) of those rows, never a read of its items.
 // `buildRegionDigestByScan` works the same figures out from the items themselves: the benchmark's
 // yardstick, and a check that the counts tell the truth.
 
@@ -97,7 +97,7 @@ export interface RegionDigestInput {
   previous?: DigestSnapshot;
 }
 
-/** The groups a region's items are kept under, and how to get their counts and blocked items. */
+/** How a digest gets one group's counts and blocked items: from the running counts, or the items. */
 interface GroupReader {
   read(group: string): Promise<{ counts: readonly OrgCounts[]; blocked: readonly BlockedItem[] }>;
 }

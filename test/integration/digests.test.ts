@@ -324,7 +324,7 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     assert.equal(record?.healthy, false);
     assert.match(
       await say(channel('links')),
-      /Weekly digest for London \(Y56\)".*?"text":"⚠ Last delivery failed: bot_blocked_or_removed/,
+      /Weekly digest for London \(Y56\)".*?"text":"⚠ Last delivery failed: Teams refused \(403\)/,
     );
     connector.setConversationStatus(LONDON_CHANNEL, undefined);
   });

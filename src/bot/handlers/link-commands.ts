@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { ChannelLink } from '../../domain/channel-links';
 import { deliverToChannel, type DeliveryCount } from '../../domain/deliver-cards';
 import { InvalidInputError } from '../../domain/errors';
+import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox';
 import { linkChannel, listTeamLinks, unlinkChannel } from '../../domain/link-channel';
 import type { Organisation } from '../../domain/organisations';
 import type { BotServices } from '../bot-services';
@@ -113,6 +114,12 @@ export const unlinkCommand: Handler = async (context, scope) => {
   );
 };
 
+/** A stored failure reason in words ("bot_blocked_or_removed" → "Teams refused (403): …"). */
+function describeFailure(reason: string | undefined): string {
+  if (!reason) return 'Teams refused it';
+  return reason in FAILURE_LABELS ? FAILURE_LABELS[reason as FailureReason] : reason;
+}
+
 async function renderLinks(context: TurnContext, services: BotServices, notice = '') {
   const { teamId, teams } = requireChannel(context, 'links');
   const views = await listTeamLinks(services, teamId);
@@ -121,7 +128,7 @@ async function renderLinks(context: TurnContext, services: BotServices, notice =
     target: `${link.purpose === 'digest' ? 'Weekly digest' : 'Checklist cards'} for ${org ? `${org.name} (${org.code})` : link.orgCode}`,
     health:
       channel?.healthy === false
-        ? `⚠ Last delivery failed: ${channel.unhealthyReason ?? 'Teams refused it'}. Type **delivery** for details and a retry.`
+        ? `⚠ Last delivery failed: ${describeFailure(channel.unhealthyReason)}. Type **delivery** for details and a retry.`
         : channel?.active === false
           ? '⚠ The bot was removed from this channel or it was deleted.'
           : '✔ Healthy: deliveries are reaching it.',
