@@ -1,12 +1,6 @@
 import assert from 'node:assert/strict';
-import {
-  CHANNEL_ID,
-  OTHER_USER,
-  TEAM_ID,
-  USER,
-  channelMention,
-  personalMessage,
-} from '../support/teams-activities';
+import { CHANNEL_ID, OTHER_USER, TEAM_ID, personalMessage } from '../support/teams-activities';
+import { converse } from '../support/converse';
 import { FakeConnector } from '../support/fake-connector';
 import {
   introduceWithoutRoles,
@@ -14,8 +8,6 @@ import {
   startTestService,
   type TestService,
 } from '../support/start-test-service';
-
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 describe('chat and channel commands: link, links, unlink, deliver, my actions, update, status', function () {
   this.timeout(60_000);
@@ -34,23 +26,10 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     if (service) removeDataDir(service.dataDir);
   });
 
-  /** Sends an activity and returns the text of the bot's replies to it (cards as JSON). */
-  async function say(activity: Json): Promise<string> {
-    const { status } = await service.post(activity);
-    assert.equal(status, 200);
-    return connector.delivered
-      .filter((d) => d.replyToId === activity['id'])
-      .map((d) => JSON.stringify(d.body))
-      .join('\n');
-  }
-  const chat = (text: string, from = USER) => ({
-    ...personalMessage(connector.url, text),
-    from: { ...from },
-  });
-  const channel = (text: string, from = USER) => ({
-    ...channelMention(connector.url, text),
-    from: { ...from },
-  });
+  const { say, chat, channel } = converse(
+    () => service,
+    () => connector,
+  );
 
   const stranger = () => introduceWithoutRoles(service, connector.url, OTHER_USER);
 

@@ -9,15 +9,9 @@ import { changeStatus } from '../../src/domain/set-status';
 import { addDays, isoWeekOf, mondayOf, todayInLondon } from '../../src/domain/uk-dates';
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector, type DeliveredActivity } from '../support/fake-connector';
+import { converse } from '../support/converse';
 import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
-import {
-  CHANNEL_ID,
-  OTHER_USER,
-  TEAM_ID,
-  USER,
-  channelMention,
-  personalMessage,
-} from '../support/teams-activities';
+import { CHANNEL_ID, OTHER_USER, TEAM_ID, USER } from '../support/teams-activities';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -109,35 +103,18 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     if (service) removeDataDir(service.dataDir);
   });
 
-  /** Sends an activity and returns the text of the bot's replies to it (cards as JSON). */
-  async function say(activity: Json): Promise<string> {
-    const { status } = await service.post(activity);
-    assert.equal(status, 200);
-    return connector.delivered
-      .filter((d) => d.replyToId === activity['id'])
-      .map((d) => JSON.stringify(d.body))
-      .join('\n');
-  }
-  const chat = (text: string, from = USER) => ({
-    ...personalMessage(connector.url, text),
-    from: { ...from },
-  });
-  const channel = (text: string, from = USER, channelId = CHANNEL_ID) => {
-    const activity = channelMention(connector.url, text) as Json;
-    return {
-      ...activity,
-      from: { ...from },
-      conversation: { ...activity['conversation'], id: `${channelId};messageid=1700000000000` },
-      channelData: {
-        ...activity['channelData'],
-        teamsChannelId: channelId,
-        channel: {
-          id: channelId,
-          name: channelId === CHANNEL_ID ? 'Regional digest' : 'London digest',
-        },
-      },
-    };
-  };
+  const talk = converse(
+    () => service,
+    () => connector,
+  );
+  const { say, chat } = talk;
+  const channel = (text: string, from = USER, channelId = CHANNEL_ID) =>
+    talk.channel(
+      text,
+      from,
+      channelId,
+      channelId === CHANNEL_ID ? 'Regional digest' : 'London digest',
+    );
 
   async function runJob(force = false) {
     const outcome = await service.scheduler.runJobNow('digests', force ? { force: true } : {});
