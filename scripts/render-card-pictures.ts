@@ -23,6 +23,18 @@ const CARD_WIDTH = 600;
 /** Pixels per CSS pixel: 2 keeps text sharp on high-density screens. */
 const SCALE = 2;
 
+// The text colours of both container styles: Teams' light theme, darker where Teams' own
+// colours would be hard to read on white.
+const FOREGROUND_COLORS = {
+  default: { default: '#242424', subtle: '#616161' },
+  dark: { default: '#242424', subtle: '#616161' },
+  light: { default: '#FFFFFF', subtle: '#F5F5F5' },
+  accent: { default: '#5B5FC7', subtle: '#4F52B2' },
+  good: { default: '#0E700E', subtle: '#107C10' },
+  warning: { default: '#835B00', subtle: '#8A6116' },
+  attention: { default: '#C4314B', subtle: '#A4262C' },
+};
+
 /** A Teams-like light host config (sizes, weights and colours close to the Teams light theme). */
 const HOST_CONFIG = {
   supportsInteractivity: true,
@@ -37,28 +49,11 @@ const HOST_CONFIG = {
   containerStyles: {
     default: {
       backgroundColor: '#FFFFFF',
-      foregroundColors: {
-        default: { default: '#242424', subtle: '#616161' },
-        dark: { default: '#242424', subtle: '#616161' },
-        light: { default: '#FFFFFF', subtle: '#F5F5F5' },
-        accent: { default: '#5B5FC7', subtle: '#4F52B2' },
-        // Darker than Teams' own chart colours so that coloured text stays readable on white.
-        good: { default: '#0E700E', subtle: '#107C10' },
-        warning: { default: '#835B00', subtle: '#8A6116' },
-        attention: { default: '#C4314B', subtle: '#A4262C' },
-      },
+      foregroundColors: FOREGROUND_COLORS,
     },
     emphasis: {
       backgroundColor: '#F5F5F5',
-      foregroundColors: {
-        default: { default: '#242424', subtle: '#616161' },
-        dark: { default: '#242424', subtle: '#616161' },
-        light: { default: '#FFFFFF', subtle: '#F5F5F5' },
-        accent: { default: '#5B5FC7', subtle: '#4F52B2' },
-        good: { default: '#0E700E', subtle: '#107C10' },
-        warning: { default: '#835B00', subtle: '#8A6116' },
-        attention: { default: '#C4314B', subtle: '#A4262C' },
-      },
+      foregroundColors: FOREGROUND_COLORS,
     },
   },
   actions: {

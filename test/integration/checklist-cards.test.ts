@@ -56,6 +56,15 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     return { activity, status: answer.status, body: answer.body as Json };
   }
 
+  /** How the demo practice X99001's item for an action is found in the demo campaign. */
+  const practiceKey = (actionId: string) => ({
+    campaignId: CAMPAIGN,
+    orgCode: 'X99001',
+    actionId,
+    icbCode: 'QZ1',
+  });
+  const practiceItem = (actionId: string) => service.storage.items.getItem(practiceKey(actionId));
+
   async function countEvents(orgCode: string, actionId: string): Promise<number> {
     return (
       await service.storage.items.listEvents({
@@ -119,12 +128,7 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     const update = findActions(cardOf(practiceCard), 'editItem')[0];
     assert.ok(update, 'each row has an Update button');
     const actionId = update['data']['actionId'] as string;
-    const before = await service.storage.items.getItem({
-      campaignId: CAMPAIGN,
-      orgCode: 'X99001',
-      actionId,
-      icbCode: 'QZ1',
-    });
+    const before = await practiceItem(actionId);
     assert.ok(before);
     assert.notEqual(before.status, 'done');
 
@@ -141,21 +145,11 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     assert.equal(saved.body['type'], 'application/vnd.microsoft.card.adaptive');
     assert.match(text(saved.body['value']), new RegExp(`${actionId}.*?✔ Done.*?set by Priya Shah`));
 
-    const after = await service.storage.items.getItem({
-      campaignId: CAMPAIGN,
-      orgCode: 'X99001',
-      actionId,
-      icbCode: 'QZ1',
-    });
+    const after = await practiceItem(actionId);
     assert.equal(after?.status, 'done');
     assert.equal(after?.note, 'Switched on 12 Oct');
     assert.equal(after?.version, before.version + 1);
-    const events = await service.storage.items.listEvents({
-      campaignId: CAMPAIGN,
-      orgCode: 'X99001',
-      actionId,
-      icbCode: 'QZ1',
-    });
+    const events = await service.storage.items.listEvents(practiceKey(actionId));
     const last = events.at(-1);
     assert.equal(last?.to, 'done');
     assert.equal(last?.surface, 'card');
@@ -204,12 +198,7 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     const update = findActions(cardOf(practiceCard), 'editItem')[1];
     assert.ok(update);
     const actionId = update['data']['actionId'] as string;
-    const item = await service.storage.items.getItem({
-      campaignId: CAMPAIGN,
-      orgCode: 'X99001',
-      actionId,
-      icbCode: 'QZ1',
-    });
+    const item = await practiceItem(actionId);
     assert.ok(item && item.version > 1);
     const events = await countEvents('X99001', actionId);
     const stale = await press('setStatus', {
@@ -231,12 +220,7 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     const update = findActions(cardOf(practiceCard), 'editItem')[2];
     assert.ok(update);
     const actionId = update['data']['actionId'] as string;
-    const item = await service.storage.items.getItem({
-      campaignId: CAMPAIGN,
-      orgCode: 'X99001',
-      actionId,
-      icbCode: 'QZ1',
-    });
+    const item = await practiceItem(actionId);
     assert.ok(item);
     const events = await countEvents('X99001', actionId);
     const open = await press('editItem', update['data'], OTHER_USER);
@@ -260,12 +244,7 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     assert.equal(forced.status, 200);
     assert.match(text(forced.body['value']), /You do not have a role/);
     assert.equal(await countEvents('X99001', actionId), events);
-    const unchanged = await service.storage.items.getItem({
-      campaignId: CAMPAIGN,
-      orgCode: 'X99001',
-      actionId,
-      icbCode: 'QZ1',
-    });
+    const unchanged = await practiceItem(actionId);
     assert.equal(unchanged?.version, item.version);
   });
 });
