@@ -6,16 +6,16 @@ import {
   buildRegionDigestByScan,
   type RegionDigest,
   type RegionDigestInput,
-} from '../src/domain/build-digest';
-import type { Campaign } from '../src/domain/campaigns';
-import { buildDigestCard } from '../src/domain/digest-view';
-import { launchCampaign } from '../src/domain/launch-campaign';
-import { ROOT_PARENT } from '../src/domain/organisations';
-import { runDigests } from '../src/domain/run-digests';
-import { runNudges } from '../src/domain/run-nudges';
-import { NO_BANK_HOLIDAYS, workingDayOnOrBefore } from '../src/domain/uk-calendar';
-import type { ItemStatus } from '../src/domain/tracked-items';
-import { addDays, todayInLondon } from '../src/domain/uk-dates';
+} from '../src/domain/digests/build-digest';
+import type { Campaign } from '../src/domain/checklists/campaigns';
+import { buildDigestCard } from '../src/domain/digests/digest-view';
+import { launchCampaign } from '../src/domain/campaigns/launch-campaign';
+import { ROOT_PARENT } from '../src/domain/access/organisations';
+import { runDigests } from '../src/domain/digests/run-digests';
+import { runNudges } from '../src/domain/nudges/run-nudges';
+import { NO_BANK_HOLIDAYS, workingDayOnOrBefore } from '../src/domain/shared/uk-calendar';
+import type { ItemStatus } from '../src/domain/items/tracked-items';
+import { addDays, todayInLondon } from '../src/domain/shared/uk-dates';
 import { createSeededRandom } from '../src/importers/create-seeded-random';
 import { createLogger } from '../src/logging/create-logger';
 import { createCardComposer } from '../src/proactive/compose-card-message';

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Campaign } from '../src/domain/campaigns';
-import { createCampaign } from '../src/domain/create-campaign';
-import type { Organisation } from '../src/domain/organisations';
+import type { Campaign } from '../src/domain/checklists/campaigns';
+import { createCampaign } from '../src/domain/campaigns/create-campaign';
+import type { Organisation } from '../src/domain/access/organisations';
 import { applyOrgImport } from '../src/importers/apply-org-import';
 import { generateEngland } from '../src/importers/generate-england';
 import { parseChecklist } from '../src/importers/parse-checklist';

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { summariseDelivery, type OutboxRequest } from '../src/domain/outbox';
+import { summariseDelivery, type OutboxRequest } from '../src/domain/outbox/outbox';
 import { createLogger } from '../src/logging/create-logger';
 import { openStorage, type Storage } from '../src/storage/open-storage';
 import { runWithLimit } from '../src/storage/run-batches';

@@ -1,4 +1,4 @@
-import { launchCampaign } from '../src/domain/launch-campaign';
+import { launchCampaign } from '../src/domain/campaigns/launch-campaign';
 import { createLogger } from '../src/logging/create-logger';
 import { createTableClient, createTableServiceClient } from '../src/storage/create-table-client';
 import { openStorage } from '../src/storage/open-storage';

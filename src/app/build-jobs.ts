@@ -1,9 +1,9 @@
 import type { Config } from '../config/load-config';
 import { renderCard } from '../cards/render-card';
-import type { Clock } from '../domain/clock';
-import type { BankHolidays } from '../domain/uk-calendar';
+import type { Clock } from '../domain/shared/clock';
+import type { BankHolidays } from '../domain/shared/uk-calendar';
 import { createNudgeJob } from './nudge-job';
-import { DIGEST_JOB, runDigests } from '../domain/run-digests';
+import { DIGEST_JOB, runDigests } from '../domain/digests/run-digests';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { JobDefinition } from '../scheduler/job-definition';

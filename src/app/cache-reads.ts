@@ -1,7 +1,7 @@
-import type { CampaignStore } from '../domain/campaigns';
-import type { ChecklistStore } from '../domain/checklists';
-import type { OrganisationStore } from '../domain/organisations';
-import type { RoleStore } from '../domain/roles';
+import type { CampaignStore } from '../domain/checklists/campaigns';
+import type { ChecklistStore } from '../domain/checklists/checklists';
+import type { OrganisationStore } from '../domain/access/organisations';
+import type { RoleStore } from '../domain/access/roles';
 import type { Storage } from '../storage/open-storage';
 
 /** How long cached reads of reference data are trusted. */

@@ -1,6 +1,6 @@
 import type { BotServices } from '../bot/bot-services';
 import { renderCard } from '../cards/render-card';
-import { createCopyRefresher } from '../domain/refresh-copies';
+import { createCopyRefresher } from '../domain/cards/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { BankHolidays } from '../domain/uk-calendar';
-import { isIsoDate } from '../domain/uk-dates';
+import type { BankHolidays } from '../domain/shared/uk-calendar';
+import { isIsoDate } from '../domain/shared/uk-dates';
 import { DATA_DIR } from './load-demo-data';
 
 /** England and Wales bank holidays as shipped, and the last year the list covers. */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Checklist } from '../domain/checklists';
-import type { Organisation } from '../domain/organisations';
+import type { Checklist } from '../domain/checklists/checklists';
+import type { Organisation } from '../domain/access/organisations';
 import { parseChecklist } from '../importers/parse-checklist';
 import { parseOrgs } from '../importers/parse-orgs';
 import { PROJECT_ROOT } from '../paths';

@@ -1,7 +1,7 @@
-import { addDays } from '../domain/uk-dates';
-import type { JobRunStore } from '../domain/job-runs';
-import { runNudges, type NudgeDeps } from '../domain/run-nudges';
-import { workingDayOnOrBefore, type BankHolidays } from '../domain/uk-calendar';
+import { addDays } from '../domain/shared/uk-dates';
+import type { JobRunStore } from '../domain/jobs/job-runs';
+import { runNudges, type NudgeDeps } from '../domain/nudges/run-nudges';
+import { workingDayOnOrBefore, type BankHolidays } from '../domain/shared/uk-calendar';
 import type { JobDefinition } from '../scheduler/job-definition';
 import type { Schedule } from '../scheduler/schedule';
 

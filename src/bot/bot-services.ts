@@ -1,16 +1,16 @@
 import type { CardJson } from '../cards/render-card';
-import type { CampaignStore } from '../domain/campaigns';
-import type { LinkStore } from '../domain/channel-links';
-import type { ChecklistStore } from '../domain/checklists';
-import type { CardComposer } from '../domain/deliver-cards';
-import type { CopyRefresher } from '../domain/refresh-copies';
-import type { PreferenceStore } from '../domain/preferences';
-import type { ConversationStore } from '../domain/conversations';
-import type { OrganisationStore } from '../domain/organisations';
-import type { RoleStore } from '../domain/roles';
-import type { ItemStore } from '../domain/tracked-items';
-import type { OutboxStore } from '../domain/outbox';
-import type { JobRunStore } from '../domain/job-runs';
+import type { CampaignStore } from '../domain/checklists/campaigns';
+import type { LinkStore } from '../domain/channels/channel-links';
+import type { ChecklistStore } from '../domain/checklists/checklists';
+import type { CardComposer } from '../domain/cards/deliver-cards';
+import type { CopyRefresher } from '../domain/cards/refresh-copies';
+import type { PreferenceStore } from '../domain/nudges/preferences';
+import type { ConversationStore } from '../domain/channels/conversations';
+import type { OrganisationStore } from '../domain/access/organisations';
+import type { RoleStore } from '../domain/access/roles';
+import type { ItemStore } from '../domain/items/item-store';
+import type { OutboxStore } from '../domain/outbox/outbox';
+import type { JobRunStore } from '../domain/jobs/job-runs';
 
 /** The domain services and helpers handlers may call; built once by the composition root. */
 export interface BotServices {

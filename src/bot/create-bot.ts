@@ -7,8 +7,8 @@ import {
   type TurnContext,
 } from 'botbuilder';
 import type { BotIdentity } from '../config/load-config';
-import { asCodedError, ErrorCode } from '../domain/errors';
-import { grantDemoRoles } from '../domain/seed-demo';
+import { asCodedError, ErrorCode } from '../domain/shared/errors';
+import { grantDemoRoles } from '../app/demo/seed-demo';
 import type { Logger } from '../logging/create-logger';
 import type { BotServices } from './bot-services';
 import { errorAnswer } from './reply';

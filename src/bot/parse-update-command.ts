@@ -1,6 +1,6 @@
-import { InvalidInputError } from '../domain/errors';
-import { parseStatus } from '../domain/set-status';
-import type { ItemStatus } from '../domain/tracked-items';
+import { InvalidInputError } from '../domain/shared/errors';
+import { parseStatus } from '../domain/status/set-status';
+import type { ItemStatus } from '../domain/items/tracked-items';
 
 /** What `update <action id> <status> [ODS code] [campaign id] [note]` asks for. */
 export interface UpdateCommand {

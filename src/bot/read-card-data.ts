@@ -1,8 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
-import type { CardRef, EditButtonData, StatusButtonData } from '../domain/card-views';
-import { InvalidInputError } from '../domain/errors';
-import { ITEM_STATUSES } from '../domain/tracked-items';
+import type { CardRef, EditButtonData, StatusButtonData } from '../domain/cards/card-views';
+import { InvalidInputError } from '../domain/shared/errors';
+import { ITEM_STATUSES } from '../domain/items/tracked-items';
 
 // Card data comes back from the client and can be anything: every field is checked here, once,
 // at the edge, and handlers get typed values.

@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import type { DeliveryAddress } from '../domain/conversations';
+import type { DeliveryAddress } from '../domain/channels/conversations';
 
 /** What Teams tells us about where an activity happened, read once from its channelData. */
 export interface TeamsContext {

@@ -2,7 +2,7 @@ import type { Config } from '../config/load-config';
 import { connectStorage, type ConnectedStorage } from '../app/connect-storage';
 import type { Logger } from '../logging/create-logger';
 import type { Storage } from '../storage/open-storage';
-import { ErrorCode, asCodedError } from '../domain/errors';
+import { ErrorCode, asCodedError } from '../domain/shared/errors';
 
 /** What every admin command gets: output streams, the clock, and storage opened on first use. */
 export interface CliContext {

@@ -1,11 +1,11 @@
 import restify, { type Request, type Response, type Server } from 'restify';
 import type { Bot } from '../bot/create-bot';
-import { asCodedError, ErrorCode, InvalidInputError } from '../domain/errors';
+import { asCodedError, ErrorCode, InvalidInputError } from '../domain/shared/errors';
 import type { Logger } from '../logging/create-logger';
 import type { Scheduler } from '../scheduler/create-scheduler';
 import { presentRun } from '../scheduler/present-run';
 import type { RunOutcome } from '../scheduler/run-job';
-import { formatUkDateTime } from '../domain/uk-calendar';
+import { formatUkDateTime } from '../domain/shared/uk-calendar';
 import { hasJobsSecret } from './check-jobs-secret';
 import { findActivityProblem, readTenantId } from './validate-activity';
 

@@ -2,7 +2,7 @@ import {
   isSameOrganisation,
   type Organisation,
   type OrganisationStore,
-} from '../domain/organisations';
+} from '../domain/access/organisations';
 
 /** What an organisation import changed (or, in a dry run, would change). */
 export interface OrgImportReport {

@@ -1,6 +1,6 @@
 import regions from '../../data/regions.json';
-import { InvalidInputError } from '../domain/errors';
-import type { Organisation } from '../domain/organisations';
+import { InvalidInputError } from '../domain/shared/errors';
+import type { Organisation } from '../domain/access/organisations';
 import { resolveHierarchy } from './resolve-hierarchy';
 import { createSeededRandom } from './create-seeded-random';
 

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../domain/errors';
+import { InvalidInputError } from '../domain/shared/errors';
 
 /** One thing wrong with an imported file, located as precisely as the format allows. */
 export interface ImportProblem {

@@ -4,10 +4,10 @@ import {
   type Area,
   type Checklist,
   type ChecklistAction,
-} from '../domain/checklists';
-import { findKeyProblem } from '../domain/validate-code';
+} from '../domain/checklists/checklists';
+import { findKeyProblem } from '../domain/shared/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
-import { isIsoDate } from '../domain/uk-dates';
+import { isIsoDate } from '../domain/shared/uk-dates';
 import { checkCsvHeader, readCsvRows } from './read-csv-rows';
 
 /** The format (worked out from the first character by default) and what the file may not say. */

@@ -1,5 +1,5 @@
 import regions from '../../data/regions.json';
-import type { Organisation } from '../domain/organisations';
+import type { Organisation } from '../domain/access/organisations';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 import type { PcnMembership } from './parse-pcn-membership';
 import type { SubIcbEntry } from './parse-sub-icb-lookup';

@@ -1,4 +1,4 @@
-import { ORG_LEVELS, type OrgLevel, type Organisation } from '../domain/organisations';
+import { ORG_LEVELS, type OrgLevel, type Organisation } from '../domain/access/organisations';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 import { checkCsvHeader, readCsvRows } from './read-csv-rows';
 import { checkHierarchy } from './resolve-hierarchy';

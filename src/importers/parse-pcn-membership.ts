@@ -1,7 +1,7 @@
-import { InvalidInputError } from '../domain/errors';
-import { findKeyProblem } from '../domain/validate-code';
+import { InvalidInputError } from '../domain/shared/errors';
+import { findKeyProblem } from '../domain/shared/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
-import { isIsoDate } from '../domain/uk-dates';
+import { isIsoDate } from '../domain/shared/uk-dates';
 import { parseDate } from './parse-date';
 import { readCsvRows } from './read-csv-rows';
 

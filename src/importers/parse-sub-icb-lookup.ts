@@ -1,4 +1,4 @@
-import { findKeyProblem } from '../domain/validate-code';
+import { findKeyProblem } from '../domain/shared/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 import { readCsvRows } from './read-csv-rows';
 

@@ -1,5 +1,5 @@
-import { ORG_LEVELS, type OrgLevel, type Organisation } from '../domain/organisations';
-import { findKeyProblem } from '../domain/validate-code';
+import { ORG_LEVELS, type OrgLevel, type Organisation } from '../domain/access/organisations';
+import { findKeyProblem } from '../domain/shared/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 
 /** Where the organisations came from, so problems can point at the right line and column. */

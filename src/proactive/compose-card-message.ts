@@ -1,5 +1,5 @@
 import type { CardJson } from '../cards/render-card';
-import type { CardComposer } from '../domain/deliver-cards';
+import type { CardComposer } from '../domain/cards/deliver-cards';
 
 /** The Bot Framework message that carries one Adaptive Card, as the outbox stores and sends it. */
 export function composeCardMessage(card: CardJson, summary: string): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { DeliveryAddress } from '../domain/conversations';
+import type { DeliveryAddress } from '../domain/channels/conversations';
 
 /** Gets a bearer token for the Bot Connector (none in local mode). */
 export type TokenProvider = () => Promise<string | undefined>;

@@ -1,6 +1,6 @@
 import type { Config } from '../config/load-config';
-import type { ConversationStore } from '../domain/conversations';
-import type { OutboxStore } from '../domain/outbox';
+import type { ConversationStore } from '../domain/channels/conversations';
+import type { OutboxStore } from '../domain/outbox/outbox';
 import type { Logger } from '../logging/create-logger';
 import { ConnectorClient } from './connector-client';
 import { createTokenProvider } from './create-token-provider';

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { ConversationStore } from '../domain/conversations';
+import type { ConversationStore } from '../domain/channels/conversations';
 import {
   measurePayloadBytes,
   PAYLOAD_BUDGET_BYTES,
   type OutboxEntry,
   type OutboxStore,
-} from '../domain/outbox';
+} from '../domain/outbox/outbox';
 import type { Logger } from '../logging/create-logger';
 import type { ConnectorClient, ConnectorResult } from './connector-client';
 import type { RateLimiter } from './rate-limiter';

@@ -2,8 +2,8 @@ import type {
   ConversationRecord,
   ConversationStore,
   DeliveryAddress,
-} from '../domain/conversations';
-import type { OutboxTarget } from '../domain/outbox';
+} from '../domain/channels/conversations';
+import type { OutboxTarget } from '../domain/outbox/outbox';
 
 /** Where to send: an address to post to, or a user whose 1:1 chat must be created first. */
 export type ResolvedTarget =

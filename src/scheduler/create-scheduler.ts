@@ -1,8 +1,8 @@
-import type { Clock } from '../domain/clock';
-import { InvalidInputError, NotFoundError } from '../domain/errors';
-import type { JobRun, JobRunStore, RunStatus } from '../domain/job-runs';
-import type { LeaseStore } from '../domain/leases';
-import { formatUkDateTime, type BankHolidays } from '../domain/uk-calendar';
+import type { Clock } from '../domain/shared/clock';
+import { InvalidInputError, NotFoundError } from '../domain/shared/errors';
+import type { JobRun, JobRunStore, RunStatus } from '../domain/jobs/job-runs';
+import type { LeaseStore } from '../domain/jobs/leases';
+import { formatUkDateTime, type BankHolidays } from '../domain/shared/uk-calendar';
 import type { Logger } from '../logging/create-logger';
 import {
   findLatestOccurrence,

@@ -1,4 +1,4 @@
-import { addDays, isIsoDate } from '../domain/uk-dates';
+import { addDays, isIsoDate } from '../domain/shared/uk-dates';
 import {
   fromUkLocalTime,
   isWorkingDay,
@@ -6,7 +6,7 @@ import {
   weekdayOf,
   workingDayOnOrAfter,
   type BankHolidays,
-} from '../domain/uk-calendar';
+} from '../domain/shared/uk-calendar';
 import { compileCron, type Schedule } from './schedule';
 
 /** One time a schedule comes due. */

@@ -1,4 +1,4 @@
-import type { JobSummary, RunTrigger } from '../domain/job-runs';
+import type { JobSummary, RunTrigger } from '../domain/jobs/job-runs';
 import type { Schedule } from './schedule';
 
 /** What a job is told when it runs. */

@@ -1,5 +1,5 @@
-import { runKey, type JobRun } from '../domain/job-runs';
-import { formatUkDateTime } from '../domain/uk-calendar';
+import { runKey, type JobRun } from '../domain/jobs/job-runs';
+import { formatUkDateTime } from '../domain/shared/uk-calendar';
 
 /** A run as JSON for people and callers: the stored UTC times, and the same in UK time under `uk`. */
 export function presentRun(run: JobRun): Record<string, unknown> {

@@ -1,4 +1,4 @@
-import type { Clock } from '../domain/clock';
+import type { Clock } from '../domain/shared/clock';
 import {
   decideRunStart,
   type JobRun,
@@ -6,8 +6,8 @@ import {
   type JobSummary,
   type RunPolicy,
   type RunTrigger,
-} from '../domain/job-runs';
-import { toUkLocalTime } from '../domain/uk-calendar';
+} from '../domain/jobs/job-runs';
+import { toUkLocalTime } from '../domain/shared/uk-calendar';
 import type { Logger } from '../logging/create-logger';
 import type { Occurrence } from './find-occurrence';
 import type { JobDefinition } from './job-definition';

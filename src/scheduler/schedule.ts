@@ -1,6 +1,6 @@
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
-import { InvalidInputError } from '../domain/errors';
-import { UK_TIME_ZONE } from '../domain/uk-calendar';
+import { InvalidInputError } from '../domain/shared/errors';
+import { UK_TIME_ZONE } from '../domain/shared/uk-calendar';
 
 /** A day of the week as JavaScript and cron number them: 0 = Sunday … 6 = Saturday. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;

@@ -1,5 +1,10 @@
 import type { TableClient } from '@azure/data-tables';
-import type { Campaign, CampaignScope, CampaignStatus, CampaignStore } from '../domain/campaigns';
+import type {
+  Campaign,
+  CampaignScope,
+  CampaignStatus,
+  CampaignStore,
+} from '../domain/checklists/campaigns';
 import { assertValidKey } from './keys';
 import { partitionFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
 import { translateStorageError } from './storage-errors';

@@ -1,6 +1,6 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
-import type { Checklist, ChecklistAction, ChecklistStore } from '../domain/checklists';
-import { ConflictError } from '../domain/errors';
+import type { Checklist, ChecklistAction, ChecklistStore } from '../domain/checklists/checklists';
+import { ConflictError } from '../domain/shared/errors';
 import { assertValidKey } from './keys';
 import { partitionFilter, readRows, readArea, readText, type StoredRow } from './read-rows';
 import { submitInBatches } from './run-batches';

@@ -10,7 +10,7 @@ import type {
   ConversationStore,
   ConversationUpdate,
   DeliveryAddress,
-} from '../domain/conversations';
+} from '../domain/channels/conversations';
 import { encodeKey } from './keys';
 import { translateStorageError } from './storage-errors';
 

@@ -1,15 +1,20 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { ActionLevel } from '../domain/checklists';
-import { ConflictError } from '../domain/errors';
-import { countItems, isSameCounts, type BlockedItem, type OrgCounts } from '../domain/org-counts';
+import type { ActionLevel } from '../domain/checklists/checklists';
+import { ConflictError } from '../domain/shared/errors';
+import {
+  countItems,
+  isSameCounts,
+  type BlockedItem,
+  type OrgCounts,
+} from '../domain/items/org-counts';
 import type {
   ItemKey,
   ItemStatus,
-  ItemStore,
   StatusEvent,
   Surface,
   TrackedItem,
-} from '../domain/tracked-items';
+} from '../domain/items/tracked-items';
+import type { ItemStore } from '../domain/items/item-store';
 import { assertValidKey } from './keys';
 import { prefixFilter, readRow, readRows, readArea, readText, type StoredRow } from './read-rows';
 import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';

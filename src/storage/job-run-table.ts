@@ -1,6 +1,12 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { JobRun, JobRunStore, JobSummary, RunStatus, RunTrigger } from '../domain/job-runs';
-import { toUkLocalTime } from '../domain/uk-calendar';
+import type {
+  JobRun,
+  JobRunStore,
+  JobSummary,
+  RunStatus,
+  RunTrigger,
+} from '../domain/jobs/job-runs';
+import { toUkLocalTime } from '../domain/shared/uk-calendar';
 import { assertValidKey } from './keys';
 import { readRow, readRows, readText, type StoredRow } from './read-rows';
 import { statusOf, translateStorageError } from './storage-errors';

@@ -1,4 +1,4 @@
-import { InvalidInputError } from '../domain/errors';
+import { InvalidInputError } from '../domain/shared/errors';
 
 // Azure Table keys may not contain / \ # ? or control characters and are at most 1 KiB.
 // Azurite accepts some of these (and answers 500 for others), so we check here, not there.

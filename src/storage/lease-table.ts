@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import { mayTakeLease, type Lease, type LeaseStore } from '../domain/leases';
+import { mayTakeLease, type Lease, type LeaseStore } from '../domain/jobs/leases';
 import { assertValidKey } from './keys';
 import { readRow, readText, type StoredRow } from './read-rows';
 import { statusOf, translateStorageError } from './storage-errors';

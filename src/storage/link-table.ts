@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { ChannelLink, LinkPurpose, LinkStore } from '../domain/channel-links';
+import type { ChannelLink, LinkPurpose, LinkStore } from '../domain/channels/channel-links';
 import { assertValidKey, encodeKey } from './keys';
 import { partitionFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
 import { translateStorageError } from './storage-errors';

@@ -5,7 +5,7 @@ import {
   type OrgLevel,
   type Organisation,
   type OrganisationStore,
-} from '../domain/organisations';
+} from '../domain/access/organisations';
 import { assertValidKey } from './keys';
 import { partitionFilter, readRow, readRows, readText, type StoredRow } from './read-rows';
 import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';

@@ -1,5 +1,5 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { OutboxEntry, OutboxRequest, OutboxStore } from '../domain/outbox';
+import type { OutboxEntry, OutboxRequest, OutboxStore } from '../domain/outbox/outbox';
 import { encodeKey } from './keys';
 import {
   partitionFilter,

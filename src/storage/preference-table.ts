@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import type { NudgePreferences, PreferenceStore } from '../domain/preferences';
+import type { NudgePreferences, PreferenceStore } from '../domain/nudges/preferences';
 import { assertValidKey, encodeKey } from './keys';
 import { partitionFilter, readRows, readText } from './read-rows';
 import { translateStorageError } from './storage-errors';

@@ -1,5 +1,5 @@
 import { odata, type TableClient } from '@azure/data-tables';
-import type { Area } from '../domain/checklists';
+import type { Area } from '../domain/checklists/checklists';
 import { translateStorageError } from './storage-errors';
 
 /** A stored row as the SDK returns it. */

@@ -1,5 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
-import type { Role, RoleGrant, RoleStore } from '../domain/roles';
+import type { Role, RoleGrant, RoleStore } from '../domain/access/roles';
 import { assertValidKey } from './keys';
 import { partitionFilter, readRows, readText, type StoredRow } from './read-rows';
 import { translateStorageError } from './storage-errors';

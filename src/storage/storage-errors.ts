@@ -1,5 +1,5 @@
 import { RestError } from '@azure/data-tables';
-import { ConflictError, StorageUnavailableError } from '../domain/errors';
+import { ConflictError, StorageUnavailableError } from '../domain/shared/errors';
 
 /** The HTTP status of an Azure Tables failure, or undefined when storage did not answer at all. */
 export function statusOf(error: unknown): number | undefined {

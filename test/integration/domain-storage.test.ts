@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
-import { createCampaign, closeCampaign } from '../../src/domain/create-campaign';
+import { createCampaign, closeCampaign } from '../../src/domain/campaigns/create-campaign';
 import {
   ConflictError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
-} from '../../src/domain/errors';
-import { getProgress, listItemsForOrganisation } from '../../src/domain/get-progress';
-import { launchCampaign } from '../../src/domain/launch-campaign';
-import { grantRole, revokeRole } from '../../src/domain/manage-roles';
-import { setStatus, type StatusChange } from '../../src/domain/set-status';
-import { setDeadline } from '../../src/domain/set-deadline';
-import { findDueItems } from '../../src/domain/find-due-items';
+} from '../../src/domain/shared/errors';
+import { getProgress, listItemsForOrganisation } from '../../src/domain/items/get-progress';
+import { launchCampaign } from '../../src/domain/campaigns/launch-campaign';
+import { grantRole, revokeRole } from '../../src/domain/access/manage-roles';
+import { setStatus, type StatusChange } from '../../src/domain/status/set-status';
+import { setDeadline } from '../../src/domain/campaigns/set-deadline';
+import { findDueItems } from '../../src/domain/items/find-due-items';
 import { createLogger } from '../../src/logging/create-logger';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';

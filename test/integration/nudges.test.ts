@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { OutboxEntry } from '../../src/domain/outbox';
-import { nudgeJobId, runNudges } from '../../src/domain/run-nudges';
-import { setDeadline } from '../../src/domain/set-deadline';
+import type { OutboxEntry } from '../../src/domain/outbox/outbox';
+import { nudgeJobId, runNudges } from '../../src/domain/nudges/run-nudges';
+import { setDeadline } from '../../src/domain/campaigns/set-deadline';
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector } from '../support/fake-connector';
 import {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { cacheReads } from '../../src/app/cache-reads';
-import { countItems, countOverdue, isSameCounts } from '../../src/domain/org-counts';
-import { changeStatus } from '../../src/domain/set-status';
-import { setDeadline } from '../../src/domain/set-deadline';
-import { ITEM_STATUSES } from '../../src/domain/tracked-items';
+import { countItems, countOverdue, isSameCounts } from '../../src/domain/items/org-counts';
+import { changeStatus } from '../../src/domain/status/set-status';
+import { setDeadline } from '../../src/domain/campaigns/set-deadline';
+import { ITEM_STATUSES } from '../../src/domain/items/tracked-items';
 import { createSeededRandom } from '../../src/importers/create-seeded-random';
 import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
 

@@ -1,7 +1,11 @@
 import assert from 'node:assert/strict';
-import type { DeliveryAddress } from '../../src/domain/conversations';
-import { enqueueMessage } from '../../src/domain/enqueue-message';
-import { summariseDelivery, type OutboxRequest, type OutboxTarget } from '../../src/domain/outbox';
+import type { DeliveryAddress } from '../../src/domain/channels/conversations';
+import { enqueueMessage } from '../../src/domain/outbox/enqueue-message';
+import {
+  summariseDelivery,
+  type OutboxRequest,
+  type OutboxTarget,
+} from '../../src/domain/outbox/outbox';
 import { createLogger } from '../../src/logging/create-logger';
 import { ConnectorClient } from '../../src/proactive/connector-client';
 import { OutboxSender, DEFAULT_SENDER_SETTINGS } from '../../src/proactive/outbox-sender';

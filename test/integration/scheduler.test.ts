@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { loadBankHolidays } from '../../src/app/load-bank-holidays';
-import type { JobRun } from '../../src/domain/job-runs';
+import type { JobRun } from '../../src/domain/jobs/job-runs';
 import { createLogger } from '../../src/logging/create-logger';
 import {
   createScheduler,

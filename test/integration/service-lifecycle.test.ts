@@ -9,7 +9,7 @@ import { createLogger } from '../../src/logging/create-logger';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
 import { openStorage } from '../../src/storage/open-storage';
 import { createBotServices } from '../../src/app/create-bot-services';
-import { CodedError, ErrorCode } from '../../src/domain/errors';
+import { CodedError, ErrorCode } from '../../src/domain/shared/errors';
 import { FakeConnector } from '../support/fake-connector';
 import { removeDataDir, startTestService } from '../support/start-test-service';
 import {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../src/domain/clock';
+import type { Clock } from '../../src/domain/shared/clock';
 
 /** A clock that stands still until a test moves it. */
 export class FakeClock implements Clock {

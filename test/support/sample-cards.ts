@@ -7,11 +7,11 @@ import {
   buildOverviewCard,
   type ChecklistCardView,
   type OverviewCardView,
-} from '../../src/domain/card-views';
-import type { Campaign } from '../../src/domain/campaigns';
-import type { Checklist, ChecklistAction } from '../../src/domain/checklists';
-import type { Organisation } from '../../src/domain/organisations';
-import { ITEM_STATUSES, type TrackedItem } from '../../src/domain/tracked-items';
+} from '../../src/domain/cards/card-views';
+import type { Campaign } from '../../src/domain/checklists/campaigns';
+import type { Checklist, ChecklistAction } from '../../src/domain/checklists/checklists';
+import type { Organisation } from '../../src/domain/access/organisations';
+import { ITEM_STATUSES, type TrackedItem } from '../../src/domain/items/tracked-items';
 import { PROJECT_ROOT } from '../../src/paths';
 
 // Card view models built by the real view builders from the shipped checklist, for golden files

@@ -1,7 +1,7 @@
-import { summariseRegionDigest, type RegionDigest } from '../../src/domain/build-digest';
-import { buildDigestCard, type DigestCardView } from '../../src/domain/digest-view';
-import { emptyCounts, type OrgCounts } from '../../src/domain/org-counts';
-import { ITEM_STATUSES } from '../../src/domain/tracked-items';
+import { summariseRegionDigest, type RegionDigest } from '../../src/domain/digests/build-digest';
+import { buildDigestCard, type DigestCardView } from '../../src/domain/digests/digest-view';
+import { emptyCounts, type OrgCounts } from '../../src/domain/items/org-counts';
+import { ITEM_STATUSES } from '../../src/domain/items/tracked-items';
 import { SAMPLE_CAMPAIGN, SAMPLE_TODAY } from './sample-cards';
 
 // A regional digest for the golden file and the size budget: 12 ICBs (one more than the biggest

@@ -1,5 +1,5 @@
-import type { Checklist } from '../../src/domain/checklists';
-import type { Organisation } from '../../src/domain/organisations';
+import type { Checklist } from '../../src/domain/checklists/checklists';
+import type { Organisation } from '../../src/domain/access/organisations';
 
 /** A small hierarchy: one region, one ICB, two PCNs, three practices (one closed), a second ICB. */
 export const SAMPLE_ORGS: Organisation[] = [

@@ -4,9 +4,9 @@ import {
   pickTopBlocked,
   snapshotDigest,
   summariseRegionDigest,
-} from '../../src/domain/build-digest';
-import { countItems, type BlockedItem, type OrgCounts } from '../../src/domain/org-counts';
-import type { ItemStatus, TrackedItem } from '../../src/domain/tracked-items';
+} from '../../src/domain/digests/build-digest';
+import { countItems, type BlockedItem, type OrgCounts } from '../../src/domain/items/org-counts';
+import type { ItemStatus, TrackedItem } from '../../src/domain/items/tracked-items';
 
 const CAMPAIGN = { id: 'c1', name: 'Access recovery 2026' };
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { cacheReads } from '../../src/app/cache-reads';
-import type { Organisation } from '../../src/domain/organisations';
+import type { Organisation } from '../../src/domain/access/organisations';
 import type { Storage } from '../../src/storage/open-storage';
 
 describe('cacheReads', () => {

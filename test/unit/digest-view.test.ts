@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { buildDigestCard, describeMove } from '../../src/domain/digest-view';
+import { buildDigestCard, describeMove } from '../../src/domain/digests/digest-view';
 import { sampleRegionDigest, SAMPLE_DETAIL_URL } from '../support/sample-digest';
 
 describe('the digest card view', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { assertValidKey, decodeKey, encodeKey } from '../../src/storage/keys';
-import { InvalidInputError } from '../../src/domain/errors';
+import { InvalidInputError } from '../../src/domain/shared/errors';
 
 describe('storage keys', () => {
   for (const bad of ['a/b', 'a\\b', 'a#b', 'a?b', 'a\u0007b', 'a\u007fb']) {

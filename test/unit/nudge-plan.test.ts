@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { findMilestones } from '../../src/domain/nudge-plan';
+import { findMilestones } from '../../src/domain/nudges/nudge-plan';
 
 describe('findMilestones', () => {
   it('finds the 14-, 7- and 1-day reminders on the days they fall', () => {

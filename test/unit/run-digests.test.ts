@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
-import type { Campaign } from '../../src/domain/campaigns';
-import type { JobRun, JobRunStore } from '../../src/domain/job-runs';
+import type { Campaign } from '../../src/domain/checklists/campaigns';
+import type { JobRun, JobRunStore } from '../../src/domain/jobs/job-runs';
 import {
   campaignReachesRegion,
   digestDedupeKey,
   findPreviousFigures,
   resolveDetailUrl,
-} from '../../src/domain/run-digests';
+} from '../../src/domain/digests/run-digests';
 
 function run(slot: string, date: string, status: JobRun['status'], pct: number): JobRun {
   return {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isoWeekOf, mondayOf } from '../../src/domain/uk-dates';
+import { isoWeekOf, mondayOf } from '../../src/domain/shared/uk-dates';
 
 describe('ISO weeks', () => {
   it('start on Monday and belong to the year of their Thursday', () => {

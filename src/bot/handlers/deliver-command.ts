@@ -1,6 +1,6 @@
-import { canUpdateItems } from '../../domain/authorise';
-import { deliverToChannel } from '../../domain/deliver-cards';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../../domain/errors';
+import { canUpdateItems } from '../../domain/access/authorise';
+import { deliverToChannel } from '../../domain/cards/deliver-cards';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import type { Handler } from '../router';
 import { requireChannel } from './link-commands';

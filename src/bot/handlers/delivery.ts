@@ -1,11 +1,11 @@
 import type { TurnContext } from 'botbuilder';
-import { getDeliveryHealth, retryFailedDeliveries } from '../../domain/delivery-health';
+import { getDeliveryHealth, retryFailedDeliveries } from '../../domain/outbox/delivery-health';
 import {
   FAILURE_LABELS,
   type DeliverySummary,
   type FailureReason,
   type OutboxTarget,
-} from '../../domain/outbox';
+} from '../../domain/outbox/outbox';
 import type { BotServices } from '../bot-services';
 import { cardAnswer, cardMessage } from '../reply';
 import type { Handler } from '../router';

@@ -1,5 +1,5 @@
-import { runDigestNow } from '../../domain/digest-now';
-import { InvalidInputError } from '../../domain/errors';
+import { runDigestNow } from '../../domain/digests/digest-now';
+import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import { readTeamsContext } from '../read-teams-context';
 import { cardMessage } from '../reply';

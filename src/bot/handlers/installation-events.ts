@@ -1,5 +1,5 @@
 import { TeamsInfo, type Activity, type TurnContext } from 'botbuilder';
-import type { ConversationUpdate } from '../../domain/conversations';
+import type { ConversationUpdate } from '../../domain/channels/conversations';
 import { cardMessage } from '../reply';
 import { readAddress, readTeamsContext } from '../read-teams-context';
 import type { Handler, TurnScope } from '../router';

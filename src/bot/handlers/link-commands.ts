@@ -1,10 +1,10 @@
 import type { TurnContext } from 'botbuilder';
-import type { ChannelLink } from '../../domain/channel-links';
-import { deliverToChannel, type DeliveryCount } from '../../domain/deliver-cards';
-import { InvalidInputError } from '../../domain/errors';
-import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox';
-import { linkChannel, listTeamLinks, unlinkChannel } from '../../domain/link-channel';
-import type { Organisation } from '../../domain/organisations';
+import type { ChannelLink } from '../../domain/channels/channel-links';
+import { deliverToChannel, type DeliveryCount } from '../../domain/cards/deliver-cards';
+import { InvalidInputError } from '../../domain/shared/errors';
+import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
+import { linkChannel, listTeamLinks, unlinkChannel } from '../../domain/channels/link-channel';
+import type { Organisation } from '../../domain/access/organisations';
 import type { BotServices } from '../bot-services';
 import { readCommand } from '../read-command';
 import { readActionData } from '../read-card-data';

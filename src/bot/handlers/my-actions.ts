@@ -1,5 +1,5 @@
-import { InvalidInputError } from '../../domain/errors';
-import { getMyActions } from '../../domain/get-my-actions';
+import { InvalidInputError } from '../../domain/shared/errors';
+import { getMyActions } from '../../domain/status/get-my-actions';
 import { readCommand } from '../read-command';
 import { cardMessage } from '../reply';
 import type { Handler } from '../router';

@@ -1,7 +1,7 @@
 import type { TurnContext } from 'botbuilder';
-import { InvalidInputError } from '../../domain/errors';
-import { snoozeKeyOf } from '../../domain/preferences';
-import { addDays, formatUkDay, todayInLondon } from '../../domain/uk-dates';
+import { InvalidInputError } from '../../domain/shared/errors';
+import { snoozeKeyOf } from '../../domain/nudges/preferences';
+import { addDays, formatUkDay, todayInLondon } from '../../domain/shared/uk-dates';
 import { readCommand } from '../read-command';
 import { readSnoozePress } from '../read-card-data';
 import { messageAnswer } from '../reply';

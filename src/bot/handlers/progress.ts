@@ -1,6 +1,6 @@
-import { getMyProgress } from '../../domain/get-my-progress';
-import { STATUS_LABELS } from '../../domain/tracked-items';
-import { formatUkDate, todayInLondon } from '../../domain/uk-dates';
+import { getMyProgress } from '../../domain/status/get-my-progress';
+import { STATUS_LABELS } from '../../domain/items/tracked-items';
+import { formatUkDate, todayInLondon } from '../../domain/shared/uk-dates';
 import { cardMessage } from '../reply';
 import type { Handler } from '../router';
 

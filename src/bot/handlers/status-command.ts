@@ -1,9 +1,9 @@
-import { describeProgress } from '../../domain/card-views';
-import { InvalidInputError, NotFoundError } from '../../domain/errors';
-import { getProgress } from '../../domain/get-progress';
-import { parseOdsCode } from '../../domain/link-channel';
-import { campaignCovers } from '../../domain/plan-cards';
-import { todayInLondon } from '../../domain/uk-dates';
+import { describeProgress } from '../../domain/cards/card-views';
+import { InvalidInputError, NotFoundError } from '../../domain/shared/errors';
+import { getProgress } from '../../domain/items/get-progress';
+import { parseOdsCode } from '../../domain/channels/link-channel';
+import { campaignCovers } from '../../domain/cards/plan-cards';
+import { todayInLondon } from '../../domain/shared/uk-dates';
 import { readCommand } from '../read-command';
 import { readTeamsContext } from '../read-teams-context';
 import { cardMessage } from '../reply';

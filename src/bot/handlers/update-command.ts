@@ -1,10 +1,10 @@
-import type { Campaign } from '../../domain/campaigns';
-import { InvalidInputError, NotFoundError } from '../../domain/errors';
-import type { Organisation } from '../../domain/organisations';
-import { campaignCovers } from '../../domain/plan-cards';
-import { ENGLAND } from '../../domain/roles';
-import { changeStatus } from '../../domain/set-status';
-import { STATUS_LABELS, groupCodeOf } from '../../domain/tracked-items';
+import type { Campaign } from '../../domain/checklists/campaigns';
+import { InvalidInputError, NotFoundError } from '../../domain/shared/errors';
+import type { Organisation } from '../../domain/access/organisations';
+import { campaignCovers } from '../../domain/cards/plan-cards';
+import { ENGLAND } from '../../domain/access/roles';
+import { changeStatus } from '../../domain/status/set-status';
+import { STATUS_LABELS, groupCodeOf } from '../../domain/items/tracked-items';
 import { parseUpdateCommand } from '../parse-update-command';
 import { readCommand } from '../read-command';
 import type { Handler } from '../router';

@@ -1,4 +1,4 @@
-import { ROLE_LABELS } from '../../domain/roles';
+import { ROLE_LABELS } from '../../domain/access/roles';
 import { cardMessage } from '../reply';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';

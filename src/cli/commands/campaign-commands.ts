@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
-import { closeCampaign, createCampaign } from '../../domain/create-campaign';
-import { InvalidInputError } from '../../domain/errors';
-import { launchCampaign, planItems } from '../../domain/launch-campaign';
-import { formatUkDate } from '../../domain/uk-dates';
-import { setDeadline } from '../../domain/set-deadline';
+import { closeCampaign, createCampaign } from '../../domain/campaigns/create-campaign';
+import { InvalidInputError } from '../../domain/shared/errors';
+import { launchCampaign, planItems } from '../../domain/campaigns/launch-campaign';
+import { formatUkDate } from '../../domain/shared/uk-dates';
+import { setDeadline } from '../../domain/campaigns/set-deadline';
 import type { CliContext } from '../cli-context';
 import { startProgress } from '../show-progress';
 

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { InvalidInputError } from '../../domain/errors';
-import { FAILURE_LABELS, summariseDelivery, type FailureReason } from '../../domain/outbox';
+import { InvalidInputError } from '../../domain/shared/errors';
+import { FAILURE_LABELS, summariseDelivery, type FailureReason } from '../../domain/outbox/outbox';
 import type { CliContext } from '../cli-context';
 
 /** Registers `delivery`: what was sent, what waits, what failed and why; optionally retry the failed. */

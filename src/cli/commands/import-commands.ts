@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { InvalidInputError } from '../../domain/errors';
-import type { Organisation } from '../../domain/organisations';
+import { InvalidInputError } from '../../domain/shared/errors';
+import type { Organisation } from '../../domain/access/organisations';
 import { applyOrgImport } from '../../importers/apply-org-import';
 import { parseChecklist } from '../../importers/parse-checklist';
 import { parseEpraccur } from '../../importers/parse-epraccur';

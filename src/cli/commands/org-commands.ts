@@ -1,12 +1,16 @@
 import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'csv-stringify/sync';
-import { AREA_NAMES } from '../../domain/checklists';
-import { NotFoundError } from '../../domain/errors';
-import { ROOT_PARENT } from '../../domain/organisations';
-import { getProgress, listItemsForOrganisation, listItemsUnder } from '../../domain/get-progress';
-import { STATUS_LABELS } from '../../domain/tracked-items';
-import { formatUkDate, todayInLondon } from '../../domain/uk-dates';
+import { AREA_NAMES } from '../../domain/checklists/checklists';
+import { NotFoundError } from '../../domain/shared/errors';
+import { ROOT_PARENT } from '../../domain/access/organisations';
+import {
+  getProgress,
+  listItemsForOrganisation,
+  listItemsUnder,
+} from '../../domain/items/get-progress';
+import { STATUS_LABELS } from '../../domain/items/tracked-items';
+import { formatUkDate, todayInLondon } from '../../domain/shared/uk-dates';
 import type { CliContext } from '../cli-context';
 
 /** Registers show-org and export-items. */

@@ -5,8 +5,8 @@ import {
   parseRole,
   revokeRole,
   type Granter,
-} from '../../domain/manage-roles';
-import { ROLE_LABELS } from '../../domain/roles';
+} from '../../domain/access/manage-roles';
+import { ROLE_LABELS } from '../../domain/access/roles';
 import type { CliContext } from '../cli-context';
 
 // The operator at the command line is trusted: they already hold the storage keys.

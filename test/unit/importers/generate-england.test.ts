@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { InvalidInputError } from '../../../src/domain/errors';
-import type { Organisation } from '../../../src/domain/organisations';
+import { InvalidInputError } from '../../../src/domain/shared/errors';
+import type { Organisation } from '../../../src/domain/access/organisations';
 import { generateEngland } from '../../../src/importers/generate-england';
 import { resolveHierarchy } from '../../../src/importers/resolve-hierarchy';
 

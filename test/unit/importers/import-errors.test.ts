@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { InvalidInputError } from '../../../src/domain/errors';
+import { InvalidInputError } from '../../../src/domain/shared/errors';
 import { ImportError, formatProblem } from '../../../src/importers/import-errors';
 
 describe('ImportError', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { AREAS, ACTION_LEVELS } from '../../../src/domain/checklists';
+import { AREAS, ACTION_LEVELS } from '../../../src/domain/checklists/checklists';
 import { parseChecklist } from '../../../src/importers/parse-checklist';
 import { catchImportError, findProblem } from './catch-import-error';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Organisation } from '../../../src/domain/organisations';
+import type { Organisation } from '../../../src/domain/access/organisations';
 import { parseEpraccur, type EpraccurImport } from '../../../src/importers/parse-epraccur';
 import { parsePcnMembership } from '../../../src/importers/parse-pcn-membership';
 import { parseSubIcbLookup } from '../../../src/importers/parse-sub-icb-lookup';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { InvalidInputError } from '../../../src/domain/errors';
+import { InvalidInputError } from '../../../src/domain/shared/errors';
 import { parsePcnMembership } from '../../../src/importers/parse-pcn-membership';
 import { catchImportError, findProblem } from './catch-import-error';
 

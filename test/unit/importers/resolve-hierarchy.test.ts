@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { Organisation } from '../../../src/domain/organisations';
+import type { Organisation } from '../../../src/domain/access/organisations';
 import { resolveHierarchy } from '../../../src/importers/resolve-hierarchy';
 import { catchImportError, findProblem } from './catch-import-error';
 

@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
-import { decideRunStart, runKey, type JobRun, type RunPolicy } from '../../../src/domain/job-runs';
+import {
+  decideRunStart,
+  runKey,
+  type JobRun,
+  type RunPolicy,
+} from '../../../src/domain/jobs/job-runs';
 
 const POLICY: RunPolicy = { staleMs: 120_000, maxAttempts: 3, retryDelayMs: 600_000 };
 const NOW = new Date('2026-11-25T09:00:00Z');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadBankHolidays } from '../../../src/app/load-bank-holidays';
-import { InvalidInputError } from '../../../src/domain/errors';
-import { NO_BANK_HOLIDAYS } from '../../../src/domain/uk-calendar';
+import { InvalidInputError } from '../../../src/domain/shared/errors';
+import { NO_BANK_HOLIDAYS } from '../../../src/domain/shared/uk-calendar';
 import {
   findLatestOccurrence,
   findNextOccurrence,

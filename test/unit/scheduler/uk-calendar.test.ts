@@ -8,7 +8,7 @@ import {
   toUkLocalTime,
   workingDayOnOrAfter,
   workingDayOnOrBefore,
-} from '../../../src/domain/uk-calendar';
+} from '../../../src/domain/shared/uk-calendar';
 
 const HOLIDAYS = loadBankHolidays().dates;
 const utc = (date: string, time: string) => fromUkLocalTime(date, time).toISOString();

@@ -1,0 +1,126 @@
+import { isAdministratorOf } from './authorise';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors';
+import type { Organisation, OrganisationStore } from './organisations';
+import { ENGLAND, ROLE_LABELS, ROLES, type Role, type RoleGrant, type RoleStore } from './roles';
+
+/** Who is granting: a person (checked against their own grants) or the operator's CLI. */
+export type Granter = { kind: 'user'; userId: string } | { kind: 'operator'; name: string };
+
+/** The stores role management needs. */
+export interface RoleDeps {
+  organisations: OrganisationStore;
+  roles: RoleStore;
+  now: () => Date;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Which level of organisation each role is held over (administrators anywhere, England included).
+const ROLE_LEVEL: Record<Role, string | undefined> = {
+  practice_staff: 'practice',
+  pcn_lead: 'pcn',
+  icb_lead: 'icb',
+  regional_head: 'region',
+  administrator: undefined,
+};
+
+/** Validates a role name from outside (accepts "PCN lead", "pcn-lead", "pcn_lead"). */
+export function parseRole(value: string): Role {
+  const text = value
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
+  const role = ROLES.find((r) => r === text);
+  if (!role)
+    throw new InvalidInputError(`"${value}" is not a role. Use one of: ${ROLES.join(', ')}.`);
+  return role;
+}
+
+/** Grants a role over an organisation after checking the user id, the level and the granter. */
+export async function grantRole(
+  deps: RoleDeps,
+  granter: Granter,
+  input: { userId: string; role: string; orgCode: string },
+): Promise<RoleGrant> {
+  const grant = await checkGrant(deps, granter, input);
+  await deps.roles.saveGrant(grant);
+  return grant;
+}
+
+/** Checks a grant as grantRole would and returns it, without saving (for dry runs). */
+export async function checkGrant(
+  deps: RoleDeps,
+  granter: Granter,
+  input: { userId: string; role: string; orgCode: string },
+): Promise<RoleGrant> {
+  const role = parseRole(input.role);
+  if (!GUID.test(input.userId)) {
+    throw new InvalidInputError(
+      `"${input.userId}" is not an Entra object id (a GUID). The person can see theirs with the bot's whoami command.`,
+    );
+  }
+  const org = await findScope(deps, input.orgCode, role);
+  await checkGranter(deps, granter, org);
+  const grant: RoleGrant = {
+    userId: input.userId.toLowerCase(),
+    role,
+    orgCode: org?.code ?? ENGLAND,
+    grantedBy: granter.kind === 'user' ? granter.userId : `operator:${granter.name}`,
+    grantedAt: deps.now().toISOString(),
+  };
+  return grant;
+}
+
+/** Removes a role; returns false when the person did not hold it. */
+export async function revokeRole(
+  deps: RoleDeps,
+  granter: Granter,
+  input: { userId: string; role: string; orgCode: string },
+): Promise<boolean> {
+  const role = parseRole(input.role);
+  const org =
+    input.orgCode.toUpperCase() === ENGLAND
+      ? undefined
+      : await deps.organisations.getOrganisation(input.orgCode);
+  await checkGranter(deps, granter, org);
+  return deps.roles.deleteGrant(input.userId.toLowerCase(), role, org?.code ?? ENGLAND);
+}
+
+async function findScope(
+  deps: RoleDeps,
+  code: string,
+  role: Role,
+): Promise<Organisation | undefined> {
+  if (code.toUpperCase() === ENGLAND) {
+    if (role !== 'administrator')
+      throw new InvalidInputError(
+        `Only administrators can hold a role over all of England; give ${ROLE_LABELS[role]} an organisation code.`,
+      );
+    return undefined;
+  }
+  const org = await deps.organisations.getOrganisation(code.toUpperCase());
+  if (!org)
+    throw new NotFoundError(
+      `There is no organisation with ODS code ${code}. Check the code, or import organisations first.`,
+    );
+  const level = ROLE_LEVEL[role];
+  if (level && org.level !== level) {
+    throw new InvalidInputError(
+      `${ROLE_LABELS[role]} is held over a ${level.toUpperCase()}, but ${org.name} (${org.code}) is a ${org.level.toUpperCase()}.`,
+    );
+  }
+  return org;
+}
+
+async function checkGranter(
+  deps: RoleDeps,
+  granter: Granter,
+  org: Organisation | undefined,
+): Promise<void> {
+  if (granter.kind === 'operator') return;
+  const grants = await deps.roles.listRolesOfUser(granter.userId);
+  if (!isAdministratorOf(grants, org)) {
+    throw new ForbiddenError(
+      `Only an administrator over ${org ? `${org.name} (${org.code})` : 'England'} can change roles there.`,
+    );
+  }
+}

@@ -1,0 +1,334 @@
+import type { Campaign } from '../checklists/campaigns';
+import { AREA_NAMES, type ChecklistAction } from '../checklists/checklists';
+import { summariseProgress, type Progress } from '../items/get-progress';
+import {
+  isFinished,
+  STATUS_LABELS,
+  ITEM_STATUSES,
+  type ItemStatus,
+  type TrackedItem,
+} from '../items/tracked-items';
+import type { Organisation } from '../access/organisations';
+import { describeDue, formatUkDateTime, formatUkDay } from '../shared/uk-dates';
+
+// View models for the checklist cards: plain data that cards/*.json templates bind to. Pure:
+// loading happens in plan-cards.ts, rendering in src/cards, sending in src/proactive.
+
+/** Which card a person is looking at; carried by the card's refresh action and its buttons. */
+export type CardRef =
+  | { view: 'items'; campaignId: string; orgCode: string; area?: string }
+  | { view: 'overview'; campaignId: string; orgCode: string }
+  | { view: 'mine' };
+
+/** The data of a status button: everything the handler needs to make the change. */
+export interface StatusButtonData {
+  campaignId: string;
+  orgCode: string;
+  actionId: string;
+  status: ItemStatus;
+  /** The item version the card showed; a newer stored version means someone changed it since. */
+  version: number;
+  /** The card to show after the change (the one the person came from). */
+  card: CardRef;
+}
+
+/** The data of a row's "Update" button: which item, and the card to come back to. */
+export interface EditButtonData {
+  campaignId: string;
+  orgCode: string;
+  actionId: string;
+  card: CardRef;
+}
+
+/** One action row of a checklist card. */
+export interface ItemRowView {
+  actionId: string;
+  heading: string;
+  dueText: string;
+  dueColor: 'Default' | 'Accent' | 'Attention' | 'Good';
+  statusText: string;
+  note: string;
+  sourceText: string;
+  updateTitle: string;
+  canUpdate: boolean;
+  edit: EditButtonData;
+}
+
+/** The card one person sees while updating one item: the action in full and a button per status. */
+export interface EditCardView {
+  title: string;
+  subtitle: string;
+  notice: string;
+  detail: string;
+  dueText: string;
+  dueColor: ItemRowView['dueColor'];
+  statusText: string;
+  note: string;
+  sourceText: string;
+  choices: { label: string; data: StatusButtonData }[];
+  back: { card: CardRef };
+}
+
+/** A checklist card: an organisation's actions (or a person's), grouped. */
+export interface ChecklistCardView {
+  title: string;
+  subtitle: string;
+  summary: string;
+  notice: string;
+  sections: { heading: string; rows: ItemRowView[] }[];
+  refresh: CardRef;
+}
+
+/** One organisation's line on an overview card. */
+export interface OverviewRowView {
+  name: string;
+  summary: string;
+  percent: string;
+}
+
+/** An overview card: the organisations under a PCN or an ICB, with their progress. */
+export interface OverviewCardView {
+  title: string;
+  subtitle: string;
+  summary: string;
+  notice: string;
+  rows: OverviewRowView[];
+  refresh: CardRef;
+}
+
+/** Cards show at most this much of a note; the whole note is kept and shown in history. */
+export const CARD_NOTE_CHARS = 140;
+
+/** A checklist card holds at most this many actions; beyond it, one card per area. */
+export const MAX_ACTIONS_PER_CARD = 12;
+
+// Words and a mark for each status, so meaning never rests on colour alone.
+const STATUS_MARKS: Record<ItemStatus, string> = {
+  not_started: '○',
+  in_progress: '◑',
+  done: '✔',
+  blocked: '⛔',
+  not_applicable: '—',
+};
+
+/** The status with its mark, e.g. "✔ Done". */
+export function describeStatus(status: ItemStatus): string {
+  return `${STATUS_MARKS[status]} ${STATUS_LABELS[status]}`;
+}
+
+/** "4 of 12 finished (33%) · 2 in progress · 1 blocked · 3 overdue". */
+export function describeProgress(progress: Progress): string {
+  const finished = progress.byStatus.done + progress.byStatus.not_applicable;
+  const parts = [`${finished} of ${progress.total} finished (${progress.percentComplete}%)`];
+  if (progress.byStatus.in_progress) parts.push(`${progress.byStatus.in_progress} in progress`);
+  if (progress.byStatus.blocked) parts.push(`${progress.byStatus.blocked} blocked`);
+  if (progress.byStatus.not_started) parts.push(`${progress.byStatus.not_started} not started`);
+  if (progress.overdue) parts.push(`${progress.overdue} overdue`);
+  return parts.join(' · ');
+}
+
+/** The label a card uses for an area: "Area 2: Implementing modern general practice access". */
+export function describeArea(area: string): string {
+  return area === 'cross-cutting' ? 'Cross-cutting' : `Area ${area}: ${AREA_NAMES[area] ?? ''}`;
+}
+
+function firstUrl(source: string): string | undefined {
+  return /https?:\/\/[^\s;,)]+/.exec(source)?.[0];
+}
+
+function shorten(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+}
+
+function describeDeadline(item: TrackedItem, today: string) {
+  let dueText = 'No deadline';
+  let dueColor: ItemRowView['dueColor'] = 'Default';
+  const finished = isFinished(item);
+  if (item.dueDate) {
+    const words = describeDue(item.dueDate, today);
+    dueText = `Deadline ${formatUkDay(item.dueDate)}${finished ? '' : ` · ${words}`}`;
+    if (!finished && item.dueDate < today) dueColor = 'Attention';
+    // Accent, not Warning: Teams' light theme draws Warning pale yellow, hard to read on white.
+    else if (!finished && item.dueDate <= addWeek(today)) dueColor = 'Accent';
+  }
+  return { dueText, dueColor };
+}
+
+function describeSetter(item: TrackedItem): string {
+  const who = item.updatedByName ?? (item.updatedBy ? 'someone' : undefined);
+  const when = item.updatedAt ? formatUkDateTime(item.updatedAt) : undefined;
+  return who && when
+    ? `**${describeStatus(item.status)}** (set by ${who}, ${when})`
+    : `**${describeStatus(item.status)}**`;
+}
+
+function describeSource(action: ChecklistAction | undefined): string {
+  if (!action) return 'Source: not in this checklist version';
+  const url = firstUrl(action.source);
+  return `${url ? `[Source](${url})` : `Source: ${shorten(action.source, 80)}`} · Confidence: ${shorten(action.confidence, 60)}`;
+}
+
+/** Builds one action row: deadline in words, status with who and when, source, an Update button. */
+export function buildItemRow(input: {
+  item: TrackedItem;
+  action: ChecklistAction | undefined;
+  today: string;
+  card: CardRef;
+  canUpdate: boolean;
+  /** Shown before the title on cards that mix organisations ("my actions"). */
+  orgLabel?: string;
+}): ItemRowView {
+  const { item, action, today } = input;
+  return {
+    actionId: item.actionId,
+    heading:
+      `${input.orgLabel ? `${input.orgLabel}: ` : ''}**${item.actionId}** ${action?.title ?? ''}`.trim(),
+    ...describeDeadline(item, today),
+    statusText: describeSetter(item),
+    note: item.note ? `Note: ${shorten(item.note, CARD_NOTE_CHARS)}` : '',
+    sourceText: describeSource(action),
+    updateTitle: `Update ${item.actionId}`,
+    canUpdate: input.canUpdate,
+    edit: {
+      campaignId: item.campaignId,
+      orgCode: item.orgCode,
+      actionId: item.actionId,
+      card: input.card,
+    },
+  };
+}
+
+/** The card for updating one item: everything about it, and one button per other status. */
+export function buildEditCard(input: {
+  item: TrackedItem;
+  action: ChecklistAction | undefined;
+  org: Pick<Organisation, 'code' | 'name'>;
+  campaign: Pick<Campaign, 'name'>;
+  today: string;
+  card: CardRef;
+  notice?: string;
+}): EditCardView {
+  const { item, action } = input;
+  return {
+    title: `${item.actionId}: ${action?.title ?? 'an action no longer in the checklist'}`,
+    subtitle: `${input.org.name} (${input.org.code}) · ${input.campaign.name}`,
+    notice: input.notice ?? '',
+    detail: action?.detail ?? '',
+    ...describeDeadline(item, input.today),
+    statusText: `Now: ${describeSetter(item)}`,
+    note: item.note ? `Note: ${item.note}` : 'No note.',
+    sourceText: describeSource(action),
+    choices: ITEM_STATUSES.filter((s) => s !== item.status).map((status) => ({
+      label: `${STATUS_MARKS[status]} ${STATUS_LABELS[status]}`,
+      data: {
+        campaignId: item.campaignId,
+        orgCode: item.orgCode,
+        actionId: item.actionId,
+        status,
+        version: item.version,
+        card: input.card,
+      },
+    })),
+    back: { card: input.card },
+  };
+}
+
+function addWeek(date: string): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 7);
+  return d.toISOString().slice(0, 10);
+}
+
+/** Orders items for work: unfinished first, overdue and soonest deadlines first, then by id. */
+export function compareUrgency(a: TrackedItem, b: TrackedItem): number {
+  return (
+    Number(isFinished(a)) - Number(isFinished(b)) ||
+    (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') ||
+    a.actionId.localeCompare(b.actionId, 'en', { numeric: true })
+  );
+}
+
+/** The checklist card of one organisation (or one area of it) in one campaign. */
+export function buildChecklistCard(input: {
+  org: Organisation;
+  campaign: Campaign;
+  actions: ReadonlyMap<string, ChecklistAction>;
+  items: readonly TrackedItem[];
+  today: string;
+  area?: string;
+  notice?: string;
+}): ChecklistCardView {
+  const { org, campaign, today } = input;
+  const card: CardRef = {
+    view: 'items',
+    campaignId: campaign.id,
+    orgCode: org.code,
+    ...(input.area ? { area: input.area } : {}),
+  };
+  const items = [...input.items]
+    .filter((i) => input.area === undefined || String(i.area) === input.area)
+    .sort((a, b) => a.actionId.localeCompare(b.actionId, 'en', { numeric: true }));
+  const byArea = new Map<string, TrackedItem[]>();
+  for (const item of items) {
+    const key = String(item.area);
+    byArea.set(key, [...(byArea.get(key) ?? []), item]);
+  }
+  const sections = [...byArea.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([area, rows]) => ({
+      heading: describeArea(area),
+      rows: rows.map((item) =>
+        buildItemRow({
+          item,
+          action: input.actions.get(item.actionId),
+          today,
+          card,
+          canUpdate: campaign.status === 'running',
+        }),
+      ),
+    }));
+  const areaLabel = input.area ? ` · ${describeArea(input.area)}` : '';
+  return {
+    title: `${org.name} (${org.code})`,
+    subtitle: `${campaign.name}${areaLabel}`,
+    summary:
+      items.length === 0
+        ? 'No actions for this organisation in this campaign.'
+        : describeProgress(summariseProgress(items, today)),
+    notice: input.notice ?? '',
+    sections,
+    refresh: card,
+  };
+}
+
+/** The overview card of a PCN (its practices) or an ICB (its PCNs), with progress per organisation. */
+export function buildOverviewCard(input: {
+  org: Organisation;
+  campaign: Campaign;
+  /** The organisations listed, each with the items it answers for (its own and those under it). */
+  members: readonly { org: Pick<Organisation, 'code' | 'name'>; items: readonly TrackedItem[] }[];
+  today: string;
+  notice?: string;
+}): OverviewCardView {
+  const { org, campaign, today } = input;
+  const all = input.members.flatMap((m) => m.items);
+  const noun = org.level === 'icb' ? 'PCNs' : 'practices';
+  return {
+    title: `${org.name} (${org.code}): ${noun}`,
+    subtitle: campaign.name,
+    summary:
+      all.length === 0
+        ? `No ${noun} have actions in this campaign.`
+        : `All ${noun} together: ${describeProgress(summariseProgress(all, today))}`,
+    notice: input.notice ?? '',
+    rows: input.members.map((m) => {
+      const progress = summariseProgress(m.items, today);
+      return {
+        name: `${m.org.name} (${m.org.code})`,
+        summary: m.items.length ? describeProgress(progress) : 'No actions',
+        percent: `${progress.percentComplete}%`,
+      };
+    }),
+    refresh: { view: 'overview', campaignId: campaign.id, orgCode: org.code },
+  };
+}

@@ -1,0 +1,142 @@
+import { isAdministratorOf } from '../access/authorise';
+import { buildRegionDigest, type RegionDigest } from './build-digest';
+import type { ChannelLink } from '../channels/channel-links';
+import { buildDigestCard, summariseDigestCard, type DigestCardView } from './digest-view';
+import { enqueueMessage } from '../outbox/enqueue-message';
+import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors';
+import { ROOT_PARENT, type Organisation } from '../access/organisations';
+import type { RoleStore } from '../access/roles';
+import {
+  composeDigest,
+  digestOutboxJob,
+  figuresKey,
+  findPreviousFigures,
+  listCampaignsInRegion,
+  resolveDetailUrl,
+  type DigestRunDeps,
+} from './run-digests';
+import { isoWeekOf, todayInLondon } from '../shared/uk-dates';
+
+/** What `digest now` reads and writes. */
+export interface DigestNowDeps extends DigestRunDeps {
+  roles: RoleStore;
+  now: () => Date;
+}
+
+/** Who asks, for which region, and from where. */
+export interface DigestNowRequest {
+  userId: string | undefined;
+  /** The region code typed, if any. */
+  code: string | undefined;
+  /** The active link of the channel asked in, if it is a channel. */
+  link: ChannelLink | undefined;
+  /** Identifies the request (the Teams activity id), so a repeated delivery posts nothing twice. */
+  requestId: string;
+}
+
+/** What `digest now` did: posted into the region's digest channel, or made previews to show. */
+export type DigestNowResult =
+  | { kind: 'posted'; region: Organisation; cards: number }
+  | { kind: 'preview'; region: Organisation; cards: { view: DigestCardView; summary: string }[] };
+
+const CODE = /^[A-Z0-9]{3,6}$/;
+
+async function describeRegions(deps: Pick<DigestNowDeps, 'organisations'>): Promise<string> {
+  const regions = (await deps.organisations.listChildren(ROOT_PARENT)).filter(
+    (r) => r.level === 'region',
+  );
+  return regions.length === 0
+    ? 'No regions are loaded yet; an administrator loads them with `npm run admin -- import-orgs`.'
+    : `The regions are ${regions.map((r) => `${r.code} (${r.name})`).join(', ')}.`;
+}
+
+async function requireRegion(
+  deps: Pick<DigestNowDeps, 'organisations'>,
+  request: DigestNowRequest,
+): Promise<Organisation> {
+  const typed = request.code?.trim().toUpperCase();
+  const linked = request.link?.purpose === 'digest' ? request.link.orgCode : undefined;
+  const code = typed || linked;
+  if (!code)
+    throw new InvalidInputError(
+      `Type **digest now** followed by a region code, for example **digest now Y63**, or type **digest now** in a region's digest channel. ${await describeRegions(deps)}`,
+    );
+  if (!CODE.test(code))
+    throw new InvalidInputError(
+      `"${code.slice(0, 20)}" is not a region code. Type **digest now** followed by one, for example **digest now Y63**.`,
+    );
+  const org = await deps.organisations.getOrganisation(code);
+  if (!org)
+    throw new NotFoundError(
+      `There is no region with code ${code}. ${await describeRegions(deps)} Type **digest now** and one of them.`,
+    );
+  if (org.level !== 'region')
+    throw new InvalidInputError(
+      org.regionCode
+        ? `${org.name} (${org.code}) is ${org.level === 'icb' ? 'an ICB' : `a ${org.level}`}; digests are for regions. Type **digest now ${org.regionCode}** for its region.`
+        : `${org.name} (${org.code}) is not a region. ${await describeRegions(deps)}`,
+    );
+  return org;
+}
+
+/**
+ * `digest now [region]`, for administrators: in the region's own digest channel, queues this
+ * week's digest there at once; anywhere else (another channel, a chat), gives a preview to show
+ * in reply. The weekly run is untouched: it still posts on its day.
+ */
+export async function runDigestNow(
+  deps: DigestNowDeps,
+  request: DigestNowRequest,
+): Promise<DigestNowResult> {
+  const region = await requireRegion(deps, request);
+  const grants = request.userId ? await deps.roles.listRolesOfUser(request.userId) : [];
+  if (!request.userId || !isAdministratorOf(grants, region))
+    throw new ForbiddenError(
+      `Only an administrator for ${region.name} (${region.code}) can ask for its digest now. Its weekly digest arrives in its digest channels on its own; ask your ICB's digital team if you need the role.`,
+    );
+  const now = deps.now();
+  const today = todayInLondon(now);
+  const previous = await findPreviousFigures(deps.jobRuns, today);
+  const digests: RegionDigest[] = [];
+  for (const campaign of await listCampaignsInRegion(deps, region.code)) {
+    const key = figuresKey(campaign.id, region.code);
+    const digest = await buildRegionDigest(deps, {
+      campaign,
+      regionCode: region.code,
+      today,
+      ...(previous.figures[key] ? { previous: previous.figures[key] } : {}),
+    });
+    if (digest.headline.total > 0) digests.push(digest);
+  }
+  if (digests.length === 0)
+    throw new NotFoundError(
+      `No running campaign has actions in ${region.name} (${region.code}), so there is no digest to show.`,
+    );
+
+  const link = request.link;
+  if (link?.active && link.purpose === 'digest' && link.orgCode === region.code) {
+    const week = isoWeekOf(today);
+    for (const digest of digests)
+      await enqueueMessage(deps, {
+        jobId: digestOutboxJob(week),
+        // Its own key: asked-for digests never stand in for (or block) the weekly one.
+        dedupeKey: `digest-now|${digest.campaign.id}|${region.code}|${link.teamId}|${link.channelId}|${request.requestId}`,
+        kind: 'send',
+        target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
+        payload: composeDigest(deps, digest),
+      });
+    return { kind: 'posted', region, cards: digests.length };
+  }
+  const notice = `Preview only: nothing was posted. ${region.name}'s weekly digest goes to its linked digest channels.`;
+  return {
+    kind: 'preview',
+    region,
+    cards: digests.map((digest) => ({
+      view: buildDigestCard(digest, {
+        detailUrl: resolveDetailUrl(deps.detailUrl, digest.campaign.id, region.code),
+        notice,
+      }),
+      summary: summariseDigestCard(digest),
+    })),
+  };
+}

@@ -1,0 +1,54 @@
+import type { BlockedItem, OrgCounts } from './org-counts';
+import type { ItemKey, StatusEvent, TrackedItem } from './tracked-items';
+
+/** Port: where items and their history are kept. */
+export interface ItemStore {
+  getItem(key: ItemKey & { icbCode: string }): Promise<TrackedItem | undefined>;
+  /** Items of one organisation in a campaign. */
+  listItemsForOrg(campaignId: string, icbCode: string, orgCode: string): Promise<TrackedItem[]>;
+  /** Items of every organisation in one ICB (or a region's own items, by region code). */
+  listItemsForIcb(campaignId: string, icbCode: string): Promise<TrackedItem[]>;
+  /** Items of one organisation with its counts (undefined before the first count), in one read. */
+  listItemsForOrgWithCounts(
+    campaignId: string,
+    icbCode: string,
+    orgCode: string,
+  ): Promise<{ items: TrackedItem[]; counts: OrgCounts | undefined }>;
+  /** The counts of every organisation in one group (ICB or region): a digest's input. */
+  listCountsForGroup(campaignId: string, icbCode: string): Promise<OrgCounts[]>;
+  /** Items of one group that are blocked now, with their notes. */
+  listBlockedForGroup(campaignId: string, icbCode: string): Promise<BlockedItem[]>;
+  /** Both of the above in one read (a digest reads every group of a region this way). */
+  listCountsAndBlockedForGroup(
+    campaignId: string,
+    icbCode: string,
+  ): Promise<{ counts: OrgCounts[]; blocked: BlockedItem[] }>;
+  /**
+   * Recounts one group from its items and stores counts that differ (after a launch or a
+   * deadline change, and to repair); returns how many organisations' counts were corrected.
+   */
+  recountGroup(campaignId: string, icbCode: string): Promise<number>;
+  /** History of one item, oldest first. */
+  listEvents(key: ItemKey & { icbCode: string }): Promise<StatusEvent[]>;
+  /**
+   * Writes the changed item, its event and its organisation's new counts together, only if the
+   * stored item (and counts) are unchanged since read; throws ConflictError otherwise.
+   */
+  saveChange(
+    item: TrackedItem,
+    event: StatusEvent,
+    counts?: { before: OrgCounts | undefined; after: OrgCounts },
+  ): Promise<void>;
+  /** Sets (or clears) the deadline of one action's items in one group; returns how many changed. */
+  setDueDates(
+    campaignId: string,
+    icbCode: string,
+    actionId: string,
+    dueDate: string | undefined,
+  ): Promise<number>;
+  /** Creates the items that do not exist yet (never touches existing ones); returns how many were created. */
+  createMissingItems(
+    items: readonly TrackedItem[],
+    onProgress?: (done: number) => void,
+  ): Promise<number>;
+}

@@ -1,0 +1,311 @@
+import { describeStatus, type CardRef, type StatusButtonData } from '../cards/card-views';
+import type { Campaign } from '../checklists/campaigns';
+import type { ChecklistAction } from '../checklists/checklists';
+import type { ConversationStore } from '../channels/conversations';
+import type { DeliveryDeps } from '../cards/deliver-cards';
+import { enqueueMessage } from '../outbox/enqueue-message';
+import { findDueItems } from '../items/find-due-items';
+import {
+  DEFAULT_NUDGE_SETTINGS,
+  findMilestones,
+  type Milestone,
+  type NudgeSettings,
+} from './nudge-plan';
+import type { OrganisationStore } from '../access/organisations';
+import { loadActions } from '../cards/plan-cards';
+import { snoozeKeyOf, type PreferenceStore } from './preferences';
+import type { Role, RoleStore } from '../access/roles';
+import type { TrackedItem } from '../items/tracked-items';
+import { addDays, describeDue, formatUkDay } from '../shared/uk-dates';
+
+/** What the nudge run reads and writes. */
+export interface NudgeDeps extends DeliveryDeps {
+  roles: RoleStore;
+  preferences: PreferenceStore;
+  conversations: ConversationStore;
+  organisations: OrganisationStore;
+  /** The tenant 1:1 chats are in when no linked channel says (the bot's own tenant). */
+  defaultTenantId?: string;
+}
+
+/** What one run produced (stored with the run record). */
+export interface NudgeSummary {
+  date: string;
+  campaigns: number;
+  itemsAtMilestone: number;
+  nudgesQueued: number;
+  alreadyQueued: number;
+  channelPosts: number;
+  leftOutOptedOut: number;
+  leftOutSnoozed: number;
+  noTenant: number;
+  [key: string]: unknown;
+}
+
+/** A due item with the milestones it reached today. */
+interface Hit {
+  item: TrackedItem;
+  milestones: Milestone[];
+}
+
+/** At most this many items on one reminder; the rest are counted and linked. */
+const MAX_ROWS = 12;
+
+/** The outbox job of one day's reminders (so delivery health shows each day). */
+export function nudgeJobId(date: string): string {
+  return `nudges:${date}`;
+}
+
+/**
+ * The daily reminder run for the UK date `date`, covering the days since `previousRun` (the last
+ * day it ran, so weekends and bank holidays are caught up). An escalation ladder: practice staff
+ * hear of their practice's items; PCN leads get one summary per PCN (their practices and the
+ * PCN's own items), also posted in the PCN's linked channel; ICB leads hear of items overdue by
+ * more than two weeks. Every message has a dedupe key (day, person, organisation), so a rerun or a
+ * restart half-way never sends one twice.
+ */
+export async function runNudges(
+  deps: NudgeDeps,
+  input: { date: string; previousRun: string; settings?: NudgeSettings },
+): Promise<NudgeSummary> {
+  const settings = input.settings ?? DEFAULT_NUDGE_SETTINGS;
+  const summary: NudgeSummary = {
+    date: input.date,
+    campaigns: 0,
+    itemsAtMilestone: 0,
+    nudgesQueued: 0,
+    alreadyQueued: 0,
+    channelPosts: 0,
+    leftOutOptedOut: 0,
+    leftOutSnoozed: 0,
+    noTenant: 0,
+  };
+  const campaigns = (await deps.campaigns.listCampaigns()).filter((c) => c.status === 'running');
+  const furthest = Math.max(...settings.milestones, 0);
+  for (const campaign of campaigns) {
+    const due = await findDueItems(deps, campaign.id, {
+      from: '0000-01-01',
+      to: addDays(input.date, furthest),
+    });
+    const hits: Hit[] = due
+      .map((item) => ({
+        item,
+        milestones: item.dueDate
+          ? findMilestones(item.dueDate, input.previousRun, input.date, settings)
+          : [],
+      }))
+      .filter((h) => h.milestones.length > 0);
+    if (hits.length === 0) continue;
+    summary.campaigns += 1;
+    summary.itemsAtMilestone += hits.length;
+    const actions = await loadActions(deps, campaign);
+    const run = new NudgeRun(deps, campaign, actions, input.date, summary);
+
+    const byPractice = groupBy(
+      hits.filter((h) => h.item.level === 'practice'),
+      (h) => h.item.orgCode,
+    );
+    for (const [practice, list] of byPractice)
+      await run.remind(practice, 'practice_staff', list, {
+        view: 'items',
+        campaignId: campaign.id,
+        orgCode: practice,
+      });
+
+    const byPcn = groupBy(
+      hits.filter((h) => h.item.level === 'pcn' || (h.item.level === 'practice' && h.item.pcnCode)),
+      (h) => (h.item.level === 'pcn' ? h.item.orgCode : (h.item.pcnCode ?? '')),
+    );
+    for (const [pcn, list] of byPcn) {
+      const ref: CardRef = { view: 'overview', campaignId: campaign.id, orgCode: pcn };
+      await run.remind(pcn, 'pcn_lead', list, ref);
+      await run.postToChannels(pcn, list, ref);
+    }
+
+    const late = hits.filter((h) =>
+      h.milestones.some((m) => -m.daysBefore > settings.icbAfterDays),
+    );
+    const byIcb = groupBy(late, (h) => h.item.icbCode);
+    for (const [icb, list] of byIcb)
+      await run.remind(icb, 'icb_lead', list, {
+        view: 'overview',
+        campaignId: campaign.id,
+        orgCode: icb,
+      });
+  }
+  return summary;
+}
+
+function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const t of list) {
+    const k = key(t);
+    if (k) map.set(k, [...(map.get(k) ?? []), t]);
+  }
+  return map;
+}
+
+/** One campaign's reminders for one day: who gets what, rendered and queued. */
+class NudgeRun {
+  private readonly names = new Map<string, string>();
+  private readonly tenants = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly deps: NudgeDeps,
+    private readonly campaign: Campaign,
+    private readonly actions: ReadonlyMap<string, ChecklistAction>,
+    private readonly date: string,
+    private readonly summary: NudgeSummary,
+  ) {}
+
+  /** 1:1 reminders to everyone holding `role` over `orgCode`, each filtered by their own choices. */
+  async remind(orgCode: string, role: Role, hits: Hit[], open: CardRef): Promise<void> {
+    const people = (await this.deps.roles.listRolesOnOrg(orgCode)).filter((g) => g.role === role);
+    if (people.length === 0) return;
+    const tenantId = await this.tenantOf(orgCode);
+    for (const person of people) {
+      const prefs = await this.deps.preferences.getNudgePreferences(person.userId);
+      const mine: Hit[] = [];
+      for (const hit of hits) {
+        const until = prefs.snoozedUntil[snoozeKeyOf(hit.item)];
+        if (until && until >= this.date) {
+          this.summary.leftOutSnoozed += 1;
+          continue;
+        }
+        const milestones = prefs.nonUrgentOff
+          ? hit.milestones.filter((m) => m.urgent)
+          : hit.milestones;
+        if (milestones.length === 0) {
+          this.summary.leftOutOptedOut += 1;
+          continue;
+        }
+        mine.push({ item: hit.item, milestones });
+      }
+      if (mine.length === 0) continue;
+      if (!tenantId) {
+        this.summary.noTenant += 1;
+        continue;
+      }
+      const payload = await this.compose(orgCode, role, mine, open, true);
+      const outcome = await enqueueMessage(this.deps, {
+        jobId: nudgeJobId(this.date),
+        dedupeKey: `nudge|${this.campaign.id}|${this.date}|${person.userId}|${orgCode}`,
+        kind: 'send',
+        target: { kind: 'personal', tenantId, userAadObjectId: person.userId },
+        payload,
+      });
+      if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
+      else this.summary.nudgesQueued += 1;
+    }
+  }
+
+  /** The PCN's summary, posted once a day in each channel linked to the PCN. */
+  async postToChannels(pcnCode: string, hits: Hit[], open: CardRef): Promise<void> {
+    const links = (await this.deps.links.listLinksOfOrg(pcnCode)).filter(
+      (l) => l.purpose === 'checklist',
+    );
+    if (links.length === 0) return;
+    const payload = await this.compose(pcnCode, 'pcn_lead', hits, open, false);
+    for (const link of links) {
+      const outcome = await enqueueMessage(this.deps, {
+        jobId: nudgeJobId(this.date),
+        dedupeKey: `nudge|${this.campaign.id}|${this.date}|channel|${link.teamId}|${link.channelId}|${pcnCode}`,
+        kind: 'send',
+        target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
+        payload,
+      });
+      if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
+      else this.summary.channelPosts += 1;
+    }
+  }
+
+  private async compose(
+    orgCode: string,
+    role: Role,
+    hits: Hit[],
+    open: CardRef,
+    personal: boolean,
+  ) {
+    const orgName = await this.nameOf(orgCode);
+    const sorted = [...hits].sort(
+      (a, b) =>
+        (a.item.dueDate ?? '').localeCompare(b.item.dueDate ?? '') ||
+        a.item.orgCode.localeCompare(b.item.orgCode),
+    );
+    const rows = await Promise.all(
+      sorted.slice(0, MAX_ROWS).map(async ({ item }) => {
+        const overdue = (item.dueDate ?? '') < this.date;
+        const done: StatusButtonData = {
+          campaignId: item.campaignId,
+          orgCode: item.orgCode,
+          actionId: item.actionId,
+          status: 'done',
+          version: item.version,
+          card: { view: 'items', campaignId: item.campaignId, orgCode: item.orgCode },
+        };
+        return {
+          heading: `${item.orgCode === orgCode ? '' : `${await this.nameOf(item.orgCode)}: `}**${item.actionId}** ${this.actions.get(item.actionId)?.title ?? ''}`,
+          dueText: item.dueDate
+            ? `Deadline ${formatUkDay(item.dueDate)} · ${describeDue(item.dueDate, this.date)}`
+            : '',
+          dueColor: overdue ? 'Attention' : 'Accent',
+          statusText: describeStatus(item.status),
+          done,
+          snooze: { campaignId: item.campaignId, orgCode: item.orgCode, actionId: item.actionId },
+        };
+      }),
+    );
+    const overdue = hits.filter((h) => (h.item.dueDate ?? '') < this.date).length;
+    const who =
+      role === 'practice_staff'
+        ? 'your practice'
+        : role === 'pcn_lead'
+          ? 'your PCN and its practices'
+          : 'your ICB';
+    const title =
+      role === 'icb_lead'
+        ? `${hits.length} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${orgName}`
+        : `${hits.length} action${hits.length === 1 ? ' needs' : 's need'} attention at ${orgName}`;
+    const view = {
+      title,
+      intro: `${overdue > 0 ? `${overdue} overdue. ` : ''}Reminders for ${personal ? who : orgName} in "${this.campaign.name}", as of ${formatUkDay(this.date)}.`,
+      rows,
+      more:
+        hits.length > MAX_ROWS
+          ? `And ${hits.length - MAX_ROWS} more: open the checklist to see them all.`
+          : '',
+      open: { card: open },
+      personal,
+      footer: personal
+        ? 'Reminders come 14, 7 and 1 days before a deadline and weekly once it has passed. “Snooze” pauses one item for 3 days; “Only urgent reminders” stops the 14- and 7-day ones.'
+        : 'Posted once a day when deadlines are near or past. Each practice’s card in this channel has the buttons to update it.',
+    };
+    return this.deps.composer.composeCard('nudge', view, title);
+  }
+
+  private async nameOf(code: string): Promise<string> {
+    let name = this.names.get(code);
+    if (!name) {
+      name = (await this.deps.organisations.getOrganisation(code))?.name ?? code;
+      this.names.set(code, name);
+    }
+    return name;
+  }
+
+  /** The tenant of an organisation's people: from a channel linked to it or above it, else the bot's. */
+  private async tenantOf(orgCode: string): Promise<string | undefined> {
+    if (this.tenants.has(orgCode)) return this.tenants.get(orgCode);
+    const org = await this.deps.organisations.getOrganisation(orgCode);
+    let tenant: string | undefined;
+    for (const code of [orgCode, org?.parentCode, org?.icbCode].filter((c): c is string => !!c)) {
+      const link = (await this.deps.links.listLinksOfOrg(code))[0];
+      if (!link) continue;
+      tenant = (await this.deps.conversations.findChannel(link.teamId, link.channelId))?.address
+        .tenantId;
+      if (tenant) break;
+    }
+    tenant ??= this.deps.defaultTenantId;
+    this.tenants.set(orgCode, tenant);
+    return tenant;
+  }
+}

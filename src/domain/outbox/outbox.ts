@@ -1,0 +1,183 @@
+import type { DeliveryAddress } from '../channels/conversations';
+
+/** What a proactive send does: post a new message, replace or delete a posted one, or message a user 1:1. */
+export type OutboxKind = 'send' | 'update' | 'delete';
+
+/** An entry's life: waiting, being sent (leased to one sender), sent, or failed for good. */
+export type OutboxState = 'pending' | 'sending' | 'sent' | 'failed';
+
+/** Who a message goes to; resolved to a stored conversation reference when it is sent. */
+export type OutboxTarget =
+  | { kind: 'channel'; teamId: string; channelId: string }
+  | { kind: 'personal'; tenantId: string; userAadObjectId: string }
+  | { kind: 'groupChat'; conversationId: string }
+  /** A 1:1 chat that may not exist yet: created on first send (Teams user id `29:…`). */
+  | { kind: 'user'; tenantId: string; serviceUrl: string; botId: string; userId: string }
+  | { kind: 'address'; address: DeliveryAddress };
+
+/** Why an entry failed for good. */
+export type FailureReason =
+  | 'no_conversation_reference'
+  | 'payload_too_large'
+  | 'bot_blocked_or_removed'
+  | 'conversation_not_found'
+  | 'activity_not_found'
+  | 'rejected_by_teams'
+  | 'gave_up_after_retries';
+
+/** Plain-English explanations of failure reasons, for administrators. */
+export const FAILURE_LABELS: Record<FailureReason, string> = {
+  no_conversation_reference:
+    'The bot has no stored conversation for this target (is it installed there?)',
+  payload_too_large: 'The message is over the 40 KB size budget',
+  bot_blocked_or_removed: 'Teams refused (403): the bot was blocked or removed',
+  conversation_not_found: 'Teams says the conversation no longer exists (404)',
+  activity_not_found: 'The message to update or delete no longer exists (404)',
+  rejected_by_teams: 'Teams rejected the message as invalid (400)',
+  gave_up_after_retries: 'Teams kept failing; gave up after the maximum number of tries',
+};
+
+/** One proactive message, as stored: durable, deduplicated, and claimed by one sender at a time. */
+export interface OutboxEntry {
+  /** The campaign or job it belongs to (e.g. "campaign:demo-qz1", "nudges", "digests"). */
+  jobId: string;
+  /** Chosen by the caller; enqueueing the same key in the same job twice does nothing. */
+  dedupeKey: string;
+  kind: OutboxKind;
+  target: OutboxTarget;
+  /** For update and delete: the activity id Teams gave the posted message. */
+  activityId?: string;
+  /**
+   * For update and delete when the id is not known yet: the dedupe key of the `send` entry (same
+   * job) that posts the message; the sender waits until it is sent and uses its activity id.
+   */
+  activityOf?: string;
+  /** The activity to send (text, attachments, summary); absent for delete. */
+  payload?: Record<string, unknown>;
+  state: OutboxState;
+  attempts: number;
+  /** When it may next be tried (ISO time). */
+  nextAttemptAt: string;
+  /** While sending: when the claim lapses and another sender may take it over. */
+  leaseUntil?: string;
+  claimedBy?: string;
+  /** For sent entries: the id Teams returned (store it to update or delete the card later). */
+  sentActivityId?: string;
+  /** The conversation actually used (for 1:1 chats created on first send). */
+  sentConversationId?: string;
+  sentAt?: string;
+  failure?: { reason: FailureReason; status?: number; detail?: string };
+  /** Last transient error, for diagnosis while it is still being retried. */
+  lastError?: string;
+  /** Times it was taken over after a sender stopped mid-send: each may have been a duplicate. */
+  takeovers: number;
+  createdAt: string;
+  /** Opaque concurrency token from storage. */
+  etag?: string;
+}
+
+/** What the caller gives to enqueue a message. */
+export interface OutboxRequest {
+  jobId: string;
+  dedupeKey: string;
+  kind: OutboxKind;
+  target: OutboxTarget;
+  activityId?: string;
+  activityOf?: string;
+  payload?: Record<string, unknown>;
+}
+
+/** Counts for one job, for the delivery health view. */
+export interface DeliverySummary {
+  jobId: string;
+  total: number;
+  pending: number;
+  sending: number;
+  sent: number;
+  failed: number;
+  failedByReason: Partial<Record<FailureReason, number>>;
+  /** Entries taken over after a crash: each may have reached Teams twice. */
+  possibleDuplicates: number;
+  failures: { dedupeKey: string; target: OutboxTarget; reason: FailureReason; status?: number }[];
+}
+
+/** Port: the durable outbox. */
+export interface OutboxStore {
+  /**
+   * Stores a new entry. Returns 'duplicate' when the key exists (nothing changes) — except for
+   * coalesced updates, where the newest payload replaces a waiting one ('coalesced').
+   */
+  enqueue(
+    request: OutboxRequest,
+    options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] },
+  ): Promise<'enqueued' | 'duplicate' | 'coalesced'>;
+  /** Entries whose time has come (pending, or sending with a lapsed lease), oldest first. */
+  listDue(now: Date, limit: number): Promise<OutboxEntry[]>;
+  /** Takes an entry for `leaseMs`; undefined when another sender got it first. */
+  claim(
+    entry: OutboxEntry,
+    senderId: string,
+    now: Date,
+    leaseMs: number,
+  ): Promise<OutboxEntry | undefined>;
+  /** Records a successful send; false if the entry changed meanwhile (a newer update arrived). */
+  markSent(
+    entry: OutboxEntry,
+    result: { activityId?: string; conversationId?: string },
+    now: Date,
+  ): Promise<boolean>;
+  /** Puts an entry back to wait until `nextAttemptAt`. */
+  markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean>;
+  /** Records a failure for good. */
+  markFailed(
+    entry: OutboxEntry,
+    failure: NonNullable<OutboxEntry['failure']>,
+    now: Date,
+  ): Promise<boolean>;
+  /** Reads one entry. */
+  getEntry(jobId: string, dedupeKey: string): Promise<OutboxEntry | undefined>;
+  /** Every entry of a job (for delivery health; not a hot path). */
+  listEntries(jobId: string): Promise<OutboxEntry[]>;
+  /** The jobs that have entries, newest first. */
+  listJobs(): Promise<string[]>;
+  /** Makes failed entries of a job pending again; returns how many. */
+  requeueFailed(jobId: string, now: Date): Promise<number>;
+}
+
+/** Teams' message size budget (40 KB counted as UTF-16). */
+export const PAYLOAD_BUDGET_BYTES = 40 * 1024;
+
+/** Size of a payload as Teams counts it. */
+export function measurePayloadBytes(payload: unknown): number {
+  return JSON.stringify(payload ?? {}).length * 2;
+}
+
+/** Adds up a job's entries into a DeliverySummary. */
+export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]): DeliverySummary {
+  const summary: DeliverySummary = {
+    jobId,
+    total: entries.length,
+    pending: 0,
+    sending: 0,
+    sent: 0,
+    failed: 0,
+    failedByReason: {},
+    possibleDuplicates: 0,
+    failures: [],
+  };
+  for (const e of entries) {
+    summary[e.state] += 1;
+    summary.possibleDuplicates += e.takeovers;
+    if (e.state === 'failed' && e.failure) {
+      summary.failedByReason[e.failure.reason] =
+        (summary.failedByReason[e.failure.reason] ?? 0) + 1;
+      summary.failures.push({
+        dedupeKey: e.dedupeKey,
+        target: e.target,
+        reason: e.failure.reason,
+        ...(e.failure.status ? { status: e.failure.status } : {}),
+      });
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,194 @@
+import type { Campaign, CampaignStore } from '../checklists/campaigns';
+import { ConflictError, InvalidInputError } from '../shared/errors';
+import type { Organisation, OrganisationStore } from '../access/organisations';
+import { applyChange, countItems } from '../items/org-counts';
+import type { RoleStore } from '../access/roles';
+import { openForChange, requireItem } from './open-item';
+import {
+  ITEM_STATUSES,
+  MAX_NOTE_LENGTH,
+  STATUS_LABELS,
+  type ItemStatus,
+  type Surface,
+  type TrackedItem,
+  groupCodeOf,
+} from '../items/tracked-items';
+import { type ItemStore } from '../items/item-store';
+
+// Changes to different items of one organisation meet only on its counts row; they are retried
+// from a fresh read (never a real conflict), this many times before giving up.
+const MAX_COUNT_RETRIES = 20;
+
+/** Who is making a change. */
+export interface Actor {
+  /** Entra object id. */
+  userId: string;
+  name?: string;
+}
+
+/** A request to change one item's status, as it arrives from a card, chat, the tab or the CLI. */
+export interface StatusChange {
+  campaignId: string;
+  orgCode: string;
+  actionId: string;
+  status: unknown;
+  note?: unknown;
+  /** The version the person saw; a different stored version means someone changed it since. */
+  expectedVersion?: number;
+  /** Identifies this request (the Teams activity id), so a repeated delivery changes nothing. */
+  changeId?: string;
+  surface: Surface;
+  actor: Actor;
+}
+
+/** The stores setStatus needs. */
+export interface SetStatusDeps {
+  organisations: OrganisationStore;
+  campaigns: CampaignStore;
+  items: ItemStore;
+  roles: RoleStore;
+  now: () => Date;
+}
+
+/** Validates a status value from outside; throws InvalidInputError naming the allowed values. */
+export function parseStatus(value: unknown): ItemStatus {
+  const text =
+    typeof value === 'string'
+      ? value
+          .trim()
+          .toLowerCase()
+          .replace(/[\s-]+/g, '_')
+      : '';
+  const match = ITEM_STATUSES.find(
+    (s) => s === text || STATUS_LABELS[s].toLowerCase().replace(/\s+/g, '_') === text,
+  );
+  if (!match) {
+    throw new InvalidInputError(
+      `"${String(value).slice(0, 30)}" is not a status. Use one of: ${ITEM_STATUSES.map((s) => STATUS_LABELS[s].toLowerCase()).join(', ')}.`,
+    );
+  }
+  return match;
+}
+
+/** Validates a note: text of at most 500 characters (patient details must not be entered). */
+export function parseNote(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new InvalidInputError('The note must be text.');
+  const note = value.trim();
+  if (note.length > MAX_NOTE_LENGTH) {
+    throw new InvalidInputError(
+      `The note is ${note.length} characters; the limit is ${MAX_NOTE_LENGTH}. Please shorten it.`,
+    );
+  }
+  // Control characters (other than line breaks) would break cards and CSV exports.
+  if (/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/.test(note)) {
+    throw new InvalidInputError(
+      'The note contains characters that cannot be stored. Please retype it.',
+    );
+  }
+  return note;
+}
+
+/** What a status change did, with what the caller needs to show the result. */
+export interface StatusChangeResult {
+  /** `changed`: written; `unchanged`: already so; `repeat`: the same change delivered again. */
+  outcome: 'changed' | 'unchanged' | 'repeat';
+  item: TrackedItem;
+  org: Organisation;
+  campaign: Campaign;
+  /** Every item of the organisation in the campaign, as stored after the change. */
+  orgItems: TrackedItem[];
+}
+
+/**
+ * Changes an item's status: checks the input, the person's role and the version they saw, then
+ * writes the item and its history event together. Returns the stored item.
+ */
+export async function setStatus(deps: SetStatusDeps, change: StatusChange): Promise<TrackedItem> {
+  return (await changeStatus(deps, change)).item;
+}
+
+/**
+ * setStatus with everything the caller needs to redraw a card: reads what it must in parallel
+ * (an invoke has about five seconds), writes once, and recognises a change delivered twice.
+ */
+export async function changeStatus(
+  deps: SetStatusDeps,
+  change: StatusChange,
+): Promise<StatusChangeResult> {
+  const status = parseStatus(change.status);
+  const note = parseNote(change.note);
+  const { org, campaign, ...read } = await openForChange(deps, change, change.actor.userId);
+  let { items: orgItems, counts } = read;
+  const result = (outcome: StatusChangeResult['outcome'], item: TrackedItem) => ({
+    outcome,
+    item,
+    org,
+    campaign,
+    orgItems: orgItems.map((i) => (i.actionId === item.actionId ? item : i)),
+  });
+  for (let attempt = 0; ; attempt += 1) {
+    const current = requireItem({ org, campaign, items: orgItems, counts }, change.actionId);
+    // Teams may deliver the same button press twice: the second finds its own change stored.
+    if (change.changeId && current.lastChangeId === change.changeId)
+      return result('repeat', current);
+    if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+      throw new ConflictError(
+        `${change.actionId} was changed by ${current.updatedByName ?? 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
+      );
+    }
+    if (current.status === status && current.note === note) return result('unchanged', current);
+
+    const at = deps.now().toISOString();
+    const next: TrackedItem = {
+      ...current,
+      status,
+      note,
+      version: current.version + 1,
+      updatedBy: change.actor.userId,
+      updatedAt: at,
+    };
+    if (change.actor.name) next.updatedByName = change.actor.name;
+    else delete next.updatedByName;
+    if (change.changeId) next.lastChangeId = change.changeId;
+    else delete next.lastChangeId;
+    // Counts written before this feature existed are made from the items the first time.
+    const before = counts ?? countItems(orgItems).get(org.code);
+    try {
+      await deps.items.saveChange(
+        next,
+        {
+          campaignId: campaign.id,
+          orgCode: org.code,
+          actionId: change.actionId,
+          version: next.version,
+          at,
+          by: change.actor.userId,
+          ...(change.actor.name ? { byName: change.actor.name } : {}),
+          from: current.status,
+          to: status,
+          note,
+          surface: change.surface,
+        },
+        before ? { before: counts, after: applyChange(before, current, next) } : undefined,
+      );
+    } catch (error) {
+      // Another item of the same organisation changed at the same moment (the counts moved):
+      // read again and retry, unless it was this very item, which is a real conflict.
+      if (!(error instanceof ConflictError) || attempt >= MAX_COUNT_RETRIES) throw error;
+      // Growing, jittered waits so simultaneous writers do not collide again in lockstep.
+      await new Promise((r) =>
+        setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))),
+      );
+      ({ items: orgItems, counts } = await deps.items.listItemsForOrgWithCounts(
+        campaign.id,
+        groupCodeOf(org),
+        org.code,
+      ));
+      continue;
+    }
+    orgItems = orgItems.map((i) => (i.actionId === next.actionId ? next : i));
+    const { etag: _stale, ...saved } = next;
+    return result('changed', saved);
+  }
+}
