@@ -1,3 +1,4 @@
+import { isOdsCode } from '../domain/access/ods-codes';
 import { InvalidInputError } from '../domain/shared/errors';
 import { parseStatus } from '../domain/status/set-status';
 import type { ItemStatus } from '../domain/items/tracked-items';
@@ -14,8 +15,8 @@ export interface UpdateCommand {
 const USAGE =
   'Type **update**, the action id, the new status and, if you like, a note: for example **update PRAC-05 done switched on 12 Oct**. Statuses: not started, in progress, done, blocked, not applicable.';
 const ACTION_ID = /^[A-Za-z]{2,8}-\d{1,3}$/;
-// Practice (letter + 5 digits), PCN (U + 5 digits) and ICB (Q + 2) codes, as typed.
-const ODS_CODE = /^([A-Z]\d{5}|Q[A-Z0-9]{2})$/;
+// The levels whose items can be updated; a region code in the text is read as part of the note.
+const UPDATABLE_LEVELS = ['icb', 'pcn', 'practice'] as const;
 
 /** Parses the text after `update`; `campaignIds` are the running campaigns' ids, to recognise one. */
 export function parseUpdateCommand(rest: string, campaignIds: readonly string[]): UpdateCommand {
@@ -46,7 +47,7 @@ export function parseUpdateCommand(rest: string, campaignIds: readonly string[])
   }
   let next = after.slice(used);
   const command: UpdateCommand = { actionId: actionWord.toUpperCase(), status, note: '' };
-  if (next[0] && ODS_CODE.test(next[0].toUpperCase())) {
+  if (next[0] && isOdsCode(next[0].toUpperCase(), UPDATABLE_LEVELS)) {
     command.orgCode = next[0].toUpperCase();
     next = next.slice(1);
   }

@@ -1,13 +1,14 @@
 import type { Activity } from 'botbuilder';
 import { z } from 'zod';
 import type { CardRef, EditButtonData, StatusButtonData } from '../domain/cards/card-views';
+import { isOdsCode } from '../domain/access/ods-codes';
 import { InvalidInputError } from '../domain/shared/errors';
 import { ITEM_STATUSES } from '../domain/items/tracked-items';
 
 // Card data comes back from the client and can be anything: every field is checked here, once,
 // at the edge, and handlers get typed values.
 
-const code = z.string().regex(/^[A-Z0-9]{3,12}$/);
+const code = z.string().refine((value) => isOdsCode(value), 'not an ODS code');
 const id = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/);
 
 const cardRefSchema = z.discriminatedUnion('view', [

@@ -1,3 +1,4 @@
+import { isGuid } from '../domain/shared/ids';
 import path from 'node:path';
 import { z } from 'zod';
 import { parseSchedule, describeSchedule, type Schedule } from '../scheduler/schedule';
@@ -58,7 +59,6 @@ export class ConfigError extends Error {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
 const DEFAULT_NUDGE_SCHEDULE = '08:30';
@@ -82,7 +82,7 @@ const guid = (hint: string) =>
   z
     .string()
     .trim()
-    .regex(GUID, `must be a GUID like 00000000-0000-0000-0000-000000000000 (${hint})`);
+    .refine(isGuid, `must be a GUID like 00000000-0000-0000-0000-000000000000 (${hint})`);
 
 const envSchema = z.object({
   ARB_MODE: optional(
@@ -164,7 +164,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .map((s) => s.trim())
     .filter((s) => s !== '');
   for (const id of allowedTenantIds) {
-    if (!GUID.test(id)) problems.push(`ALLOWED_TENANT_IDS: "${id}" is not a tenant id (a GUID)`);
+    if (!isGuid(id)) problems.push(`ALLOWED_TENANT_IDS: "${id}" is not a tenant id (a GUID)`);
   }
 
   const bootstrapAdministrators = (e.BOOTSTRAP_ADMINISTRATORS ?? '')
@@ -172,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     .map((s) => s.trim().toLowerCase())
     .filter((s) => s !== '');
   for (const id of bootstrapAdministrators) {
-    if (!GUID.test(id))
+    if (!isGuid(id))
       problems.push(
         `BOOTSTRAP_ADMINISTRATORS: "${id}" is not an Entra object id (a GUID); the person can see theirs with the bot's whoami command`,
       );

@@ -1,3 +1,4 @@
+import { ODS_CODE_SHAPES } from '../domain/access/ods-codes';
 import { InvalidInputError } from '../domain/shared/errors';
 import { findKeyProblem } from '../domain/shared/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
@@ -83,16 +84,16 @@ export function parsePcnMembership(
     const practice = checkCode(
       cell(PRACTICE).toUpperCase(),
       PRACTICE,
-      /^[A-Z]\d{5}$/,
-      'a letter and 5 digits, such as A81001',
+      ODS_CODE_SHAPES.practice.pattern,
+      ODS_CODE_SHAPES.practice.description,
       line,
       problems,
     );
     const pcnCode = checkCode(
       cell(PCN_CODE).toUpperCase(),
       PCN_CODE,
-      /^U\d{5}$/,
-      'U and 5 digits, such as U59980',
+      ODS_CODE_SHAPES.pcn.pattern,
+      ODS_CODE_SHAPES.pcn.description,
       line,
       problems,
     );

@@ -1,4 +1,5 @@
 import { ORG_LEVELS, type OrgLevel, type Organisation } from '../domain/access/organisations';
+import { ODS_CODE_SHAPES } from '../domain/access/ods-codes';
 import { findKeyProblem } from '../domain/shared/validate-code';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 
@@ -19,21 +20,6 @@ export interface HierarchyCheck {
   organisations: Organisation[];
   problems: ImportProblem[];
 }
-
-interface CodeShape {
-  pattern: RegExp;
-  description: string;
-}
-
-// ODS code shapes. No escape hatch for other codes: every source we import (epraccur, ePCN, the
-// ONS lookup, our own files, the synthetic generator) produces codes of these shapes, and a code
-// of the wrong shape is far more often a column mix-up than a genuine exception.
-const CODE_SHAPES: Record<OrgLevel, CodeShape> = {
-  region: { pattern: /^Y\d{2}$/, description: 'Y and 2 digits, such as Y63' },
-  icb: { pattern: /^Q[A-Z0-9]{2}$/, description: 'Q and 2 letters or digits, such as QE1' },
-  pcn: { pattern: /^U\d{5}$/, description: 'U and 5 digits, such as U59980' },
-  practice: { pattern: /^[A-Z]\d{5}$/, description: 'a letter and 5 digits, such as A81001' },
-};
 
 // The level each level may hang from; a practice outside any PCN hangs directly off its ICB.
 const PARENT_LEVELS: Record<OrgLevel, readonly OrgLevel[]> = {
@@ -93,11 +79,11 @@ export function checkHierarchy(
     const levelKnown = (ORG_LEVELS as readonly string[]).includes(org.level);
     if (codeProblem) {
       report(index, column('code'), `the code ${JSON.stringify(org.code)} ${codeProblem}`);
-    } else if (levelKnown && !CODE_SHAPES[org.level].pattern.test(org.code)) {
+    } else if (levelKnown && !ODS_CODE_SHAPES[org.level].pattern.test(org.code)) {
       report(
         index,
         column('code'),
-        `${org.code} is not a valid ${LEVEL_NAMES[org.level]} code (expected ${CODE_SHAPES[org.level].description})`,
+        `${org.code} is not a valid ${LEVEL_NAMES[org.level]} code (expected ${ODS_CODE_SHAPES[org.level].description})`,
       );
     }
     if (!levelKnown) {

@@ -1,7 +1,7 @@
 import { describeProgress } from '../../domain/cards/card-views';
 import { InvalidInputError, NotFoundError } from '../../domain/shared/errors';
 import { getProgress } from '../../domain/items/get-progress';
-import { parseOdsCode } from '../../domain/channels/link-channel';
+import { parseOdsCode } from '../../domain/access/ods-codes';
 import { campaignCovers } from '../../domain/cards/plan-cards';
 import { todayInLondon } from '../../domain/shared/uk-dates';
 import { readCommand } from '../read-command';

@@ -1,5 +1,6 @@
 import type { Organisation } from './organisations';
-import { ENGLAND, type Role, type RoleGrant } from './roles';
+import { ForbiddenError } from '../shared/errors';
+import { ENGLAND, type Role, type RoleGrant, type RoleStore } from './roles';
 
 /** The organisations whose roles reach `org`: itself, its PCN, its ICB, its region, and England. */
 function reachingCodes(org: Organisation): Set<string> {
@@ -32,4 +33,29 @@ export function isAdministratorOf(
 ): boolean {
   const codes = org ? reachingCodes(org) : new Set([ENGLAND]);
   return grants.some((g) => g.role === 'administrator' && codes.has(g.orgCode));
+}
+
+/**
+ * Where an administrator's grant must reach: one organisation (a grant over it or a parent does),
+ * all of England (only an England-wide grant does), or anywhere (any administrator grant does).
+ */
+export type AdministratorScope = Organisation | 'england' | 'anywhere';
+
+/**
+ * The person's id when one of their grants makes them an administrator over `scope` (over any
+ * organisation for 'anywhere'); throws ForbiddenError with `refusal`, which says whom to ask.
+ */
+export async function requireAdministrator(
+  roles: Pick<RoleStore, 'listRolesOfUser'>,
+  userId: string | undefined,
+  scope: AdministratorScope,
+  refusal: string,
+): Promise<string> {
+  const grants = userId ? await roles.listRolesOfUser(userId) : [];
+  const allowed =
+    scope === 'anywhere'
+      ? grants.some((g) => g.role === 'administrator')
+      : isAdministratorOf(grants, scope === 'england' ? undefined : scope);
+  if (!userId || !allowed) throw new ForbiddenError(refusal);
+  return userId;
 }

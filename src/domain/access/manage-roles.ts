@@ -1,5 +1,6 @@
-import { isAdministratorOf } from './authorise';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors';
+import { isGuid } from '../shared/ids';
+import { requireAdministrator } from './authorise';
+import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { Organisation, OrganisationStore } from './organisations';
 import { ENGLAND, ROLE_LABELS, ROLES, type Role, type RoleGrant, type RoleStore } from './roles';
 
@@ -13,7 +14,6 @@ export interface RoleDeps {
   now: () => Date;
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Which level of organisation each role is held over (administrators anywhere, England included).
 const ROLE_LEVEL: Record<Role, string | undefined> = {
   practice_staff: 'practice',
@@ -53,7 +53,7 @@ export async function checkGrant(
   input: { userId: string; role: string; orgCode: string },
 ): Promise<RoleGrant> {
   const role = parseRole(input.role);
-  if (!GUID.test(input.userId)) {
+  if (!isGuid(input.userId)) {
     throw new InvalidInputError(
       `"${input.userId}" is not an Entra object id (a GUID). The person can see theirs with the bot's whoami command.`,
     );
@@ -117,10 +117,10 @@ async function checkGranter(
   org: Organisation | undefined,
 ): Promise<void> {
   if (granter.kind === 'operator') return;
-  const grants = await deps.roles.listRolesOfUser(granter.userId);
-  if (!isAdministratorOf(grants, org)) {
-    throw new ForbiddenError(
-      `Only an administrator over ${org ? `${org.name} (${org.code})` : 'England'} can change roles there.`,
-    );
-  }
+  await requireAdministrator(
+    deps.roles,
+    granter.userId,
+    org ?? 'england',
+    `Only an administrator over ${org ? `${org.name} (${org.code})` : 'England'} can change roles there.`,
+  );
 }

@@ -1,7 +1,8 @@
-import { isAdministratorOf } from '../access/authorise';
+import { requireAdministrator } from '../access/authorise';
+import { parseOdsCode } from '../access/ods-codes';
 import { LINK_PURPOSES, type ChannelLink, type LinkPurpose, type LinkStore } from './channel-links';
 import type { ConversationRecord, ConversationStore } from './conversations';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors';
+import { InvalidInputError, NotFoundError } from '../shared/errors';
 import type { Organisation, OrganisationStore } from '../access/organisations';
 import type { RoleStore } from '../access/roles';
 
@@ -28,19 +29,6 @@ const PURPOSE_LEVELS: Record<LinkPurpose, readonly Organisation['level'][]> = {
   digest: ['region', 'icb'],
 };
 
-const ODS_CODE = /^[A-Z0-9]{3,6}$/;
-
-/** Reads an ODS code typed or picked by a person ("u99901 " → "U99901"), or says what to type. */
-export function parseOdsCode(value: unknown): string {
-  const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
-  if (!ODS_CODE.test(code)) {
-    throw new InvalidInputError(
-      `"${String(value ?? '').slice(0, 20)}" is not an ODS code. Type the code of your ICB or PCN, for example QZ1 or U99901.`,
-    );
-  }
-  return code;
-}
-
 /** Reads a link purpose; empty means checklist. */
 export function parsePurpose(value: unknown): LinkPurpose {
   const text = typeof value === 'string' ? value.trim().toLowerCase() : '';
@@ -53,18 +41,17 @@ export function parsePurpose(value: unknown): LinkPurpose {
   return purpose;
 }
 
-async function requireAdministrator(
+function requireLinkAdministrator(
   deps: LinkDeps,
   userId: string | undefined,
   org: Organisation,
 ): Promise<string> {
-  const grants = userId ? await deps.roles.listRolesOfUser(userId) : [];
-  if (!userId || !isAdministratorOf(grants, org)) {
-    throw new ForbiddenError(
-      `Only an administrator for ${org.name} (${org.code}) can link or unlink channels for it. Ask your ICB's digital team.`,
-    );
-  }
-  return userId;
+  return requireAdministrator(
+    deps.roles,
+    userId,
+    org,
+    `Only an administrator for ${org.name} (${org.code}) can link or unlink channels for it. Ask your ICB's digital team.`,
+  );
 }
 
 /**
@@ -93,7 +80,7 @@ export async function linkChannel(
   }
   if (!org.open)
     throw new InvalidInputError(`${org.name} (${org.code}) is closed, so it has no checklist.`);
-  const userId = await requireAdministrator(deps, place.userId, org);
+  const userId = await requireLinkAdministrator(deps, place.userId, org);
   const previous = await deps.links.findLinkOfChannel(place.teamId, place.channelId);
   const link: ChannelLink = {
     orgCode: org.code,
@@ -116,7 +103,7 @@ export async function unlinkChannel(deps: LinkDeps, place: ChannelPlace): Promis
       'This channel is not linked to an organisation, so there is nothing to unlink. Type **links** to see this team’s links.',
     );
   const org = await deps.organisations.getOrganisation(link.orgCode);
-  if (org) await requireAdministrator(deps, place.userId, org);
+  if (org) await requireLinkAdministrator(deps, place.userId, org);
   const retired = { ...link, active: false, linkedAt: deps.now().toISOString() };
   await deps.links.saveLink(retired);
   return retired;

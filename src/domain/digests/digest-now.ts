@@ -1,9 +1,10 @@
-import { isAdministratorOf } from '../access/authorise';
+import { isOdsCode } from '../access/ods-codes';
+import { requireAdministrator } from '../access/authorise';
 import { buildRegionDigest, type RegionDigest } from './build-digest';
 import type { ChannelLink } from '../channels/channel-links';
 import { buildDigestCard, summariseDigestCard, type DigestCardView } from './digest-view';
 import { enqueueMessage } from '../outbox/enqueue-message';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors';
+import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { ROOT_PARENT, type Organisation } from '../access/organisations';
 import type { RoleStore } from '../access/roles';
 import {
@@ -39,8 +40,6 @@ export type DigestNowResult =
   | { kind: 'posted'; region: Organisation; cards: number }
   | { kind: 'preview'; region: Organisation; cards: { view: DigestCardView; summary: string }[] };
 
-const CODE = /^[A-Z0-9]{3,6}$/;
-
 async function describeRegions(deps: Pick<DigestNowDeps, 'organisations'>): Promise<string> {
   const regions = (await deps.organisations.listChildren(ROOT_PARENT)).filter(
     (r) => r.level === 'region',
@@ -61,7 +60,7 @@ async function requireRegion(
     throw new InvalidInputError(
       `Type **digest now** followed by a region code, for example **digest now Y63**, or type **digest now** in a region's digest channel. ${await describeRegions(deps)}`,
     );
-  if (!CODE.test(code))
+  if (!isOdsCode(code))
     throw new InvalidInputError(
       `"${code.slice(0, 20)}" is not a region code. Type **digest now** followed by one, for example **digest now Y63**.`,
     );
@@ -89,11 +88,12 @@ export async function runDigestNow(
   request: DigestNowRequest,
 ): Promise<DigestNowResult> {
   const region = await requireRegion(deps, request);
-  const grants = request.userId ? await deps.roles.listRolesOfUser(request.userId) : [];
-  if (!request.userId || !isAdministratorOf(grants, region))
-    throw new ForbiddenError(
-      `Only an administrator for ${region.name} (${region.code}) can ask for its digest now. Its weekly digest arrives in its digest channels on its own; ask your ICB's digital team if you need the role.`,
-    );
+  await requireAdministrator(
+    deps.roles,
+    request.userId,
+    region,
+    `Only an administrator for ${region.name} (${region.code}) can ask for its digest now. Its weekly digest arrives in its digest channels on its own; ask your ICB's digital team if you need the role.`,
+  );
   const now = deps.now();
   const today = todayInLondon(now);
   const previous = await findPreviousFigures(deps.jobRuns, today);

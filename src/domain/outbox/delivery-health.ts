@@ -1,30 +1,25 @@
-import { ForbiddenError, InvalidInputError } from '../shared/errors';
+import { requireAdministrator } from '../access/authorise';
+import { InvalidInputError } from '../shared/errors';
 import { summariseDelivery, type DeliverySummary, type OutboxStore } from './outbox';
 import type { RoleStore } from '../access/roles';
 
 /** The stores delivery health needs. */
-export interface DeliveryDeps {
+export interface DeliveryHealthDeps {
   outbox: OutboxStore;
   roles: RoleStore;
   now: () => Date;
 }
 
-async function requireAdministrator(roles: RoleStore, userId: string | undefined): Promise<void> {
-  const grants = userId ? await roles.listRolesOfUser(userId) : [];
-  if (!grants.some((g) => g.role === 'administrator')) {
-    throw new ForbiddenError(
-      'Delivery health is for administrators. Ask an administrator to grant you the role if you need it.',
-    );
-  }
-}
+const REFUSAL =
+  'Delivery health is for administrators. Ask an administrator to grant you the role if you need it.';
 
 /** Sent / pending / failed counts of the most recent jobs, for an administrator. */
 export async function getDeliveryHealth(
-  deps: DeliveryDeps,
+  deps: DeliveryHealthDeps,
   userId: string | undefined,
   limit = 5,
 ): Promise<DeliverySummary[]> {
-  await requireAdministrator(deps.roles, userId);
+  await requireAdministrator(deps.roles, userId, 'anywhere', REFUSAL);
   const jobs = (await deps.outbox.listJobs()).slice(0, limit);
   return Promise.all(
     jobs.map(async (jobId) => summariseDelivery(jobId, await deps.outbox.listEntries(jobId))),
@@ -33,11 +28,11 @@ export async function getDeliveryHealth(
 
 /** Queues again only the failed entries of one job; returns how many. */
 export async function retryFailedDeliveries(
-  deps: DeliveryDeps,
+  deps: DeliveryHealthDeps,
   userId: string | undefined,
   jobId: unknown,
 ): Promise<number> {
-  await requireAdministrator(deps.roles, userId);
+  await requireAdministrator(deps.roles, userId, 'anywhere', REFUSAL);
   if (typeof jobId !== 'string' || jobId.trim() === '')
     throw new InvalidInputError(
       'Which job? The button did not say; refresh the delivery card and try again.',
