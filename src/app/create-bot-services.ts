@@ -1,10 +1,11 @@
-import type { BotServices } from '../bot/bot-services';
+import { bindUseCases, type BotServices } from '../bot/bot-services';
 import { renderCard } from '../cards/render-card';
-import { createCopyRefresher } from '../domain/cards/refresh-copies';
+import { createCopyRefresher, type CopyRefresher } from '../domain/cards/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
 import { cacheReads } from './cache-reads';
+import { giveDemoRoles } from './demo/give-demo-roles';
 
 /**
  * How long changes are gathered before the posted copies of their cards are redrawn: a burst of
@@ -13,19 +14,29 @@ import { cacheReads } from './cache-reads';
  */
 export const COPY_REFRESH_DELAY_MS = 2_000;
 
-/** Builds the services handlers use over one storage: card rendering, composing, copy redraws. */
+/**
+ * Builds what handlers use over one storage: the use cases bound to cached stores, card rendering
+ * and composing; and the copy refresher, which the service stops on shutdown.
+ */
 export function createBotServices(
   uncached: Storage,
   options: {
     logger: Logger;
     now?: () => Date;
+    /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */
     demo?: { practiceCode: string };
     /** Where a digest's "Full detail" button goes. */
     digestDetailUrl: string;
   },
-): BotServices {
+): { services: BotServices; copies: CopyRefresher } {
   const now = options.now ?? (() => new Date());
-  const storage = cacheReads(uncached);
+  const cached = cacheReads(uncached);
+  const storage = options.demo
+    ? {
+        ...cached,
+        roles: giveDemoRoles(cached.roles, { ...options.demo, now, logger: options.logger }),
+      }
+    : cached;
   const composer = createCardComposer(renderCard);
   const copies = createCopyRefresher(
     { ...storage, composer, now },
@@ -38,13 +49,15 @@ export function createBotServices(
         ),
     },
   );
-  return {
+  const useCases = bindUseCases({
     ...storage,
-    renderCard,
     composer,
     copies,
     now,
-    digestDetailUrl: options.digestDetailUrl,
-    ...(options.demo ? { demo: options.demo } : {}),
+    detailUrl: options.digestDetailUrl,
+  });
+  return {
+    services: { ...useCases, renderCard, now, demoMode: options.demo !== undefined },
+    copies,
   };
 }

@@ -1,3 +1,4 @@
+import type { CopyRefresher } from '../domain/cards/refresh-copies';
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { hostname } from 'node:os';
@@ -30,8 +31,10 @@ export interface RunningService {
   /** The storage account in use (the embedded Azurite's when none was configured). */
   storageConnectionString: string;
   bot: Bot;
-  /** What the bot's handlers use (for tests that need to wait on background work). */
+  /** What the bot's handlers use. */
   services: BotServices;
+  /** Redraws posted copies of cards in the background (tests flush it to wait for the redraws). */
+  copies: CopyRefresher;
   scheduler: Scheduler;
   /** Stops accepting, finishes in-flight turns and jobs, releases the scheduler lease, stops embedded Azurite. Safe to call twice. */
   stop(): Promise<void>;
@@ -82,7 +85,7 @@ export async function startService(
         { administrators: config.bootstrapAdministrators.length },
         'administrators from BOOTSTRAP_ADMINISTRATORS granted',
       );
-    const services = createBotServices(storage, {
+    const { services, copies } = createBotServices(storage, {
       logger,
       now,
       digestDetailUrl: config.digestDetailUrl,
@@ -134,7 +137,7 @@ export async function startService(
         http.server.server.closeAllConnections();
         await closed;
         await scheduler.stop();
-        await services.copies.stop();
+        await copies.stop();
         await sender.stop();
         await connected.close();
         logger.info('stopped');
@@ -146,6 +149,7 @@ export async function startService(
       storageConnectionString: connectionString,
       bot,
       services,
+      copies,
       scheduler,
       stop,
     };

@@ -1,37 +1,83 @@
 import type { CardJson } from '../cards/render-card';
-import type { CampaignStore } from '../domain/checklists/campaigns';
-import type { LinkStore } from '../domain/channels/channel-links';
-import type { ChecklistStore } from '../domain/checklists/checklists';
-import type { CardComposer } from '../domain/cards/deliver-cards';
-import type { CopyRefresher } from '../domain/cards/refresh-copies';
-import type { PreferenceStore } from '../domain/nudges/preferences';
-import type { ConversationStore } from '../domain/channels/conversations';
-import type { OrganisationStore } from '../domain/access/organisations';
-import type { RoleStore } from '../domain/access/roles';
-import type { ItemStore } from '../domain/items/item-store';
-import type { OutboxStore } from '../domain/outbox/outbox';
-import type { JobRunStore } from '../domain/jobs/job-runs';
+import { listMyRoles } from '../domain/access/list-my-roles';
+import { connectChannel } from '../domain/cards/connect-channel';
+import { redeliverChannel } from '../domain/cards/redeliver-channel';
+import { listTeamLinks, unlinkChannel } from '../domain/channels/link-channel';
+import {
+  recordConversation,
+  recordConversations,
+  recordTeamDeleted,
+} from '../domain/channels/record-conversation';
+import { runDigestNow } from '../domain/digests/digest-now';
+import { chooseNudges, getNudgeChoices, snoozeNudge } from '../domain/nudges/choose-nudges';
+import { retryFailedDeliveries } from '../domain/outbox/delivery-health';
+import { getDeliveryReport } from '../domain/outbox/describe-delivery';
+import { drawCard, drawEditCard } from '../domain/status/draw-card';
+import { getMyActions } from '../domain/status/get-my-actions';
+import { getMyProgress } from '../domain/status/get-my-progress';
+import { getStatusReport } from '../domain/status/get-status-report';
+import { pressStatus } from '../domain/status/press-status';
+import { updateByChat } from '../domain/status/update-by-chat';
 
-/** The domain services and helpers handlers may call; built once by the composition root. */
-export interface BotServices {
-  conversations: ConversationStore;
-  organisations: OrganisationStore;
-  campaigns: CampaignStore;
-  items: ItemStore;
-  roles: RoleStore;
-  outbox: OutboxStore;
-  checklists: ChecklistStore;
-  links: LinkStore;
-  preferences: PreferenceStore;
-  /** Past job runs (`digest now` compares with last week's digest). */
-  jobRuns: JobRunStore;
-  /** Where a digest's "Full detail" button goes (DIGEST_DETAIL_URL). */
-  digestDetailUrl: string;
-  /** Redraws the posted copies of cards after a change, in the background. */
-  copies: CopyRefresher;
-  composer: CardComposer;
+// The use cases handlers may call, and nothing else: handlers never see a store, so every read
+// and write goes through the domain's checks. Each takes its dependencies first; the composition
+// root binds them once (bindUseCases), and a handler calls `services.pressStatus(press)`.
+const BOT_USE_CASES = {
+  // Status: card presses, chat updates, and the cards that show them.
+  pressStatus,
+  updateByChat,
+  drawCard,
+  drawEditCard,
+  getMyActions,
+  getMyProgress,
+  getStatusReport,
+  // People and roles.
+  listMyRoles,
+  // Channels: links, deliveries, and what Teams tells us about conversations.
+  connectChannel,
+  unlinkChannel,
+  listTeamLinks,
+  redeliverChannel,
+  recordConversation,
+  recordConversations,
+  recordTeamDeleted,
+  // Digests, reminders, delivery health.
+  runDigestNow,
+  snoozeNudge,
+  chooseNudges,
+  getNudgeChoices,
+  getDeliveryReport,
+  retryFailedDeliveries,
+} as const;
+
+type Table = typeof BOT_USE_CASES;
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any dependency type
+type Bound<F> = F extends (deps: any, ...args: infer A) => infer R ? (...args: A) => R : never;
+type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
+  ? I
+  : never;
+
+/** The use cases, bound to their dependencies: what a handler calls. */
+export type BotUseCases = { [K in keyof Table]: Bound<Table[K]> };
+
+/** Everything the bound use cases need together (stores, composer, copy redraws, clock, …). */
+export type BotUseCaseDeps = Intersect<
+  { [K in keyof Table]: Parameters<Table[K]>[0] }[keyof Table]
+>;
+
+/** Binds every use case handlers may call to its dependencies; done once by the composition root. */
+export function bindUseCases(deps: BotUseCaseDeps): BotUseCases {
+  const bound: Record<string, unknown> = {};
+  for (const [name, useCase] of Object.entries(BOT_USE_CASES))
+    bound[name] = (...args: unknown[]) =>
+      (useCase as (deps: unknown, ...rest: unknown[]) => unknown)(deps, ...args);
+  return bound as BotUseCases;
+}
+
+/** What handlers get: the bound use cases, card rendering, the clock and the mode. */
+export interface BotServices extends BotUseCases {
   renderCard(name: string, data: object): CardJson;
   now(): Date;
-  /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */
-  demo?: { practiceCode: string };
+  /** Local demo mode (everyone who talks to the bot is given the demo roles). */
+  demoMode: boolean;
 }

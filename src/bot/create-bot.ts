@@ -8,7 +8,6 @@ import {
 } from 'botbuilder';
 import type { BotIdentity } from '../config/load-config';
 import { asCodedError, ErrorCode } from '../domain/shared/errors';
-import { grantDemoRoles } from '../app/demo/seed-demo';
 import type { Logger } from '../logging/create-logger';
 import type { BotServices } from './bot-services';
 import { errorAnswer } from './reply';
@@ -34,8 +33,6 @@ export function createBot(options: {
   );
   adapter.onTurnError = (context, error) => handleTurnError(context, error, options.logger);
 
-  // Local mode: who has already been offered the demo roles by this bot (once each).
-  const demoUsers = new Set<string>();
   const run = async (context: TurnContext) => {
     const { activity } = context;
     const correlationId = randomUUID();
@@ -47,7 +44,6 @@ export function createBot(options: {
       route: route?.name,
     });
     context.turnState.set(SCOPE, { correlationId, logger });
-    await giveDemoRoles(activity, options.services, logger, demoUsers);
     const answer = route
       ? await route.handler(context, { services: options.services, logger, correlationId })
       : undefined;
@@ -60,21 +56,6 @@ export function createBot(options: {
     // CloudAdapter's types name restify-like Request/Response; the HTTP layer passes restify's.
     process: (req, res) => adapter.process(req as never, res as never, run),
   };
-}
-
-/** Local mode: anyone who talks to the bot gets the demo roles, once (see seedDemo). */
-async function giveDemoRoles(
-  activity: TurnContext['activity'],
-  services: BotServices,
-  logger: Logger,
-  demoUsers: Set<string>,
-): Promise<void> {
-  const userId = activity.from?.aadObjectId;
-  if (!services.demo || !userId || demoUsers.has(userId)) return;
-  if (await grantDemoRoles(services, userId, services.demo.practiceCode)) {
-    logger.info({ userId }, 'local mode: granted demo roles (administrator, practice staff)');
-  }
-  demoUsers.add(userId);
 }
 
 function toAuthOptions(

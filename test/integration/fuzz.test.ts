@@ -214,7 +214,7 @@ describe(`fuzzing the bot with ${TOTAL} malformed or tampered requests`, functio
       [],
       'no unexpected errors were logged',
     );
-    await service.services.copies.flush();
+    await service.copies.flush();
     const after = await snapshot();
     for (const name of TABLES) {
       const was = new Set((before[name] ?? '').split('\n'));

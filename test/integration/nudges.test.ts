@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import type { OutboxEntry } from '../../src/domain/outbox/outbox';
 import { nudgeJobId, runNudges } from '../../src/domain/nudges/run-nudges';
 import { setDeadline } from '../../src/domain/campaigns/set-deadline';
+import { renderCard } from '../../src/cards/render-card';
+import { createCardComposer } from '../../src/proactive/compose-card-message';
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector } from '../support/fake-connector';
 import {
@@ -239,7 +241,12 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
     await service.post({ ...personalMessage(connector.url, 'nudges urgent'), from: { ...staff } });
 
     const summary = await runNudges(
-      { ...service.services, now: () => clock.now(), defaultTenantId: TENANT_ID },
+      {
+        ...service.storage,
+        composer: createCardComposer(renderCard),
+        now: () => clock.now(),
+        defaultTenantId: TENANT_ID,
+      },
       { date: '2026-06-01', previousRun: '2026-05-29' },
     );
     assert.ok(summary.leftOutSnoozed >= 1 && summary.leftOutOptedOut >= 1);

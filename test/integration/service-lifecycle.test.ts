@@ -282,7 +282,7 @@ describe('the final error handler', function () {
       services: createBotServices(storage, {
         logger,
         digestDetailUrl: 'https://teams.microsoft.com/l/app/test',
-      }),
+      }).services,
       routes: [
         {
           name: 'boom',

@@ -145,4 +145,18 @@ describe('the layout of src/', () => {
       );
     assert.deepEqual(wrong, []);
   });
+
+  it('gives bot handlers use cases, never a raw store', () => {
+    const stores =
+      /services\.(items|roles|organisations|campaigns|checklists|links|conversations|outbox|preferences|jobRuns|leases)\b/;
+    const wrong = files
+      .filter((f) => f.startsWith(join(SRC, 'bot') + '/'))
+      .flatMap((file) =>
+        readFileSync(file, 'utf8')
+          .split('\n')
+          .filter((line) => stores.test(line))
+          .map((line) => `${relative(SRC, file)}: ${line.trim()}`),
+      );
+    assert.deepEqual(wrong, []);
+  });
 });

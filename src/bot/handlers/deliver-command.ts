@@ -1,6 +1,4 @@
-import { canUpdateItems } from '../../domain/access/authorise';
-import { deliverToChannel } from '../../domain/cards/deliver-cards';
-import { ForbiddenError, InvalidInputError, NotFoundError } from '../../domain/shared/errors';
+import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import type { Handler } from '../router';
 import { requireChannel } from './link-commands';
@@ -9,21 +7,12 @@ import { requireChannel } from './link-commands';
 export const deliverCommand: Handler = async (context, { services, logger }) => {
   if (readCommand(context.activity).rest)
     throw new InvalidInputError('Type **deliver** on its own, in a linked channel.');
-  const place = requireChannel(context, 'deliver');
-  const link = await services.links.findLinkOfChannel(place.teamId, place.channelId);
-  if (!link?.active || link.purpose !== 'checklist')
-    throw new NotFoundError(
-      'This channel is not linked to an ICB or PCN checklist. An administrator can link it with **link** and the ODS code, for example **link U99901**.',
-    );
-  const org = await services.organisations.getOrganisation(link.orgCode);
-  if (!org) throw new NotFoundError(`The linked organisation ${link.orgCode} no longer exists.`);
-  const userId = context.activity.from?.aadObjectId;
-  const grants = userId ? await services.roles.listRolesOfUser(userId) : [];
-  if (!canUpdateItems(grants, org))
-    throw new ForbiddenError(
-      `Only leads and administrators for ${org.name} can ask for its cards again. Ask your PCN or ICB lead.`,
-    );
-  const count = await deliverToChannel(services, link, org);
+  const { teamId, channelId } = requireChannel(context, 'deliver');
+  const { org, count } = await services.redeliverChannel({
+    teamId,
+    channelId,
+    userId: context.activity.from?.aadObjectId,
+  });
   logger.info({ orgCode: org.code, ...count }, 'cards delivered on request');
   await context.sendActivity(
     count.campaigns === 0

@@ -1,4 +1,3 @@
-import { runDigestNow } from '../../domain/digests/digest-now';
 import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import { readTeamsContext } from '../read-teams-context';
@@ -16,19 +15,14 @@ export const digestCommand: Handler = async (context, { services, logger }) => {
   const [verb, code, ...extra] = readCommand(context.activity).rest.split(' ').filter(Boolean);
   if (verb?.toLowerCase() !== 'now' || extra.length > 0) throw new InvalidInputError(USAGE);
   const teams = readTeamsContext(context.activity);
-  const found =
-    teams.team && teams.channel
-      ? await services.links.findLinkOfChannel(teams.team.id, teams.channel.id)
-      : undefined;
-  const result = await runDigestNow(
-    { ...services, detailUrl: services.digestDetailUrl },
-    {
-      userId: context.activity.from?.aadObjectId,
-      code,
-      link: found?.active ? found : undefined,
-      requestId: context.activity.id ?? services.now().toISOString(),
-    },
-  );
+  const result = await services.runDigestNow({
+    userId: context.activity.from?.aadObjectId,
+    code,
+    ...(teams.team && teams.channel
+      ? { place: { teamId: teams.team.id, channelId: teams.channel.id } }
+      : {}),
+    requestId: context.activity.id ?? services.now().toISOString(),
+  });
   logger.info(
     { regionCode: result.region.code, kind: result.kind, cards: result.cards },
     'digest asked for',

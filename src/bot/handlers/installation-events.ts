@@ -49,68 +49,66 @@ export const recordChannelEvent: Handler = async (context, scope) => {
     );
     return;
   }
-  const update: ConversationUpdate = {
+  const update: Omit<ConversationUpdate, 'updatedAt'> = {
     kind: 'channel',
     teamId: teams.team.id,
     channelId: teams.channel.id,
     address: readAddress(context.activity, teams.channel.id),
     active: teams.eventType !== 'channelDeleted',
     lastEvent: teams.eventType ?? 'channelEvent',
-    updatedAt: scope.services.now().toISOString(),
   };
   if (teams.channel.name) update.channelName = teams.channel.name;
-  await scope.services.conversations.saveConversation(update);
+  await scope.services.recordConversation(update);
 };
 
 /** teamRenamed / teamDeleted / teamRestored / teamArchived / teamUnarchived. */
 export const recordTeamEvent: Handler = async (context, scope) => {
   const teams = readTeamsContext(context.activity);
   if (!teams.team) return;
-  const at = scope.services.now().toISOString();
   const event = teams.eventType ?? 'teamEvent';
-  const update = teamUpdate(context.activity, event, at);
+  const update = teamUpdate(context.activity, event);
   if (event === 'teamDeleted') {
-    await scope.services.conversations.saveConversation({ ...update, active: false });
-    await scope.services.conversations.deactivateTeam(teams.team.id, event, at);
+    await scope.services.recordTeamDeleted({ ...update, teamId: teams.team.id });
     return;
   }
   if (event === 'teamRestored') update.active = true;
-  await scope.services.conversations.saveConversation(update);
+  await scope.services.recordConversation(update);
 };
 
 async function saveInstall(context: TurnContext, scope: TurnScope, event: string, active: boolean) {
   const { activity } = context;
   const teams = readTeamsContext(activity);
-  const { conversations, now } = scope.services;
-  const at = now().toISOString();
   if (teams.team) {
-    await conversations.saveConversation({ ...teamUpdate(activity, event, at), active });
     if (active) {
       // The General channel shares the team's id; it is where the welcome card goes.
-      await conversations.saveConversation({
-        kind: 'channel',
-        teamId: teams.team.id,
-        channelId: teams.team.id,
-        channelName: 'General',
-        address: readAddress(activity, teams.team.id),
-        active: true,
-        ...REACHABLE,
-        lastEvent: event,
-        updatedAt: at,
-      });
+      await scope.services.recordConversations([
+        { ...teamUpdate(activity, event), active },
+        {
+          kind: 'channel',
+          teamId: teams.team.id,
+          channelId: teams.team.id,
+          channelName: 'General',
+          address: readAddress(activity, teams.team.id),
+          active: true,
+          ...REACHABLE,
+          lastEvent: event,
+        },
+      ]);
     } else {
-      await conversations.deactivateTeam(teams.team.id, event, at);
+      await scope.services.recordTeamDeleted({
+        ...teamUpdate(activity, event),
+        teamId: teams.team.id,
+      });
     }
     return;
   }
   if (teams.conversationType === 'groupChat') {
-    await conversations.saveConversation({
+    await scope.services.recordConversation({
       kind: 'groupChat',
       address: readAddress(activity),
       active,
       ...(active ? REACHABLE : {}),
       lastEvent: event,
-      updatedAt: at,
     });
     return;
   }
@@ -129,28 +127,26 @@ export async function savePersonal(
     scope.logger.warn({ event }, 'personal conversation without an Entra object id; not stored');
     return;
   }
-  const update: ConversationUpdate = {
+  const update: Omit<ConversationUpdate, 'updatedAt'> = {
     kind: 'personal',
     userAadObjectId: from.aadObjectId,
     address: readAddress(context.activity),
     active,
     ...(active ? REACHABLE : {}),
     lastEvent: event,
-    updatedAt: scope.services.now().toISOString(),
   };
   if (from.name) update.userName = from.name;
-  await scope.services.conversations.saveConversation(update);
+  await scope.services.recordConversation(update);
 }
 
-function teamUpdate(activity: Activity, event: string, at: string): ConversationUpdate {
+function teamUpdate(activity: Activity, event: string): Omit<ConversationUpdate, 'updatedAt'> {
   const teams = readTeamsContext(activity);
   const team = teams.team ?? { id: '' };
-  const update: ConversationUpdate = {
+  const update: Omit<ConversationUpdate, 'updatedAt'> = {
     kind: 'team',
     teamId: team.id,
     address: readAddress(activity, team.id),
     lastEvent: event,
-    updatedAt: at,
   };
   if (team.name) update.teamName = team.name;
   if (team.aadGroupId) update.aadGroupId = team.aadGroupId;
@@ -168,20 +164,24 @@ async function storeTeamChannels(context: TurnContext, scope: TurnScope) {
     scope.logger.warn({ err: error }, 'could not list the team’s channels');
     return;
   }
-  const at = scope.services.now().toISOString();
-  for (const channel of channels) {
-    if (!channel.id) continue;
-    await scope.services.conversations.saveConversation({
-      kind: 'channel',
-      teamId: teams.team.id,
-      channelId: channel.id,
-      // Teams reports the General channel without a name.
-      channelName: channel.name ?? 'General',
-      address: readAddress(context.activity, channel.id),
-      active: true,
-      ...REACHABLE,
-      lastEvent: 'channelListed',
-      updatedAt: at,
-    });
-  }
+  const teamId = teams.team.id;
+  await scope.services.recordConversations(
+    channels.flatMap((channel) =>
+      !channel.id
+        ? []
+        : [
+            {
+              kind: 'channel' as const,
+              teamId,
+              channelId: channel.id,
+              // Teams reports the General channel without a name.
+              channelName: channel.name ?? 'General',
+              address: readAddress(context.activity, channel.id),
+              active: true,
+              ...REACHABLE,
+              lastEvent: 'channelListed',
+            },
+          ],
+    ),
+  );
 }

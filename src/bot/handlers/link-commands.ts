@@ -1,9 +1,8 @@
 import type { TurnContext } from 'botbuilder';
 import type { ChannelLink } from '../../domain/channels/channel-links';
-import { deliverToChannel, type DeliveryCount } from '../../domain/cards/deliver-cards';
+import type { DeliveryCount } from '../../domain/cards/deliver-cards';
 import { InvalidInputError } from '../../domain/shared/errors';
 import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
-import { linkChannel, listTeamLinks, unlinkChannel } from '../../domain/channels/link-channel';
 import type { Organisation } from '../../domain/access/organisations';
 import type { BotServices } from '../bot-services';
 import { readCommand } from '../read-command';
@@ -21,24 +20,6 @@ export function requireChannel(context: TurnContext, command: string) {
     );
   }
   return { teamId: teams.team.id, channelId: teams.channel.id, teams };
-}
-
-/** Stores this channel's address as the bot sees it now, so cards can be posted to it later. */
-async function rememberChannel(context: TurnContext, scope: TurnScope): Promise<void> {
-  const teams = readTeamsContext(context.activity);
-  if (!teams.team || !teams.channel) return;
-  await scope.services.conversations.saveConversation({
-    kind: 'channel',
-    teamId: teams.team.id,
-    channelId: teams.channel.id,
-    ...(teams.channel.name ? { channelName: teams.channel.name } : {}),
-    address: readAddress(context.activity, teams.channel.id),
-    active: true,
-    healthy: true,
-    unhealthyReason: '',
-    lastEvent: 'linked',
-    updatedAt: scope.services.now().toISOString(),
-  });
 }
 
 function describeDelivery(org: Organisation, link: ChannelLink, count: DeliveryCount): string {
@@ -59,17 +40,28 @@ async function link(
   scope: TurnScope,
   input: { orgCode: unknown; purpose: unknown },
 ): Promise<string> {
-  const place = requireChannel(context, 'link');
-  const { services } = scope;
+  const { teamId, channelId, teams } = requireChannel(context, 'link');
   const {
     link: saved,
     org,
     previous,
-  } = await linkChannel(services, { ...place, userId: context.activity.from?.aadObjectId }, input);
-  // Only once the link is allowed and made: a refused request writes nothing at all.
-  await rememberChannel(context, scope);
+    count,
+  } = await scope.services.connectChannel(
+    { teamId, channelId, userId: context.activity.from?.aadObjectId },
+    input,
+    {
+      kind: 'channel',
+      teamId,
+      channelId,
+      ...(teams.channel?.name ? { channelName: teams.channel.name } : {}),
+      address: readAddress(context.activity, channelId),
+      active: true,
+      healthy: true,
+      unhealthyReason: '',
+      lastEvent: 'linked',
+    },
+  );
   scope.logger.info({ orgCode: org.code, purpose: saved.purpose }, 'channel linked');
-  const count = await deliverToChannel(services, saved, org);
   const was =
     previous && previous.orgCode !== org.code ? ` (it was linked to ${previous.orgCode})` : '';
   return `Linked this channel to **${org.name} (${org.code})** for ${saved.purpose === 'digest' ? 'the weekly digest' : 'checklist cards'}${was}. ${describeDelivery(org, saved, count)}`;
@@ -104,7 +96,7 @@ export const unlinkCommand: Handler = async (context, scope) => {
   if (readCommand(context.activity).rest)
     throw new InvalidInputError('Type **unlink** on its own, in the channel to unlink.');
   const place = requireChannel(context, 'unlink');
-  const link = await unlinkChannel(scope.services, {
+  const link = await scope.services.unlinkChannel({
     ...place,
     userId: context.activity.from?.aadObjectId,
   });
@@ -122,7 +114,7 @@ function describeFailure(reason: string | undefined): string {
 
 async function renderLinks(context: TurnContext, services: BotServices, notice = '') {
   const { teamId, teams } = requireChannel(context, 'links');
-  const views = await listTeamLinks(services, teamId);
+  const { teamName, links: views } = await services.listTeamLinks(teamId);
   const links = views.map(({ link, channel, org }) => ({
     channel: channel?.channelName ?? 'A channel I can no longer see',
     target: `${link.purpose === 'digest' ? 'Weekly digest' : 'Checklist cards'} for ${org ? `${org.name} (${org.code})` : link.orgCode}`,
@@ -133,10 +125,8 @@ async function renderLinks(context: TurnContext, services: BotServices, notice =
           ? '⚠ The bot was removed from this channel or it was deleted.'
           : '✔ Healthy: deliveries are reaching it.',
   }));
-  // Messages and invokes carry no team name; the stored team record has it.
-  const stored = (await services.conversations.listTeam(teamId)).find((r) => r.kind === 'team');
   return services.renderCard('links', {
-    teamName: teams.team?.name ?? stored?.teamName ?? 'this team',
+    teamName: teams.team?.name ?? teamName ?? 'this team',
     notice,
     intro:
       links.length === 0

@@ -1,5 +1,4 @@
 import { InvalidInputError } from '../../domain/shared/errors';
-import { getMyActions } from '../../domain/status/get-my-actions';
 import { readCommand } from '../read-command';
 import { cardMessage } from '../reply';
 import type { Handler } from '../router';
@@ -14,6 +13,6 @@ export const sendMyActions: Handler = async (context, { services }) => {
     throw new InvalidInputError(
       'Teams did not tell me who you are, so I cannot list your actions.',
     );
-  const { view } = await getMyActions(services, userId);
+  const { view } = await services.getMyActions(userId);
   await context.sendActivity(cardMessage(services.renderCard('checklist', view), view.summary));
 };

@@ -1,14 +1,10 @@
 import type { TurnContext } from 'botbuilder';
 import { InvalidInputError } from '../../domain/shared/errors';
-import { snoozeKeyOf } from '../../domain/nudges/preferences';
-import { addDays, formatUkDay, todayInLondon } from '../../domain/shared/uk-dates';
+import { formatUkDay } from '../../domain/shared/uk-dates';
 import { readCommand } from '../read-command';
 import { readSnoozePress } from '../read-card-data';
 import { messageAnswer } from '../reply';
 import type { Handler, InvokeAnswer } from '../router';
-
-/** How long "Snooze" pauses one item's reminders. */
-export const SNOOZE_DAYS = 3;
 
 function requireUser(context: TurnContext): string {
   const userId = context.activity.from?.aadObjectId;
@@ -29,9 +25,7 @@ async function answer(context: TurnContext, text: string): Promise<InvokeAnswer 
 export const snoozeNudgeAction: Handler = async (context, { services }) => {
   const item = readSnoozePress(context.activity);
   const userId = requireUser(context);
-  const now = services.now();
-  const until = addDays(todayInLondon(now), SNOOZE_DAYS);
-  await services.preferences.snooze(userId, snoozeKeyOf(item), until, now.toISOString());
+  const until = await services.snoozeNudge(userId, item);
   return answer(
     context,
     `Snoozed: no reminders about ${item.actionId} for ${item.orgCode} until after ${formatUkDay(until)}.`,
@@ -41,7 +35,7 @@ export const snoozeNudgeAction: Handler = async (context, { services }) => {
 /** A reminder's "Only urgent reminders": stops the 14- and 7-day reminders for this person. */
 export const stopNonUrgentAction: Handler = async (context, { services }) => {
   const userId = requireUser(context);
-  await services.preferences.setNonUrgentOff(userId, true, services.now().toISOString());
+  await services.chooseNudges(userId, 'urgent');
   return answer(
     context,
     'Done: from now on you get only urgent reminders (1 day before a deadline, and once it has passed). Type **nudges all** to get every reminder again.',
@@ -52,19 +46,18 @@ export const stopNonUrgentAction: Handler = async (context, { services }) => {
 export const nudgesCommand: Handler = async (context, { services }) => {
   const userId = requireUser(context);
   const choice = readCommand(context.activity).rest.toLowerCase().trim();
-  const at = services.now().toISOString();
   if (choice === 'urgent' || choice === 'off') {
-    await services.preferences.setNonUrgentOff(userId, true, at);
+    await services.chooseNudges(userId, 'urgent');
     await context.sendActivity(
       'You now get only urgent reminders (1 day before a deadline, and once it has passed).',
     );
   } else if (choice === 'all' || choice === 'on') {
-    await services.preferences.setNonUrgentOff(userId, false, at);
+    await services.chooseNudges(userId, 'all');
     await context.sendActivity(
       'You now get every reminder: 14, 7 and 1 days before a deadline, and weekly once it has passed.',
     );
   } else if (choice === '') {
-    const prefs = await services.preferences.getNudgePreferences(userId);
+    const prefs = await services.getNudgeChoices(userId);
     await context.sendActivity(
       prefs.nonUrgentOff
         ? 'You get only urgent reminders. Type **nudges all** to get every reminder.'

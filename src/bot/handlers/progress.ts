@@ -1,4 +1,3 @@
-import { getMyProgress } from '../../domain/status/get-my-progress';
 import { STATUS_LABELS } from '../../domain/items/tracked-items';
 import { formatUkDate, todayInLondon } from '../../domain/shared/uk-dates';
 import { cardMessage } from '../reply';
@@ -9,7 +8,7 @@ export const sendProgress: Handler = async (context, { services }) => {
   const userId = context.activity.from.aadObjectId;
   const today = todayInLondon(services.now());
   const { results, englandOnly } = userId
-    ? await getMyProgress(services, userId, today)
+    ? await services.getMyProgress(userId, today)
     : { results: [], englandOnly: false };
   const sections = results.map((r) => ({
     heading: `${r.org.name} (${r.org.code})`,

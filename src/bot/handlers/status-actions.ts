@@ -1,41 +1,23 @@
 import type { TurnContext } from 'botbuilder';
-import { buildEditCard, type CardRef } from '../../domain/cards/card-views';
-import { openItem } from '../../domain/status/open-item';
+import type { CardRef } from '../../domain/cards/card-views';
 import { ConflictError, CodedError, ErrorCode, ForbiddenError } from '../../domain/shared/errors';
-import { getMyActions } from '../../domain/status/get-my-actions';
-import { buildCard, itemsCard, loadActions } from '../../domain/cards/plan-cards';
-import { changeStatus } from '../../domain/status/set-status';
-import { STATUS_LABELS } from '../../domain/items/tracked-items';
-import { todayInLondon } from '../../domain/shared/uk-dates';
+import type { DrawnCard } from '../../domain/status/draw-card';
 import type { BotServices } from '../bot-services';
 import { readCardRef, readEditPress, readStatusPress } from '../read-card-data';
 import { cardAnswer, cardMessage, errorAnswer } from '../reply';
 import type { Handler, InvokeAnswer } from '../router';
 
-/** Draws the card a reference names, as it is now, for one person (their own list for "mine"). */
-export async function drawCard(
-  services: BotServices,
-  ref: CardRef,
-  userId: string | undefined,
-  notice = '',
-): Promise<{ card: Record<string, unknown>; summary: string }> {
-  if (ref.view === 'mine') {
-    const { view } = await getMyActions(services, userId ?? '', notice);
-    return { card: services.renderCard('checklist', view), summary: view.summary };
-  }
-  const planned = await buildCard(services, ref, notice || undefined);
-  return { card: services.renderCard(planned.template, planned.data), summary: planned.summary };
-}
-
 /** Answers a button press with a card: in place for Execute, as a new message for the Submit fallback. */
 async function answerWithCard(
   context: TurnContext,
-  drawn: { card: Record<string, unknown>; summary: string },
+  services: BotServices,
+  drawn: DrawnCard,
   text?: string,
 ): Promise<InvokeAnswer | undefined> {
-  if (context.activity.type === 'invoke') return cardAnswer(drawn.card);
+  const card = services.renderCard(drawn.template, drawn.data);
+  if (context.activity.type === 'invoke') return cardAnswer(card);
   if (text) await context.sendActivity(text);
-  else await context.sendActivity(cardMessage(drawn.card, drawn.summary));
+  else await context.sendActivity(cardMessage(card, drawn.summary));
   return undefined;
 }
 
@@ -48,8 +30,8 @@ async function answerRefusal(
 ): Promise<InvokeAnswer | undefined> {
   const userId = context.activity.from?.aadObjectId;
   if (ref && error.code !== ErrorCode.InvalidInput) {
-    const drawn = await drawCard(services, ref, userId, error.userMessage).catch(() => undefined);
-    if (drawn) return answerWithCard(context, drawn, error.userMessage);
+    const drawn = await services.drawCard(ref, userId, error.userMessage).catch(() => undefined);
+    if (drawn) return answerWithCard(context, services, drawn, error.userMessage);
   }
   if (context.activity.type === 'invoke')
     // HTTP 200 with the error type: Teams shows the message and keeps the card as it was.
@@ -68,59 +50,24 @@ export const setStatusAction: Handler = async (context, { services, logger }) =>
   try {
     const press = readStatusPress(activity);
     ref = press.card;
-    const result = await changeStatus(services, {
-      campaignId: press.campaignId,
-      orgCode: press.orgCode,
-      actionId: press.actionId,
-      status: press.status,
-      note: press.note,
-      expectedVersion: press.version,
+    const { result, card, saved } = await services.pressStatus({
+      ...press,
       ...(activity.id ? { changeId: `${activity.id}|${press.actionId}` } : {}),
-      surface: 'card',
       actor: {
         userId: activity.from?.aadObjectId ?? '',
         ...(activity.from?.name ? { name: activity.from.name } : {}),
       },
     });
-    const { item, org, campaign, orgItems } = result;
     logger.info(
       {
-        orgCode: org.code,
-        actionId: item.actionId,
+        orgCode: result.org.code,
+        actionId: result.item.actionId,
         outcome: result.outcome,
-        version: item.version,
+        version: result.item.version,
       },
       'status change from a card',
     );
-    if (result.outcome === 'changed')
-      services.copies.schedule({
-        campaignId: campaign.id,
-        org,
-        area: String(item.area),
-        orgItemCount: orgItems.length,
-      });
-    const saved = `${item.actionId} for ${org.name} is now ${STATUS_LABELS[item.status]}.`;
-    if (press.card.view === 'items') {
-      const actions = await loadActions(services, campaign);
-      const planned = itemsCard(
-        org,
-        campaign,
-        actions,
-        orgItems,
-        todayInLondon(services.now()),
-        press.card.area,
-      );
-      return answerWithCard(
-        context,
-        { card: services.renderCard(planned.template, planned.data), summary: planned.summary },
-        saved,
-      );
-    }
-    return answerWithCard(
-      context,
-      await drawCard(services, press.card, activity.from?.aadObjectId),
-      saved,
-    );
+    return answerWithCard(context, services, card, saved);
   } catch (error) {
     if (error instanceof ConflictError || error instanceof ForbiddenError || isUserError(error))
       return answerRefusal(context, services, ref, error as CodedError);
@@ -141,16 +88,8 @@ export const editItemAction: Handler = async (context, { services }) => {
   try {
     const press = readEditPress(context.activity);
     ref = press.card;
-    const opened = await openItem(services, press, context.activity.from?.aadObjectId ?? '');
-    const view = buildEditCard({
-      ...opened,
-      today: todayInLondon(services.now()),
-      card: press.card,
-    });
-    return answerWithCard(context, {
-      card: services.renderCard('edit-item', view),
-      summary: view.title,
-    });
+    const drawn = await services.drawEditCard(press, context.activity.from?.aadObjectId ?? '');
+    return answerWithCard(context, services, drawn);
   } catch (error) {
     if (error instanceof ForbiddenError || isUserError(error))
       return answerRefusal(context, services, ref, error as CodedError);
@@ -164,7 +103,8 @@ export const refreshCardAction: Handler = async (context, { services }) => {
     const ref = readCardRef(context.activity);
     return answerWithCard(
       context,
-      await drawCard(services, ref, context.activity.from?.aadObjectId),
+      services,
+      await services.drawCard(ref, context.activity.from?.aadObjectId),
     );
   } catch (error) {
     if (isUserError(error)) return answerRefusal(context, services, undefined, error as CodedError);

@@ -1,4 +1,3 @@
-import { ROLE_LABELS } from '../../domain/access/roles';
 import { cardMessage } from '../reply';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';
@@ -13,23 +12,14 @@ export const sendWhoami: Handler = async (context, { services }) => {
       : teams.conversationType === 'groupChat'
         ? 'A group chat'
         : `${teams.channel?.name ?? 'A channel'} in ${teams.team?.name ?? 'a team'}`;
-  const grants = from.aadObjectId ? await services.roles.listRolesOfUser(from.aadObjectId) : [];
-  const roles = await Promise.all(
-    grants.map(async (g) => {
-      const org =
-        g.orgCode === 'ENGLAND'
-          ? undefined
-          : await services.organisations.getOrganisation(g.orgCode);
-      return `${ROLE_LABELS[g.role]}: ${org ? `${org.name} (${org.code})` : g.orgCode === 'ENGLAND' ? 'all of England' : g.orgCode}`;
-    }),
-  );
+  const roles = await services.listMyRoles(from.aadObjectId);
   const card = services.renderCard('whoami', {
     name: from.name ?? 'Not given by Teams',
     aadObjectId: from.aadObjectId ?? 'Not given by Teams',
     tenantId: teams.tenantId || 'Not given by Teams',
     where,
     roles: roles.length > 0 ? roles.join('\n\n') : 'None yet',
-    rolesHint: services.demo
+    rolesHint: services.demoMode
       ? 'Local demo: everyone who talks to the bot is given these roles so every feature can be tried.'
       : 'Roles (practice staff, PCN lead, ICB lead, regional head, administrator) are granted by an administrator.',
   });

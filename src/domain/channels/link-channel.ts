@@ -116,13 +116,20 @@ export interface TeamLinkView {
   org: Organisation | undefined;
 }
 
-/** The active links of a team's channels, with each channel's record (name, health). */
-export async function listTeamLinks(deps: LinkDeps, teamId: string): Promise<TeamLinkView[]> {
+/**
+ * The active links of a team's channels, with each channel's record (name, health), and the
+ * team's stored name (messages and invokes carry none).
+ */
+export async function listTeamLinks(
+  deps: LinkDeps,
+  teamId: string,
+): Promise<{ teamName: string | undefined; links: TeamLinkView[] }> {
   const [links, records] = await Promise.all([
     deps.links.listLinksOfTeam(teamId),
     deps.conversations.listTeam(teamId),
   ]);
-  return Promise.all(
+  const teamName = records.find((r) => r.kind === 'team')?.teamName;
+  const views = await Promise.all(
     links
       .filter((l) => l.active)
       .map(async (link) => ({
@@ -131,4 +138,5 @@ export async function listTeamLinks(deps: LinkDeps, teamId: string): Promise<Tea
         org: await deps.organisations.getOrganisation(link.orgCode),
       })),
   );
+  return { teamName, links: views };
 }

@@ -29,8 +29,8 @@ export interface DigestNowRequest {
   userId: string | undefined;
   /** The region code typed, if any. */
   code: string | undefined;
-  /** The active link of the channel asked in, if it is a channel. */
-  link: ChannelLink | undefined;
+  /** The channel asked in, if it is a channel (its digest link decides the region). */
+  place?: { teamId: string; channelId: string };
   /** Identifies the request (the Teams activity id), so a repeated delivery posts nothing twice. */
   requestId: string;
 }
@@ -52,9 +52,10 @@ async function describeRegions(deps: Pick<DigestNowDeps, 'organisations'>): Prom
 async function requireRegion(
   deps: Pick<DigestNowDeps, 'organisations'>,
   request: DigestNowRequest,
+  link: ChannelLink | undefined,
 ): Promise<Organisation> {
   const typed = request.code?.trim().toUpperCase();
-  const linked = request.link?.purpose === 'digest' ? request.link.orgCode : undefined;
+  const linked = link?.purpose === 'digest' ? link.orgCode : undefined;
   const code = typed || linked;
   if (!code)
     throw new InvalidInputError(
@@ -87,7 +88,11 @@ export async function runDigestNow(
   deps: DigestNowDeps,
   request: DigestNowRequest,
 ): Promise<DigestNowResult> {
-  const region = await requireRegion(deps, request);
+  const found = request.place
+    ? await deps.links.findLinkOfChannel(request.place.teamId, request.place.channelId)
+    : undefined;
+  const link = found?.active ? found : undefined;
+  const region = await requireRegion(deps, request, link);
   await requireAdministrator(
     deps.roles,
     request.userId,
@@ -113,7 +118,6 @@ export async function runDigestNow(
       `No running campaign has actions in ${region.name} (${region.code}), so there is no digest to show.`,
     );
 
-  const link = request.link;
   if (link?.active && link.purpose === 'digest' && link.orgCode === region.code) {
     const week = isoWeekOf(today);
     for (const digest of digests)

@@ -1,7 +1,7 @@
-import { isOdsCode } from '../domain/access/ods-codes';
-import { InvalidInputError } from '../domain/shared/errors';
-import { parseStatus } from '../domain/status/set-status';
-import type { ItemStatus } from '../domain/items/tracked-items';
+import { isOdsCode } from '../access/ods-codes';
+import { InvalidInputError } from '../shared/errors';
+import { parseStatus } from './set-status';
+import type { ItemStatus } from '../items/tracked-items';
 
 /** What `update <action id> <status> [ODS code] [campaign id] [note]` asks for. */
 export interface UpdateCommand {

@@ -1,0 +1,29 @@
+import { canUpdateItems } from '../access/authorise';
+import type { Organisation } from '../access/organisations';
+import type { RoleStore } from '../access/roles';
+import type { ChannelPlace } from '../channels/link-channel';
+import { ForbiddenError, NotFoundError } from '../shared/errors';
+import { deliverToChannel, type DeliveryCount, type DeliveryDeps } from './deliver-cards';
+
+/**
+ * `deliver`: posts a linked checklist channel's cards again (new ones posted, existing ones
+ * redrawn), for the organisation's leads and administrators.
+ */
+export async function redeliverChannel(
+  deps: DeliveryDeps & { roles: RoleStore },
+  place: ChannelPlace,
+): Promise<{ org: Organisation; count: DeliveryCount }> {
+  const link = await deps.links.findLinkOfChannel(place.teamId, place.channelId);
+  if (!link?.active || link.purpose !== 'checklist')
+    throw new NotFoundError(
+      'This channel is not linked to an ICB or PCN checklist. An administrator can link it with **link** and the ODS code, for example **link U99901**.',
+    );
+  const org = await deps.organisations.getOrganisation(link.orgCode);
+  if (!org) throw new NotFoundError(`The linked organisation ${link.orgCode} no longer exists.`);
+  const grants = place.userId ? await deps.roles.listRolesOfUser(place.userId) : [];
+  if (!canUpdateItems(grants, org))
+    throw new ForbiddenError(
+      `Only leads and administrators for ${org.name} can ask for its cards again. Ask your PCN or ICB lead.`,
+    );
+  return { org, count: await deliverToChannel(deps, link, org) };
+}

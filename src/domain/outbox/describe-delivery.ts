@@ -1,0 +1,51 @@
+import type { ConversationStore } from '../channels/conversations';
+import { getDeliveryHealth, type DeliveryHealthDeps } from './delivery-health';
+import type { DeliverySummary, OutboxTarget } from './outbox';
+
+/** How many failed places a job's report names; the rest are counted. */
+export const MAX_TARGETS_NAMED = 10;
+
+/** One job's delivery figures with its failed places named as people read them. */
+export interface DeliveryReport extends DeliverySummary {
+  /** "Practice updates in PCN Team", "Dr A Smith", "a group chat"… for the first failures. */
+  failedWhere: string[];
+}
+
+async function nameTarget(conversations: ConversationStore, target: OutboxTarget): Promise<string> {
+  switch (target.kind) {
+    case 'channel': {
+      const channel = await conversations.findChannel(target.teamId, target.channelId);
+      const team = (await conversations.listTeam(target.teamId)).find((r) => r.kind === 'team');
+      return `${channel?.channelName ?? 'a channel'} in ${team?.teamName ?? 'a team'}`;
+    }
+    case 'personal':
+      return (
+        (await conversations.findPersonal(target.tenantId, target.userAadObjectId))?.userName ??
+        'a 1:1 chat'
+      );
+    case 'user':
+      return 'a 1:1 chat';
+    case 'groupChat':
+      return 'a group chat';
+    case 'address':
+      return target.address.conversationId;
+  }
+}
+
+/** Delivery health for an administrator, with each job's failed places named. */
+export async function getDeliveryReport(
+  deps: DeliveryHealthDeps & { conversations: ConversationStore },
+  userId: string | undefined,
+): Promise<DeliveryReport[]> {
+  const summaries = await getDeliveryHealth(deps, userId);
+  return Promise.all(
+    summaries.map(async (summary) => ({
+      ...summary,
+      failedWhere: await Promise.all(
+        summary.failures
+          .slice(0, MAX_TARGETS_NAMED)
+          .map((f) => nameTarget(deps.conversations, f.target)),
+      ),
+    })),
+  );
+}

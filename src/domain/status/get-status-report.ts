@@ -1,0 +1,66 @@
+import { parseOdsCode } from '../access/ods-codes';
+import type { Organisation } from '../access/organisations';
+import { describeProgress } from '../cards/card-views';
+import { campaignCovers, type CardDeps } from '../cards/plan-cards';
+import type { LinkStore } from '../channels/channel-links';
+import { getProgress } from '../items/get-progress';
+import { NotFoundError } from '../shared/errors';
+import { todayInLondon } from '../shared/uk-dates';
+
+/** Where `status` was asked: the channel (if any) decides the organisation when none is typed. */
+export interface StatusRequest {
+  code: unknown;
+  teamId?: string;
+  channelId?: string;
+}
+
+/** The progress card's content for one organisation, or `mine` for the person's own progress. */
+export type StatusReport =
+  | { kind: 'mine' }
+  | {
+      kind: 'organisation';
+      org: Organisation;
+      intro: string;
+      sections: { heading: string; campaign: string; summary: string; next: never[] }[];
+    };
+
+/**
+ * `status [ODS code]`: the progress of an organisation (with everything under it) in each running
+ * campaign. Without a code: the channel's linked organisation, or else the person's own.
+ */
+export async function getStatusReport(
+  deps: CardDeps & { links: LinkStore },
+  request: StatusRequest,
+): Promise<StatusReport> {
+  let code = request.code === undefined ? undefined : parseOdsCode(request.code);
+  if (!code) {
+    const link =
+      request.teamId && request.channelId
+        ? await deps.links.findLinkOfChannel(request.teamId, request.channelId)
+        : undefined;
+    if (!link?.active) return { kind: 'mine' };
+    code = link.orgCode;
+  }
+  const org = await deps.organisations.getOrganisation(code);
+  if (!org)
+    throw new NotFoundError(`There is no organisation with ODS code ${code}. Check the code.`);
+  const today = todayInLondon(deps.now());
+  const campaigns = (await deps.campaigns.listCampaigns()).filter(
+    (c) => c.status === 'running' && campaignCovers(c, org),
+  );
+  const sections = [];
+  for (const campaign of campaigns) {
+    const { progress } = await getProgress(deps, campaign.id, org.code, today);
+    sections.push({
+      heading: `${org.name} (${org.code})`,
+      campaign: campaign.name,
+      summary: describeProgress(progress),
+      next: [],
+    });
+  }
+  const intro =
+    sections.length > 0
+      ? `Progress of ${org.name} and everything under it, in each running campaign.`
+      : `No running campaign covers ${org.name}.`;
+  return { kind: 'organisation', org, intro, sections };
+}
