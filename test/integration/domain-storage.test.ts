@@ -362,6 +362,51 @@ describe('the domain on real Table Storage', function () {
       assert.deepEqual(await storage.roles.listRolesOfUser(userId), []);
     });
 
+    it('revokes exactly the grant over the code given, never an England-wide one', async () => {
+      const userId = 'bbbbbbbb-0000-4000-8000-00000000000a';
+      await grantRole(deps(), operator, { userId, role: 'administrator', orgCode: 'england' });
+      await grantRole(deps(), operator, { userId, role: 'pcn_lead', orgCode: ' u20001 ' });
+      // A mistyped code and a code nobody holds a grant over remove nothing.
+      for (const orgCode of ['U2OOO1', 'QQ9', 'not a code'])
+        assert.equal(
+          await revokeRole(deps(), operator, { userId, role: 'administrator', orgCode }),
+          false,
+          orgCode,
+        );
+      // Codes are read the same way as when granting: lower case and spaces are fine.
+      assert.equal(
+        await revokeRole(deps(), operator, { userId, role: 'pcn_lead', orgCode: 'u20001 ' }),
+        true,
+      );
+      assert.deepEqual(
+        (await storage.roles.listRolesOfUser(userId)).map((g) => [g.role, g.orgCode]),
+        [['administrator', 'ENGLAND']],
+      );
+      // An administrator of one ICB cannot revoke a grant over a code that is not loaded.
+      const icbAdmin = 'bbbbbbbb-0000-4000-8000-00000000000b';
+      await grantRole(deps(), operator, {
+        userId: icbAdmin,
+        role: 'administrator',
+        orgCode: 'QZ1',
+      });
+      await assert.rejects(
+        revokeRole(
+          deps(),
+          { kind: 'user', userId: icbAdmin },
+          { userId, role: 'administrator', orgCode: 'QQ9' },
+        ),
+        ForbiddenError,
+      );
+      assert.equal(
+        await revokeRole(deps(), operator, {
+          userId: userId.toUpperCase(),
+          role: 'administrator',
+          orgCode: 'England',
+        }),
+        true,
+      );
+    });
+
     it('refuses a role over the wrong level of organisation, a bad user id and an unknown role', async () => {
       await assert.rejects(
         grantRole(deps(), operator, { userId: STAFF, role: 'pcn_lead', orgCode: 'B81001' }),

@@ -53,15 +53,11 @@ export async function checkGrant(
   input: { userId: string; role: string; orgCode: string },
 ): Promise<RoleGrant> {
   const role = parseRole(input.role);
-  if (!isGuid(input.userId)) {
-    throw new InvalidInputError(
-      `"${input.userId}" is not an Entra object id (a GUID). The person can see theirs with the bot's whoami command.`,
-    );
-  }
+  const userId = parseUserId(input.userId);
   const org = await findScope(deps, input.orgCode, role);
   await checkGranter(deps, granter, org);
   const grant: RoleGrant = {
-    userId: input.userId.toLowerCase(),
+    userId,
     role,
     orgCode: org?.code ?? ENGLAND,
     grantedBy: granter.kind === 'user' ? granter.userId : `operator:${granter.name}`,
@@ -77,12 +73,29 @@ export async function revokeRole(
   input: { userId: string; role: string; orgCode: string },
 ): Promise<boolean> {
   const role = parseRole(input.role);
-  const org =
-    input.orgCode.toUpperCase() === ENGLAND
-      ? undefined
-      : await deps.organisations.getOrganisation(input.orgCode);
+  const userId = parseUserId(input.userId);
+  const code = normaliseScopeCode(input.orgCode);
+  // The grant revoked is exactly the one over the code given, never another: an unknown code
+  // must not fall back to an England-wide grant. A grant over an organisation no longer loaded
+  // can still be revoked, by an administrator of all of England.
+  const org = code === ENGLAND ? undefined : await deps.organisations.getOrganisation(code);
   await checkGranter(deps, granter, org);
-  return deps.roles.deleteGrant(input.userId.toLowerCase(), role, org?.code ?? ENGLAND);
+  return deps.roles.deleteGrant(userId, role, code);
+}
+
+/** Grant and revoke read a scope code the same way: trimmed, upper-case ("england" → ENGLAND). */
+function normaliseScopeCode(code: string): string {
+  return code.trim().toUpperCase();
+}
+
+/** Reads an Entra object id as grants store it (lower-case), or says where to find it. */
+function parseUserId(value: string): string {
+  const userId = value.trim().toLowerCase();
+  if (!isGuid(userId))
+    throw new InvalidInputError(
+      `"${value}" is not an Entra object id (a GUID). The person can see theirs with the bot's whoami command.`,
+    );
+  return userId;
 }
 
 async function findScope(
@@ -90,14 +103,15 @@ async function findScope(
   code: string,
   role: Role,
 ): Promise<Organisation | undefined> {
-  if (code.toUpperCase() === ENGLAND) {
+  code = normaliseScopeCode(code);
+  if (code === ENGLAND) {
     if (role !== 'administrator')
       throw new InvalidInputError(
         `Only administrators can hold a role over all of England; give ${ROLE_LABELS[role]} an organisation code.`,
       );
     return undefined;
   }
-  const org = await deps.organisations.getOrganisation(code.toUpperCase());
+  const org = await deps.organisations.getOrganisation(code);
   if (!org)
     throw new NotFoundError(
       `There is no organisation with ODS code ${code}. Check the code, or import organisations first.`,

@@ -82,6 +82,17 @@ export async function linkChannel(
     throw new InvalidInputError(`${org.name} (${org.code}) is closed, so it has no checklist.`);
   const userId = await requireLinkAdministrator(deps, place.userId, org);
   const previous = await deps.links.findLinkOfChannel(place.teamId, place.channelId);
+  if (previous?.active && previous.orgCode !== org.code) {
+    // Moving a channel away from an organisation takes its cards from that organisation's
+    // people, so the person must administer that organisation too.
+    const was = await deps.organisations.getOrganisation(previous.orgCode);
+    await requireAdministrator(
+      deps.roles,
+      userId,
+      was ?? 'england',
+      `This channel is linked to ${was ? `${was.name} (${was.code})` : previous.orgCode}. Only an administrator of both that organisation and ${org.name} (${org.code}) can move it; ask your ICB's digital team, or unlink it first.`,
+    );
+  }
   const link: ChannelLink = {
     orgCode: org.code,
     purpose,
@@ -103,7 +114,16 @@ export async function unlinkChannel(deps: LinkDeps, place: ChannelPlace): Promis
       'This channel is not linked to an organisation, so there is nothing to unlink. Type **links** to see this team’s links.',
     );
   const org = await deps.organisations.getOrganisation(link.orgCode);
-  if (org) await requireLinkAdministrator(deps, place.userId, org);
+  // An organisation no longer loaded must not leave its channel open to anyone: then only an
+  // administrator of all of England may unlink it.
+  await requireAdministrator(
+    deps.roles,
+    place.userId,
+    org ?? 'england',
+    org
+      ? `Only an administrator for ${org.name} (${org.code}) can link or unlink channels for it. Ask your ICB's digital team.`
+      : `This channel is linked to ${link.orgCode}, which is no longer loaded, so only an administrator of all of England can unlink it.`,
+  );
   const retired = { ...link, active: false, linkedAt: deps.now().toISOString() };
   await deps.links.saveLink(retired);
   return retired;
