@@ -5,16 +5,16 @@ import { READ_SETTINGS } from '../../src/config/load-config';
 import { renderSettingsTable } from '../../src/config/render-settings-table';
 import { SETTINGS } from '../../src/config/settings';
 
-describe('the configuration table in README.md', () => {
+describe('the configuration table in docs/operations.md', () => {
   it('documents exactly the settings loadConfig reads', () => {
     assert.deepEqual(SETTINGS.map((s) => s.name).sort(), [...READ_SETTINGS].sort());
   });
 
   it('is up to date (run npm run docs:config after changing a setting)', () => {
-    const readme = readFileSync(path.resolve(__dirname, '../../README.md'), 'utf8');
+    const page = readFileSync(path.resolve(__dirname, '../../docs/operations.md'), 'utf8');
     assert.ok(
-      readme.includes(renderSettingsTable()),
-      'README.md table differs from src/config/settings.ts',
+      page.includes(renderSettingsTable()),
+      'docs/operations.md table differs from src/config/settings.ts',
     );
   });
 });
