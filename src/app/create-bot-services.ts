@@ -34,7 +34,10 @@ export function createBotServices(
   const storage = options.demo
     ? {
         ...cached,
-        roles: giveDemoRoles(cached.roles, { ...options.demo, now, logger: options.logger }),
+        roles: giveDemoRoles(
+          { cached: cached.roles, uncached: uncached.roles },
+          { ...options.demo, now, logger: options.logger },
+        ),
       }
     : cached;
   const composer = createCardComposer(renderCard);

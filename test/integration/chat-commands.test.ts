@@ -1,5 +1,12 @@
 import assert from 'node:assert/strict';
-import { CHANNEL_ID, OTHER_USER, TEAM_ID, personalMessage } from '../support/teams-activities';
+import {
+  CHANNEL_ID,
+  OTHER_USER,
+  TEAM_ID,
+  USER,
+  personalMessage,
+} from '../support/teams-activities';
+import { grantRole } from '../../src/domain/access/manage-roles';
 import { converse } from '../support/converse';
 import { FakeConnector } from '../support/fake-connector';
 import {
@@ -31,6 +38,7 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     () => connector,
   );
 
+  const OPERATOR = { kind: 'operator', name: 'test' } as const;
   const stranger = () => introduceWithoutRoles(service, connector.url, OTHER_USER);
 
   async function eventCount(): Promise<number> {
@@ -224,6 +232,50 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
         await say(chat('status U00000')),
         /There is no organisation with ODS code U00000/,
       );
+    });
+  });
+
+  describe('moving and unlinking safely', () => {
+    const PCN_ADMIN = {
+      id: '29:pcn-admin',
+      name: 'Pat Admin',
+      aadObjectId: 'c0ffee00-0000-4000-8000-000000000001',
+    };
+    const SECOND = '19:second-channel@thread.tacv2';
+
+    it('moves a channel to another organisation only for an administrator of both', async () => {
+      await introduceWithoutRoles(service, connector.url, PCN_ADMIN);
+      await grantRole({ ...service.storage, now: () => new Date() }, OPERATOR, {
+        userId: PCN_ADMIN.aadObjectId,
+        role: 'administrator',
+        orgCode: 'U99901',
+      });
+      assert.match(await say(channel('link QZ1', USER, SECOND)), /Linked this channel to/);
+      const moved = await say(channel('link U99901', PCN_ADMIN, SECOND));
+      assert.match(moved, /Only an administrator of both/);
+      assert.equal(
+        (await service.storage.links.findLinkOfChannel(TEAM_ID, SECOND))?.orgCode,
+        'QZ1',
+      );
+    });
+
+    it('refuses to unlink a channel whose organisation is gone, except for an England administrator', async () => {
+      await service.storage.links.saveLink({
+        orgCode: 'U99988',
+        purpose: 'checklist',
+        teamId: TEAM_ID,
+        channelId: SECOND,
+        linkedBy: USER.aadObjectId,
+        linkedAt: new Date().toISOString(),
+        active: true,
+      });
+      for (const who of [OTHER_USER, PCN_ADMIN])
+        assert.match(
+          await say(channel('unlink', who, SECOND)),
+          /only an administrator of all of England/,
+        );
+      assert.equal((await service.storage.links.findLinkOfChannel(TEAM_ID, SECOND))?.active, true);
+      assert.match(await say(channel('unlink', USER, SECOND)), /no longer linked to U99988/);
     });
   });
 

@@ -83,7 +83,8 @@ export async function introduceWithoutRoles(
   connectorUrl: string,
   user: { id: string; name: string; aadObjectId: string },
 ): Promise<void> {
-  await service.post({ ...personalMessage(connectorUrl, 'help'), from: { ...user } });
+  // whoami reads the person's roles, which is when local mode gives the demo ones; then they go.
+  await service.post({ ...personalMessage(connectorUrl, 'whoami'), from: { ...user } });
   for (const g of await service.storage.roles.listRolesOfUser(user.aadObjectId))
     await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
 }

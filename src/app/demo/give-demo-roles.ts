@@ -8,25 +8,26 @@ import { grantDemoRoles } from './seed-demo';
  * nothing of this; production never builds it.
  */
 export function giveDemoRoles(
-  roles: RoleStore,
+  stores: { cached: RoleStore; uncached: RoleStore },
   options: { practiceCode: string; now: () => Date; logger: Logger },
 ): RoleStore {
+  const { cached, uncached } = stores;
   // Who has been offered the roles by this process: once each, so a revoked demo role stays revoked.
   const offered = new Set<string>();
   return {
     listRolesOfUser: async (userId) => {
-      if (!offered.has(userId)) {
-        offered.add(userId);
-        if (await grantDemoRoles({ roles, now: options.now }, userId, options.practiceCode))
-          options.logger.info(
-            { userId },
-            'local mode: granted demo roles (administrator, practice staff)',
-          );
-      }
-      return roles.listRolesOfUser(userId);
+      if (offered.has(userId)) return cached.listRolesOfUser(userId);
+      offered.add(userId);
+      if (await grantDemoRoles({ roles: uncached, now: options.now }, userId, options.practiceCode))
+        options.logger.info(
+          { userId },
+          'local mode: granted demo roles (administrator, practice staff)',
+        );
+      // Read past the cache this once, so the cache holds nothing a revocation must wait out.
+      return uncached.listRolesOfUser(userId);
     },
-    listRolesOnOrg: (orgCode) => roles.listRolesOnOrg(orgCode),
-    saveGrant: (grant) => roles.saveGrant(grant),
-    deleteGrant: (userId, role, orgCode) => roles.deleteGrant(userId, role, orgCode),
+    listRolesOnOrg: (orgCode) => cached.listRolesOnOrg(orgCode),
+    saveGrant: (grant) => cached.saveGrant(grant),
+    deleteGrant: (userId, role, orgCode) => cached.deleteGrant(userId, role, orgCode),
   };
 }
