@@ -1,4 +1,5 @@
 import { canUpdateItems } from '../../domain/access/authorise';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { deliverToChannel } from '../../domain/cards/deliver-cards';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
@@ -21,13 +22,13 @@ export const deliverCommand: Handler = async (context, { services, logger }) => 
   const grants = userId ? await services.roles.listRolesOfUser(userId) : [];
   if (!canUpdateItems(grants, org))
     throw new ForbiddenError(
-      `Only leads and administrators for ${org.name} can ask for its cards again. Ask your PCN or ICB lead.`,
+      `Only leads and administrators for ${escapeMarkdown(org.name)} can ask for its cards again. Ask your PCN or ICB lead.`,
     );
   const count = await deliverToChannel(services, link, org);
   logger.info({ orgCode: org.code, ...count }, 'cards delivered on request');
   await context.sendActivity(
     count.campaigns === 0
-      ? `No campaign covering ${org.name} is running, so there are no cards to post.`
+      ? `No campaign covering ${escapeMarkdown(org.name)} is running, so there are no cards to post.`
       : `Queued ${count.posted} new card${count.posted === 1 ? '' : 's'} and ${count.updated} redraw${count.updated === 1 ? '' : 's'} of cards already here, for ${count.campaigns} running campaign${count.campaigns === 1 ? '' : 's'}.`,
   );
 };

@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { getDeliveryHealth, retryFailedDeliveries } from '../../domain/outbox/delivery-health';
 import {
   FAILURE_LABELS,
@@ -19,19 +20,19 @@ async function describeTarget(target: OutboxTarget, services: BotServices): Prom
       const team = (await services.conversations.listTeam(target.teamId)).find(
         (r) => r.kind === 'team',
       );
-      return `${channel?.channelName ?? 'a channel'} in ${team?.teamName ?? 'a team'}`;
+      return `${channel?.channelName ? escapeMarkdown(channel.channelName) : 'a channel'} in ${team?.teamName ? escapeMarkdown(team.teamName) : 'a team'}`;
     }
     case 'personal':
-      return (
+      return escapeMarkdown(
         (await services.conversations.findPersonal(target.tenantId, target.userAadObjectId))
-          ?.userName ?? 'a 1:1 chat'
+          ?.userName ?? 'a 1:1 chat',
       );
     case 'user':
       return 'a 1:1 chat';
     case 'groupChat':
       return 'a group chat';
     case 'address':
-      return target.address.conversationId;
+      return escapeMarkdown(target.address.conversationId);
   }
 }
 

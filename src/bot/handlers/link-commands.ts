@@ -2,6 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import type { ChannelLink } from '../../domain/channels/channel-links';
 import { deliverToChannel, type DeliveryCount } from '../../domain/cards/deliver-cards';
 import { InvalidInputError } from '../../domain/shared/errors';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
 import { linkChannel, listTeamLinks, unlinkChannel } from '../../domain/channels/link-channel';
 import type { Organisation } from '../../domain/access/organisations';
@@ -41,7 +42,8 @@ async function rememberChannel(context: TurnContext, scope: TurnScope): Promise<
   });
 }
 
-function describeDelivery(org: Organisation, link: ChannelLink, count: DeliveryCount): string {
+function describeDelivery(found: Organisation, link: ChannelLink, count: DeliveryCount): string {
+  const org = { ...found, name: escapeMarkdown(found.name) };
   if (link.purpose === 'digest')
     return org.level === 'region'
       ? `The weekly digest for ${org.name} will be posted here every week.`
@@ -72,7 +74,7 @@ async function link(
   const count = await deliverToChannel(services, saved, org);
   const was =
     previous && previous.orgCode !== org.code ? ` (it was linked to ${previous.orgCode})` : '';
-  return `Linked this channel to **${org.name} (${org.code})** for ${saved.purpose === 'digest' ? 'the weekly digest' : 'checklist cards'}${was}. ${describeDelivery(org, saved, count)}`;
+  return `Linked this channel to **${escapeMarkdown(org.name)} (${org.code})** for ${saved.purpose === 'digest' ? 'the weekly digest' : 'checklist cards'}${was}. ${describeDelivery(org, saved, count)}`;
 }
 
 /** `link <ODS code> [checklist|digest]` typed in a channel. */
@@ -117,15 +119,19 @@ export const unlinkCommand: Handler = async (context, scope) => {
 /** A stored failure reason in words ("bot_blocked_or_removed" → "Teams refused (403): …"). */
 function describeFailure(reason: string | undefined): string {
   if (!reason) return 'Teams refused it';
-  return reason in FAILURE_LABELS ? FAILURE_LABELS[reason as FailureReason] : reason;
+  return reason in FAILURE_LABELS
+    ? FAILURE_LABELS[reason as FailureReason]
+    : escapeMarkdown(reason);
 }
 
 async function renderLinks(context: TurnContext, services: BotServices, notice = '') {
   const { teamId, teams } = requireChannel(context, 'links');
   const views = await listTeamLinks(services, teamId);
   const links = views.map(({ link, channel, org }) => ({
-    channel: channel?.channelName ?? 'A channel I can no longer see',
-    target: `${link.purpose === 'digest' ? 'Weekly digest' : 'Checklist cards'} for ${org ? `${org.name} (${org.code})` : link.orgCode}`,
+    channel: channel?.channelName
+      ? escapeMarkdown(channel.channelName)
+      : 'A channel I can no longer see',
+    target: `${link.purpose === 'digest' ? 'Weekly digest' : 'Checklist cards'} for ${org ? `${escapeMarkdown(org.name)} (${org.code})` : link.orgCode}`,
     health:
       channel?.healthy === false
         ? `⚠ Last delivery failed: ${describeFailure(channel.unhealthyReason)}. Type **delivery** for details and a retry.`
@@ -136,7 +142,7 @@ async function renderLinks(context: TurnContext, services: BotServices, notice =
   // Messages and invokes carry no team name; the stored team record has it.
   const stored = (await services.conversations.listTeam(teamId)).find((r) => r.kind === 'team');
   return services.renderCard('links', {
-    teamName: teams.team?.name ?? stored?.teamName ?? 'this team',
+    teamName: escapeMarkdown(teams.team?.name ?? stored?.teamName ?? 'this team'),
     notice,
     intro:
       links.length === 0

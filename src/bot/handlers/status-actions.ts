@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { buildEditCard, type CardRef } from '../../domain/cards/card-views';
 import { openItem } from '../../domain/status/open-item';
 import { ConflictError, CodedError, ErrorCode, ForbiddenError } from '../../domain/shared/errors';
@@ -99,7 +100,7 @@ export const setStatusAction: Handler = async (context, { services, logger }) =>
         area: String(item.area),
         orgItemCount: orgItems.length,
       });
-    const saved = `${item.actionId} for ${org.name} is now ${STATUS_LABELS[item.status]}.`;
+    const saved = `${item.actionId} for ${escapeMarkdown(org.name)} is now ${STATUS_LABELS[item.status]}.`;
     if (press.card.view === 'items') {
       const actions = await loadActions(services, campaign);
       const planned = itemsCard(

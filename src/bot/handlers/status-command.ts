@@ -1,4 +1,5 @@
 import { describeProgress } from '../../domain/cards/card-views';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { InvalidInputError, NotFoundError } from '../../domain/shared/errors';
 import { getProgress } from '../../domain/items/get-progress';
 import { parseOdsCode } from '../../domain/channels/link-channel';
@@ -42,16 +43,16 @@ export const statusCommand: Handler = async (context, scope) => {
   for (const campaign of campaigns) {
     const { progress } = await getProgress(services, campaign.id, org.code, today);
     sections.push({
-      heading: `${org.name} (${org.code})`,
-      campaign: campaign.name,
+      heading: `${escapeMarkdown(org.name)} (${org.code})`,
+      campaign: escapeMarkdown(campaign.name),
       summary: describeProgress(progress),
       next: [],
     });
   }
   const intro =
     sections.length > 0
-      ? `Progress of ${org.name} and everything under it, in each running campaign.`
-      : `No running campaign covers ${org.name}.`;
+      ? `Progress of ${escapeMarkdown(org.name)} and everything under it, in each running campaign.`
+      : `No running campaign covers ${escapeMarkdown(org.name)}.`;
   await context.sendActivity(
     cardMessage(services.renderCard('progress', { intro, sections }), `Status of ${org.name}`),
   );

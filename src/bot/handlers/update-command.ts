@@ -1,4 +1,5 @@
 import type { Campaign } from '../../domain/checklists/campaigns';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { InvalidInputError, NotFoundError } from '../../domain/shared/errors';
 import type { Organisation } from '../../domain/access/organisations';
 import { campaignCovers } from '../../domain/cards/plan-cards';
@@ -87,11 +88,11 @@ export const updateCommand: Handler = async (context, { services, logger }) => {
   const others = found.filter((f) => f.campaign.id !== target.campaign.id);
   const where =
     others.length > 0
-      ? ` This was in "${target.campaign.name}"; to change it in another campaign, add its id, for example **update ${command.actionId} ${command.status.replace('_', ' ')} ${others[0]?.campaign.id}**.`
+      ? ` This was in "${escapeMarkdown(target.campaign.name)}"; to change it in another campaign, add its id, for example **update ${command.actionId} ${command.status.replace('_', ' ')} ${others[0]?.campaign.id}**.`
       : '';
   const what =
     result.outcome === 'unchanged'
-      ? `${command.actionId} for ${target.org.name} was already ${STATUS_LABELS[command.status]}; nothing changed.`
-      : `Saved: ${command.actionId} for ${target.org.name} is now **${STATUS_LABELS[result.item.status]}**${result.item.note ? ` with the note “${result.item.note}”` : ''}.`;
+      ? `${command.actionId} for ${escapeMarkdown(target.org.name)} was already ${STATUS_LABELS[command.status]}; nothing changed.`
+      : `Saved: ${command.actionId} for ${escapeMarkdown(target.org.name)} is now **${STATUS_LABELS[result.item.status]}**${result.item.note ? ` with the note “${escapeMarkdown(result.item.note)}”` : ''}.`;
   await context.sendActivity(`${what}${where}`);
 };

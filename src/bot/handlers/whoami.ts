@@ -1,4 +1,5 @@
 import { ROLE_LABELS } from '../../domain/access/roles';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { cardMessage } from '../reply';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';
@@ -12,7 +13,7 @@ export const sendWhoami: Handler = async (context, { services }) => {
       ? 'Our 1:1 chat'
       : teams.conversationType === 'groupChat'
         ? 'A group chat'
-        : `${teams.channel?.name ?? 'A channel'} in ${teams.team?.name ?? 'a team'}`;
+        : `${teams.channel?.name ? escapeMarkdown(teams.channel.name) : 'A channel'} in ${teams.team?.name ? escapeMarkdown(teams.team.name) : 'a team'}`;
   const grants = from.aadObjectId ? await services.roles.listRolesOfUser(from.aadObjectId) : [];
   const roles = await Promise.all(
     grants.map(async (g) => {
@@ -20,11 +21,11 @@ export const sendWhoami: Handler = async (context, { services }) => {
         g.orgCode === 'ENGLAND'
           ? undefined
           : await services.organisations.getOrganisation(g.orgCode);
-      return `${ROLE_LABELS[g.role]}: ${org ? `${org.name} (${org.code})` : g.orgCode === 'ENGLAND' ? 'all of England' : g.orgCode}`;
+      return `${ROLE_LABELS[g.role]}: ${org ? `${escapeMarkdown(org.name)} (${org.code})` : g.orgCode === 'ENGLAND' ? 'all of England' : g.orgCode}`;
     }),
   );
   const card = services.renderCard('whoami', {
-    name: from.name ?? 'Not given by Teams',
+    name: from.name ? escapeMarkdown(from.name) : 'Not given by Teams',
     aadObjectId: from.aadObjectId ?? 'Not given by Teams',
     tenantId: teams.tenantId || 'Not given by Teams',
     where,
