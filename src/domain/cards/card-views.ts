@@ -10,7 +10,7 @@ import {
 } from '../items/tracked-items';
 import type { Organisation } from '../access/organisations';
 import { describeDue, formatUkDateTime, formatUkDay } from '../shared/uk-dates';
-import { escapeMarkdown } from '../shared/escape-markdown';
+import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 
 // View models for the checklist cards: plain data that cards/*.json templates bind to. Pure:
 // loading happens in plan-cards.ts, rendering in src/cards, sending in src/proactive. Teams reads
@@ -101,6 +101,9 @@ export interface OverviewCardView {
 /** Cards show at most this much of a note; the whole note is kept and shown in history. */
 export const CARD_NOTE_CHARS = 140;
 
+/** Cards show at most this much of a person's name (Teams does not bound display names). */
+export const CARD_NAME_CHARS = 60;
+
 /** A checklist card holds at most this many actions; beyond it, one card per area. */
 export const MAX_ACTIONS_PER_CARD = 12;
 
@@ -158,7 +161,7 @@ function describeDeadline(item: TrackedItem, today: string) {
 
 function describeSetter(item: TrackedItem): string {
   const who = item.updatedByName
-    ? escapeMarkdown(item.updatedByName)
+    ? escapeShortened(item.updatedByName, CARD_NAME_CHARS)
     : item.updatedBy
       ? 'someone'
       : undefined;
@@ -191,7 +194,7 @@ export function buildItemRow(input: {
       `${input.orgLabel ? `${escapeMarkdown(input.orgLabel)}: ` : ''}**${item.actionId}** ${action?.title ?? ''}`.trim(),
     ...describeDeadline(item, today),
     statusText: describeSetter(item),
-    note: item.note ? `Note: ${escapeMarkdown(shorten(item.note, CARD_NOTE_CHARS))}` : '',
+    note: item.note ? `Note: ${escapeShortened(item.note, CARD_NOTE_CHARS)}` : '',
     sourceText: describeSource(action),
     updateTitle: `Update ${item.actionId}`,
     canUpdate: input.canUpdate,

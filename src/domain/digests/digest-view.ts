@@ -1,7 +1,12 @@
 import type { DigestFigures, DigestRow, RegionDigest } from './build-digest';
-import { CARD_NOTE_CHARS, describeArea, describeStatus } from '../cards/card-views';
+import {
+  CARD_NAME_CHARS,
+  CARD_NOTE_CHARS,
+  describeArea,
+  describeStatus,
+} from '../cards/card-views';
 import { formatUkDate, formatUkDay } from '../shared/uk-dates';
-import { escapeMarkdown } from '../shared/escape-markdown';
+import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 
 // The view model of cards/digest.json: a regional digest in words. Pure: the figures come from
 // build-digest.ts, rendering happens in src/cards, sending through the outbox. Teams reads these
@@ -72,10 +77,6 @@ function share(count: number, total: number): string {
 
 function finishedOf(figures: Pick<DigestFigures, 'byStatus'>): number {
   return figures.byStatus.done + figures.byStatus.not_applicable;
-}
-
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
 }
 
 function points(n: number): string {
@@ -191,10 +192,8 @@ export function buildDigestCard(
           : `${formatCount(digest.blockedTotal)} blocked; the ${digest.blocked.length} blocked longest:`,
     blocked: digest.blocked.map((b) => ({
       heading: `**${b.actionId}** · ${escapeMarkdown(b.orgName)} (${b.orgCode})`,
-      detail: `${escapeMarkdown(b.icbName)} · ${sinceText(b.since)}${b.byName ? ` by ${escapeMarkdown(b.byName)}` : ''}`,
-      note: b.note
-        ? `Note: ${escapeMarkdown(shorten(b.note, CARD_NOTE_CHARS))}`
-        : 'No note was given.',
+      detail: `${escapeMarkdown(b.icbName)} · ${sinceText(b.since)}${b.byName ? ` by ${escapeShortened(b.byName, CARD_NAME_CHARS)}` : ''}`,
+      note: b.note ? `Note: ${escapeShortened(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
     })),
     footer: `Finished means done or not applicable; overdue means unfinished with its deadline before ${formatUkDay(digest.today)}. For any ICB, PCN or practice, type **status** and its ODS code in a chat with me.`,
     detailUrl: options.detailUrl,

@@ -45,3 +45,17 @@ function escapeLine(line: string): string {
   else out = out.replace(NUMBERED, '$1\\$2');
   return out;
 }
+
+/**
+ * escapeMarkdown of `text` cut (with "…") so the escaped form has at most `max` characters:
+ * escaping can double a text's length, and a card budgets for what it sends, not what was typed.
+ */
+export function escapeShortened(text: string, max: number): string {
+  let cut = max;
+  for (;;) {
+    const shown = text.length <= cut ? text : `${text.slice(0, cut - 1).trimEnd()}…`;
+    const escaped = escapeMarkdown(shown);
+    if (escaped.length <= max || cut <= 1) return escaped;
+    cut -= Math.ceil((escaped.length - max) / 2);
+  }
+}
