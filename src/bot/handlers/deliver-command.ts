@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import type { Handler } from '../router';
@@ -16,7 +17,7 @@ export const deliverCommand: Handler = async (context, { services, logger }) => 
   logger.info({ orgCode: org.code, ...count }, 'cards delivered on request');
   await context.sendActivity(
     count.campaigns === 0
-      ? `No campaign covering ${org.name} is running, so there are no cards to post.`
+      ? `No campaign covering ${escapeMarkdown(org.name)} is running, so there are no cards to post.`
       : `Queued ${count.posted} new card${count.posted === 1 ? '' : 's'} and ${count.updated} redraw${count.updated === 1 ? '' : 's'} of cards already here, for ${count.campaigns} running campaign${count.campaigns === 1 ? '' : 's'}.`,
   );
 };

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import { readTeamsContext } from '../read-teams-context';
@@ -29,7 +30,7 @@ export const digestCommand: Handler = async (context, { services, logger }) => {
   );
   if (result.kind === 'posted') {
     await context.sendActivity(
-      `Posting ${result.cards === 1 ? 'the digest' : `${result.cards} digests (one per running campaign)`} for ${result.region.name} (${result.region.code}) in this channel now; ${result.cards === 1 ? 'it arrives' : 'they arrive'} in a few seconds. The weekly digest still comes on its day.`,
+      `Posting ${result.cards === 1 ? 'the digest' : `${result.cards} digests (one per running campaign)`} for ${escapeMarkdown(result.region.name)} (${result.region.code}) in this channel now; ${result.cards === 1 ? 'it arrives' : 'they arrive'} in a few seconds. The weekly digest still comes on its day.`,
     );
     return;
   }

@@ -1,4 +1,5 @@
 import { TeamsInfo, type Activity, type TurnContext } from 'botbuilder';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import type { ConversationUpdate } from '../../domain/channels/conversations';
 import { cardMessage } from '../reply';
 import { readAddress, readTeamsContext } from '../read-teams-context';
@@ -16,7 +17,9 @@ export const recordBotAdded: Handler = async (context, scope) => {
   const teams = readTeamsContext(context.activity);
   if (teams.team) {
     await storeTeamChannels(context, scope);
-    const card = scope.services.renderCard('welcome', { teamName: teams.team.name ?? 'this team' });
+    const card = scope.services.renderCard('welcome', {
+      teamName: teams.team.name ? escapeMarkdown(teams.team.name) : 'this team',
+    });
     await context.sendActivity(cardMessage(card, 'Access Recovery Bot has joined this team'));
   } else if (teams.conversationType === 'personal') {
     await context.sendActivity(

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import type { TurnContext } from 'botbuilder';
 import type { ChannelLink } from '../../domain/channels/channel-links';
 import type { DeliveryCount } from '../../domain/cards/deliver-cards';
@@ -22,7 +23,8 @@ export function requireChannel(context: TurnContext, command: string) {
   return { teamId: teams.team.id, channelId: teams.channel.id, teams };
 }
 
-function describeDelivery(org: Organisation, link: ChannelLink, count: DeliveryCount): string {
+function describeDelivery(found: Organisation, link: ChannelLink, count: DeliveryCount): string {
+  const org = { ...found, name: escapeMarkdown(found.name) };
   if (link.purpose === 'digest')
     return org.level === 'region'
       ? `The weekly digest for ${org.name} will be posted here every week.`
@@ -64,7 +66,7 @@ async function link(
   scope.logger.info({ orgCode: org.code, purpose: saved.purpose }, 'channel linked');
   const was =
     previous && previous.orgCode !== org.code ? ` (it was linked to ${previous.orgCode})` : '';
-  return `Linked this channel to **${org.name} (${org.code})** for ${saved.purpose === 'digest' ? 'the weekly digest' : 'checklist cards'}${was}. ${describeDelivery(org, saved, count)}`;
+  return `Linked this channel to **${escapeMarkdown(org.name)} (${org.code})** for ${saved.purpose === 'digest' ? 'the weekly digest' : 'checklist cards'}${was}. ${describeDelivery(org, saved, count)}`;
 }
 
 /** `link <ODS code> [checklist|digest]` typed in a channel. */
@@ -109,15 +111,19 @@ export const unlinkCommand: Handler = async (context, scope) => {
 /** A stored failure reason in words ("bot_blocked_or_removed" → "Teams refused (403): …"). */
 function describeFailure(reason: string | undefined): string {
   if (!reason) return 'Teams refused it';
-  return reason in FAILURE_LABELS ? FAILURE_LABELS[reason as FailureReason] : reason;
+  return reason in FAILURE_LABELS
+    ? FAILURE_LABELS[reason as FailureReason]
+    : escapeMarkdown(reason);
 }
 
 async function renderLinks(context: TurnContext, services: BotServices, notice = '') {
   const { teamId, teams } = requireChannel(context, 'links');
   const { teamName, links: views } = await services.listTeamLinks(teamId);
   const links = views.map(({ link, channel, org }) => ({
-    channel: channel?.channelName ?? 'A channel I can no longer see',
-    target: `${link.purpose === 'digest' ? 'Weekly digest' : 'Checklist cards'} for ${org ? `${org.name} (${org.code})` : link.orgCode}`,
+    channel: channel?.channelName
+      ? escapeMarkdown(channel.channelName)
+      : 'A channel I can no longer see',
+    target: `${link.purpose === 'digest' ? 'Weekly digest' : 'Checklist cards'} for ${org ? `${escapeMarkdown(org.name)} (${org.code})` : link.orgCode}`,
     health:
       channel?.healthy === false
         ? `⚠ Last delivery failed: ${describeFailure(channel.unhealthyReason)}. Type **delivery** for details and a retry.`
@@ -126,7 +132,7 @@ async function renderLinks(context: TurnContext, services: BotServices, notice =
           : '✔ Healthy: deliveries are reaching it.',
   }));
   return services.renderCard('links', {
-    teamName: teams.team?.name ?? teamName ?? 'this team',
+    teamName: escapeMarkdown(teams.team?.name ?? teamName ?? 'this team'),
     notice,
     intro:
       links.length === 0

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { STATUS_LABELS } from '../../domain/items/tracked-items';
 import { formatUkDate, todayInLondon } from '../../domain/shared/uk-dates';
 import { cardMessage } from '../reply';
@@ -11,8 +12,8 @@ export const sendProgress: Handler = async (context, { services }) => {
     ? await services.getMyProgress(userId, today)
     : { results: [], englandOnly: false };
   const sections = results.map((r) => ({
-    heading: `${r.org.name} (${r.org.code})`,
-    campaign: r.campaignName,
+    heading: `${escapeMarkdown(r.org.name)} (${r.org.code})`,
+    campaign: escapeMarkdown(r.campaignName),
     summary: `${r.progress.percentComplete}% complete: ${r.progress.byStatus.done} done, ${r.progress.byStatus.in_progress} in progress, ${r.progress.byStatus.blocked} blocked, ${r.progress.byStatus.not_started} not started${r.progress.overdue ? `; **${r.progress.overdue} overdue**` : ''}.`,
     next: r.next.map((i) => ({
       actionId: i.actionId,

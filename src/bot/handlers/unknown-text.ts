@@ -1,4 +1,5 @@
 import { readCommand } from '../read-command';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';
 
@@ -12,6 +13,6 @@ export const sendHint: Handler = async (context) => {
   await context.sendActivity(
     typed === ''
       ? `Hello! ${how} to see what I can do.`
-      : `Sorry, I don't know "${quoted}". ${how} to see what I can do.`,
+      : `Sorry, I don't know "${escapeMarkdown(quoted)}". ${how} to see what I can do.`,
   );
 };

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { cardMessage } from '../reply';
 import { readTeamsContext } from '../read-teams-context';
 import type { Handler } from '../router';
@@ -11,10 +12,10 @@ export const sendWhoami: Handler = async (context, { services }) => {
       ? 'Our 1:1 chat'
       : teams.conversationType === 'groupChat'
         ? 'A group chat'
-        : `${teams.channel?.name ?? 'A channel'} in ${teams.team?.name ?? 'a team'}`;
+        : `${teams.channel?.name ? escapeMarkdown(teams.channel.name) : 'A channel'} in ${teams.team?.name ? escapeMarkdown(teams.team.name) : 'a team'}`;
   const roles = await services.listMyRoles(from.aadObjectId);
   const card = services.renderCard('whoami', {
-    name: from.name ?? 'Not given by Teams',
+    name: from.name ? escapeMarkdown(from.name) : 'Not given by Teams',
     aadObjectId: from.aadObjectId ?? 'Not given by Teams',
     tenantId: teams.tenantId || 'Not given by Teams',
     where,

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import type { OrganisationStore } from './organisations';
 import { ENGLAND, ROLE_LABELS, type RoleStore } from './roles';
 
@@ -12,7 +13,7 @@ export async function listMyRoles(
       const org =
         g.orgCode === ENGLAND ? undefined : await deps.organisations.getOrganisation(g.orgCode);
       const where = org
-        ? `${org.name} (${org.code})`
+        ? `${escapeMarkdown(org.name)} (${org.code})`
         : g.orgCode === ENGLAND
           ? 'all of England'
           : g.orgCode;

@@ -10,9 +10,11 @@ import {
 } from '../items/tracked-items';
 import type { Organisation } from '../access/organisations';
 import { describeDue, formatUkDateTime, formatUkDay } from '../shared/uk-dates';
+import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 
 // View models for the checklist cards: plain data that cards/*.json templates bind to. Pure:
-// loading happens in plan-cards.ts, rendering in src/cards, sending in src/proactive.
+// loading happens in plan-cards.ts, rendering in src/cards, sending in src/proactive. Teams reads
+// these strings as markdown, so every name and note in them goes through escapeMarkdown.
 
 /** Which card a person is looking at; carried by the card's refresh action and its buttons. */
 export type CardRef =
@@ -99,6 +101,9 @@ export interface OverviewCardView {
 /** Cards show at most this much of a note; the whole note is kept and shown in history. */
 export const CARD_NOTE_CHARS = 140;
 
+/** Cards show at most this much of a person's name (Teams does not bound display names). */
+export const CARD_NAME_CHARS = 60;
+
 /** A checklist card holds at most this many actions; beyond it, one card per area. */
 export const MAX_ACTIONS_PER_CARD = 12;
 
@@ -155,7 +160,11 @@ function describeDeadline(item: TrackedItem, today: string) {
 }
 
 function describeSetter(item: TrackedItem): string {
-  const who = item.updatedByName ?? (item.updatedBy ? 'someone' : undefined);
+  const who = item.updatedByName
+    ? escapeShortened(item.updatedByName, CARD_NAME_CHARS)
+    : item.updatedBy
+      ? 'someone'
+      : undefined;
   const when = item.updatedAt ? formatUkDateTime(item.updatedAt) : undefined;
   return who && when
     ? `**${describeStatus(item.status)}** (set by ${who}, ${when})`
@@ -182,10 +191,10 @@ export function buildItemRow(input: {
   return {
     actionId: item.actionId,
     heading:
-      `${input.orgLabel ? `${input.orgLabel}: ` : ''}**${item.actionId}** ${action?.title ?? ''}`.trim(),
+      `${input.orgLabel ? `${escapeMarkdown(input.orgLabel)}: ` : ''}**${item.actionId}** ${action?.title ?? ''}`.trim(),
     ...describeDeadline(item, today),
     statusText: describeSetter(item),
-    note: item.note ? `Note: ${shorten(item.note, CARD_NOTE_CHARS)}` : '',
+    note: item.note ? `Note: ${escapeShortened(item.note, CARD_NOTE_CHARS)}` : '',
     sourceText: describeSource(action),
     updateTitle: `Update ${item.actionId}`,
     canUpdate: input.canUpdate,
@@ -211,12 +220,12 @@ export function buildEditCard(input: {
   const { item, action } = input;
   return {
     title: `${item.actionId}: ${action?.title ?? 'an action no longer in the checklist'}`,
-    subtitle: `${input.org.name} (${input.org.code}) · ${input.campaign.name}`,
+    subtitle: `${escapeMarkdown(input.org.name)} (${input.org.code}) · ${escapeMarkdown(input.campaign.name)}`,
     notice: input.notice ?? '',
     detail: action?.detail ?? '',
     ...describeDeadline(item, input.today),
     statusText: `Now: ${describeSetter(item)}`,
-    note: item.note ? `Note: ${item.note}` : 'No note.',
+    note: item.note ? `Note: ${escapeMarkdown(item.note)}` : 'No note.',
     sourceText: describeSource(action),
     choices: ITEM_STATUSES.filter((s) => s !== item.status).map((status) => ({
       label: `${STATUS_MARKS[status]} ${STATUS_LABELS[status]}`,
@@ -289,8 +298,8 @@ export function buildChecklistCard(input: {
     }));
   const areaLabel = input.area ? ` · ${describeArea(input.area)}` : '';
   return {
-    title: `${org.name} (${org.code})`,
-    subtitle: `${campaign.name}${areaLabel}`,
+    title: `${escapeMarkdown(org.name)} (${org.code})`,
+    subtitle: `${escapeMarkdown(campaign.name)}${areaLabel}`,
     summary:
       items.length === 0
         ? 'No actions for this organisation in this campaign.'
@@ -314,8 +323,8 @@ export function buildOverviewCard(input: {
   const all = input.members.flatMap((m) => m.items);
   const noun = org.level === 'icb' ? 'PCNs' : 'practices';
   return {
-    title: `${org.name} (${org.code}): ${noun}`,
-    subtitle: campaign.name,
+    title: `${escapeMarkdown(org.name)} (${org.code}): ${noun}`,
+    subtitle: escapeMarkdown(campaign.name),
     summary:
       all.length === 0
         ? `No ${noun} have actions in this campaign.`
@@ -324,7 +333,7 @@ export function buildOverviewCard(input: {
     rows: input.members.map((m) => {
       const progress = summariseProgress(m.items, today);
       return {
-        name: `${m.org.name} (${m.org.code})`,
+        name: `${escapeMarkdown(m.org.name)} (${m.org.code})`,
         summary: m.items.length ? describeProgress(progress) : 'No actions',
         percent: `${progress.percentComplete}%`,
       };

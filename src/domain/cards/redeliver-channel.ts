@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { canUpdateItems } from '../access/authorise';
 import type { Organisation } from '../access/organisations';
 import type { RoleStore } from '../access/roles';
@@ -23,7 +24,7 @@ export async function redeliverChannel(
   const grants = place.userId ? await deps.roles.listRolesOfUser(place.userId) : [];
   if (!canUpdateItems(grants, org))
     throw new ForbiddenError(
-      `Only leads and administrators for ${org.name} can ask for its cards again. Ask your PCN or ICB lead.`,
+      `Only leads and administrators for ${escapeMarkdown(org.name)} can ask for its cards again. Ask your PCN or ICB lead.`,
     );
   return { org, count: await deliverToChannel(deps, link, org) };
 }

@@ -1,9 +1,16 @@
 import type { DigestFigures, DigestRow, RegionDigest } from './build-digest';
-import { CARD_NOTE_CHARS, describeArea, describeStatus } from '../cards/card-views';
+import {
+  CARD_NAME_CHARS,
+  CARD_NOTE_CHARS,
+  describeArea,
+  describeStatus,
+} from '../cards/card-views';
 import { formatUkDate, formatUkDay } from '../shared/uk-dates';
+import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 
 // The view model of cards/digest.json: a regional digest in words. Pure: the figures come from
-// build-digest.ts, rendering happens in src/cards, sending through the outbox.
+// build-digest.ts, rendering happens in src/cards, sending through the outbox. Teams reads these
+// strings as markdown, so every name and note in them goes through escapeMarkdown.
 
 /** One ICB's line in the digest's table: each cell a count and its share of the ICB's items. */
 export interface DigestTableRow {
@@ -72,10 +79,6 @@ function finishedOf(figures: Pick<DigestFigures, 'byStatus'>): number {
   return figures.byStatus.done + figures.byStatus.not_applicable;
 }
 
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
-}
-
 function points(n: number): string {
   return `${Math.abs(n)} point${Math.abs(n) === 1 ? '' : 's'}`;
 }
@@ -113,7 +116,7 @@ function describeMovers(digest: RegionDigest): string {
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.row.name.localeCompare(b.row.name))
     .slice(0, MOVERS);
   if (moves.length === 0) return '';
-  return `Biggest movers: ${moves.map((m) => `${m.row.name} ${describeMove(m.delta)}`).join(' · ')}.`;
+  return `Biggest movers: ${moves.map((m) => `${escapeMarkdown(m.row.name)} ${describeMove(m.delta)}`).join(' · ')}.`;
 }
 
 function toTableRow(row: DigestRow, label: string): DigestTableRow {
@@ -145,13 +148,15 @@ export function buildDigestCard(
 ): DigestCardView {
   const { headline, region } = digest;
   const finished = finishedOf(headline);
-  const rows = digest.icbs.map((row) => toTableRow(row, `${row.name} (${row.code})`));
+  const rows = digest.icbs.map((row) =>
+    toTableRow(row, `${escapeMarkdown(row.name)} (${row.code})`),
+  );
   if (digest.regionOwn)
     rows.push(toTableRow(digest.regionOwn, `Regional team's own actions (${region.code})`));
   const na = headline.byStatus.not_applicable;
   return {
-    title: `Weekly digest: ${region.name} (${region.code})`,
-    subtitle: `${digest.campaign.name} · figures for ${formatUkDay(digest.today)}`,
+    title: `Weekly digest: ${escapeMarkdown(region.name)} (${region.code})`,
+    subtitle: `${escapeMarkdown(digest.campaign.name)} · figures for ${formatUkDay(digest.today)}`,
     notice: options.notice ?? '',
     headline: `${headline.percentComplete}% complete: ${formatCount(finished)} of ${formatCount(headline.total)} actions finished across ${digest.icbs.length} ICB${digest.icbs.length === 1 ? '' : 's'}`,
     statusLine: [
@@ -171,7 +176,7 @@ export function buildDigestCard(
       data: digest.icbs.map((row) => ({ x: row.code, y: row.figures.percentComplete })),
     },
     chartFacts: digest.icbs.map((row) => ({
-      title: `${row.name} (${row.code})`,
+      title: `${escapeMarkdown(row.name)} (${row.code})`,
       value: `${row.figures.percentComplete}% finished`,
     })),
     rows,
@@ -186,9 +191,9 @@ export function buildDigestCard(
           ? `${formatCount(digest.blockedTotal)} blocked, longest first:`
           : `${formatCount(digest.blockedTotal)} blocked; the ${digest.blocked.length} blocked longest:`,
     blocked: digest.blocked.map((b) => ({
-      heading: `**${b.actionId}** · ${b.orgName} (${b.orgCode})`,
-      detail: `${b.icbName} · ${sinceText(b.since)}${b.byName ? ` by ${b.byName}` : ''}`,
-      note: b.note ? `Note: ${shorten(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
+      heading: `**${b.actionId}** · ${escapeMarkdown(b.orgName)} (${b.orgCode})`,
+      detail: `${escapeMarkdown(b.icbName)} · ${sinceText(b.since)}${b.byName ? ` by ${escapeShortened(b.byName, CARD_NAME_CHARS)}` : ''}`,
+      note: b.note ? `Note: ${escapeShortened(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
     })),
     footer: `Finished means done or not applicable; overdue means unfinished with its deadline before ${formatUkDay(digest.today)}. For any ICB, PCN or practice, type **status** and its ODS code in a chat with me.`,
     detailUrl: options.detailUrl,

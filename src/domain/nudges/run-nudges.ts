@@ -17,6 +17,7 @@ import { snoozeKeyOf, type PreferenceStore } from './preferences';
 import type { Role, RoleStore } from '../access/roles';
 import type { TrackedItem } from '../items/tracked-items';
 import { addDays, describeDue, formatUkDay } from '../shared/uk-dates';
+import { escapeMarkdown } from '../shared/escape-markdown';
 
 /** What the nudge run reads and writes. */
 export interface NudgeDeps extends DeliveryDeps {
@@ -244,7 +245,7 @@ class NudgeRun {
           card: { view: 'items', campaignId: item.campaignId, orgCode: item.orgCode },
         };
         return {
-          heading: `${item.orgCode === orgCode ? '' : `${await this.nameOf(item.orgCode)}: `}**${item.actionId}** ${this.actions.get(item.actionId)?.title ?? ''}`,
+          heading: `${item.orgCode === orgCode ? '' : `${escapeMarkdown(await this.nameOf(item.orgCode))}: `}**${item.actionId}** ${this.actions.get(item.actionId)?.title ?? ''}`,
           dueText: item.dueDate
             ? `Deadline ${formatUkDay(item.dueDate)} · ${describeDue(item.dueDate, this.date)}`
             : '',
@@ -262,13 +263,15 @@ class NudgeRun {
         : role === 'pcn_lead'
           ? 'your PCN and its practices'
           : 'your ICB';
-    const title =
+    const titleOf = (name: string) =>
       role === 'icb_lead'
-        ? `${hits.length} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${orgName}`
-        : `${hits.length} action${hits.length === 1 ? ' needs' : 's need'} attention at ${orgName}`;
+        ? `${hits.length} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${name}`
+        : `${hits.length} action${hits.length === 1 ? ' needs' : 's need'} attention at ${name}`;
+    const title = titleOf(orgName);
+    // The card reads its text as markdown; the notification summary (`title`) is plain text.
     const view = {
-      title,
-      intro: `${overdue > 0 ? `${overdue} overdue. ` : ''}Reminders for ${personal ? who : orgName} in "${this.campaign.name}", as of ${formatUkDay(this.date)}.`,
+      title: titleOf(escapeMarkdown(orgName)),
+      intro: `${overdue > 0 ? `${overdue} overdue. ` : ''}Reminders for ${personal ? who : escapeMarkdown(orgName)} in "${escapeMarkdown(this.campaign.name)}", as of ${formatUkDay(this.date)}.`,
       rows,
       more:
         hits.length > MAX_ROWS

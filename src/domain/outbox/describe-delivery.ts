@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import type { ConversationStore } from '../channels/conversations';
 import { getDeliveryHealth, type DeliveryHealthDeps } from './delivery-health';
 import type { DeliverySummary, OutboxTarget } from './outbox';
@@ -16,19 +17,19 @@ async function nameTarget(conversations: ConversationStore, target: OutboxTarget
     case 'channel': {
       const channel = await conversations.findChannel(target.teamId, target.channelId);
       const team = (await conversations.listTeam(target.teamId)).find((r) => r.kind === 'team');
-      return `${channel?.channelName ?? 'a channel'} in ${team?.teamName ?? 'a team'}`;
+      return `${channel?.channelName ? escapeMarkdown(channel.channelName) : 'a channel'} in ${team?.teamName ? escapeMarkdown(team.teamName) : 'a team'}`;
     }
     case 'personal':
-      return (
+      return escapeMarkdown(
         (await conversations.findPersonal(target.tenantId, target.userAadObjectId))?.userName ??
-        'a 1:1 chat'
+          'a 1:1 chat',
       );
     case 'user':
       return 'a 1:1 chat';
     case 'groupChat':
       return 'a group chat';
     case 'address':
-      return target.address.conversationId;
+      return escapeMarkdown(target.address.conversationId);
   }
 }
 

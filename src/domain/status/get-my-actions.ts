@@ -6,6 +6,7 @@ import type { Organisation, OrganisationStore } from '../access/organisations';
 import { campaignCovers, loadActions, type CardDeps } from '../cards/plan-cards';
 import { ENGLAND, type RoleStore } from '../access/roles';
 import { todayInLondon } from '../shared/uk-dates';
+import { escapeMarkdown } from '../shared/escape-markdown';
 
 /** At most this many rows on the "my actions" card; the rest are counted. */
 export const MAX_MY_ACTIONS = 10;
@@ -53,7 +54,7 @@ export async function getMyActions(
       }),
     );
     shown += rows.length;
-    if (rows.length > 0) sections.push({ heading: campaign.name, rows });
+    if (rows.length > 0) sections.push({ heading: escapeMarkdown(campaign.name), rows });
   }
   const summary =
     total === 0
@@ -64,7 +65,8 @@ export async function getMyActions(
   return {
     view: {
       title: 'Your actions',
-      subtitle: orgs.map((o) => `${o.name} (${o.code})`).join(', ') || 'No organisations',
+      subtitle:
+        orgs.map((o) => `${escapeMarkdown(o.name)} (${o.code})`).join(', ') || 'No organisations',
       summary,
       notice,
       sections,

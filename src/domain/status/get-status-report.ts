@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { parseOdsCode } from '../access/ods-codes';
 import type { Organisation } from '../access/organisations';
 import { describeProgress } from '../cards/card-views';
@@ -52,15 +53,15 @@ export async function getStatusReport(
   for (const campaign of campaigns) {
     const { progress } = await getProgress(deps, campaign.id, org.code, today);
     sections.push({
-      heading: `${org.name} (${org.code})`,
-      campaign: campaign.name,
+      heading: `${escapeMarkdown(org.name)} (${org.code})`,
+      campaign: escapeMarkdown(campaign.name),
       summary: describeProgress(progress),
       next: [],
     });
   }
   const intro =
     sections.length > 0
-      ? `Progress of ${org.name} and everything under it, in each running campaign.`
-      : `No running campaign covers ${org.name}.`;
+      ? `Progress of ${escapeMarkdown(org.name)} and everything under it, in each running campaign.`
+      : `No running campaign covers ${escapeMarkdown(org.name)}.`;
   return { kind: 'organisation', org, intro, sections };
 }

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import type { CardRef } from '../cards/card-views';
 import { itemsCard, loadActions } from '../cards/plan-cards';
 import type { ChangedItem } from '../cards/refresh-copies';
@@ -63,7 +64,7 @@ export async function pressStatus(
   });
   redrawCopiesAfter(deps, result);
   const { item, org, campaign, orgItems } = result;
-  const saved = `${item.actionId} for ${org.name} is now ${STATUS_LABELS[item.status]}.`;
+  const saved = `${item.actionId} for ${escapeMarkdown(org.name)} is now ${STATUS_LABELS[item.status]}.`;
   if (press.card.view !== 'items')
     return { result, saved, card: await drawCard(deps, press.card, press.actor.userId) };
   const actions = await loadActions(deps, campaign);

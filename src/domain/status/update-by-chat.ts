@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import type { Organisation } from '../access/organisations';
 import { ENGLAND } from '../access/roles';
 import { campaignCovers } from '../cards/plan-cards';
@@ -90,12 +91,12 @@ export async function updateByChat(
   const others = found.filter((f) => f.campaign.id !== target.campaign.id);
   const where =
     others.length > 0
-      ? ` This was in "${target.campaign.name}"; to change it in another campaign, add its id, for example ${typed} ${others[0]?.campaign.id}**.`
+      ? ` This was in "${escapeMarkdown(target.campaign.name)}"; to change it in another campaign, add its id, for example ${typed} ${others[0]?.campaign.id}**.`
       : '';
   const what =
     result.outcome === 'unchanged'
-      ? `${command.actionId} for ${target.org.name} was already ${STATUS_LABELS[command.status]}; nothing changed.`
-      : `Saved: ${command.actionId} for ${target.org.name} is now **${STATUS_LABELS[result.item.status]}**${result.item.note ? ` with the note “${result.item.note}”` : ''}.`;
+      ? `${command.actionId} for ${escapeMarkdown(target.org.name)} was already ${STATUS_LABELS[command.status]}; nothing changed.`
+      : `Saved: ${command.actionId} for ${escapeMarkdown(target.org.name)} is now **${STATUS_LABELS[result.item.status]}**${result.item.note ? ` with the note “${escapeMarkdown(result.item.note)}”` : ''}.`;
   return {
     message: `${what}${where}`,
     orgCode: target.org.code,
