@@ -93,4 +93,16 @@ describe('markdown in user text: chat replies and cards show it as typed', funct
       assertShownAsTyped(await say(botAddedToTeam(connector.url, typed)), typed);
     });
   }
+
+  // Errors quote the start of what was typed, so they escape it too.
+  for (const [command, typed] of [
+    ['status', '[x](https://e.org)'],
+    ['update PRAC-02', '[y](//e.org) x'],
+    ['update', '[z](//e.org)'],
+    ['nudges', '**urgent**'],
+  ] as const) {
+    it(`an error about ${JSON.stringify(`${command} ${typed}`)} quotes it as typed`, async () => {
+      assertShownAsTyped(await say(chat(`${command} ${typed}`)), typed, false);
+    });
+  }
 });

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { isGuid } from '../shared/ids';
 import { requireAdministrator } from './authorise';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
@@ -31,7 +32,9 @@ export function parseRole(value: string): Role {
     .replace(/[\s-]+/g, '_');
   const role = ROLES.find((r) => r === text);
   if (!role)
-    throw new InvalidInputError(`"${value}" is not a role. Use one of: ${ROLES.join(', ')}.`);
+    throw new InvalidInputError(
+      `"${escapeMarkdown(value.slice(0, 40))}" is not a role. Use one of: ${ROLES.join(', ')}.`,
+    );
   return role;
 }
 
@@ -93,7 +96,7 @@ function parseUserId(value: string): string {
   const userId = value.trim().toLowerCase();
   if (!isGuid(userId))
     throw new InvalidInputError(
-      `"${value}" is not an Entra object id (a GUID). The person can see theirs with the bot's whoami command.`,
+      `"${escapeMarkdown(value.slice(0, 40))}" is not an Entra object id (a GUID). The person can see theirs with the bot's whoami command.`,
     );
   return userId;
 }

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { InvalidInputError } from '../shared/errors';
 import { ORG_LEVELS, type OrgLevel } from './organisations';
 
@@ -29,7 +30,7 @@ export function parseOdsCode(value: unknown): string {
   const code = typeof value === 'string' ? value.trim().toUpperCase() : '';
   if (!isOdsCode(code)) {
     throw new InvalidInputError(
-      `"${String(value ?? '').slice(0, 20)}" is not an ODS code. Type the code of a region, ICB, PCN or practice, for example Y63, QZ1, U99901 or X99001.`,
+      `"${escapeMarkdown(String(value ?? '').slice(0, 20))}" is not an ODS code. Type the code of a region, ICB, PCN or practice, for example Y63, QZ1, U99901 or X99001.`,
     );
   }
   return code;

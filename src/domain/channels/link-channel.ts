@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { requireAdministrator } from '../access/authorise';
 import { parseOdsCode } from '../access/ods-codes';
 import { LINK_PURPOSES, type ChannelLink, type LinkPurpose, type LinkStore } from './channel-links';
@@ -36,7 +37,7 @@ export function parsePurpose(value: unknown): LinkPurpose {
   const purpose = LINK_PURPOSES.find((p) => p === text);
   if (!purpose)
     throw new InvalidInputError(
-      `"${text.slice(0, 20)}" is not a link purpose. Use checklist (an ICB or PCN's cards) or digest (a region's weekly summary).`,
+      `"${escapeMarkdown(text.slice(0, 20))}" is not a link purpose. Use checklist (an ICB or PCN's cards) or digest (a region's weekly summary).`,
     );
   return purpose;
 }

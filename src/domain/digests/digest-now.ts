@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { isOdsCode } from '../access/ods-codes';
 import { requireAdministrator } from '../access/authorise';
 import { buildRegionDigest, type RegionDigest } from './build-digest';
@@ -63,7 +64,7 @@ async function requireRegion(
     );
   if (!isOdsCode(code))
     throw new InvalidInputError(
-      `"${code.slice(0, 20)}" is not a region code. Type **digest now** followed by one, for example **digest now Y63**.`,
+      `"${escapeMarkdown(code.slice(0, 20))}" is not a region code. Type **digest now** followed by one, for example **digest now Y63**.`,
     );
   const org = await deps.organisations.getOrganisation(code);
   if (!org)

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import { isOdsCode } from '../access/ods-codes';
 import { InvalidInputError } from '../shared/errors';
 import { parseStatus } from './set-status';
@@ -25,7 +26,7 @@ export function parseUpdateCommand(rest: string, campaignIds: readonly string[])
   if (!actionWord || after.length === 0) throw new InvalidInputError(USAGE);
   if (!ACTION_ID.test(actionWord))
     throw new InvalidInputError(
-      `"${actionWord.slice(0, 20)}" is not an action id (they look like PRAC-05 or PCN-02). ${USAGE}`,
+      `"${escapeMarkdown(actionWord.slice(0, 20))}" is not an action id (they look like PRAC-05 or PCN-02). ${USAGE}`,
     );
   // Statuses of two words ("in progress") first, then one.
   let status: ItemStatus | undefined;
@@ -42,7 +43,7 @@ export function parseUpdateCommand(rest: string, campaignIds: readonly string[])
   }
   if (!status) {
     throw new InvalidInputError(
-      `"${after.slice(0, 2).join(' ').slice(0, 30)}" is not a status. ${USAGE}`,
+      `"${escapeMarkdown(after.slice(0, 2).join(' ').slice(0, 30))}" is not a status. ${USAGE}`,
     );
   }
   let next = after.slice(used);

@@ -1,3 +1,4 @@
+import { escapeMarkdown } from '../shared/escape-markdown';
 import type { Campaign, CampaignStore } from '../checklists/campaigns';
 import { ConflictError, InvalidInputError } from '../shared/errors';
 import type { Organisation, OrganisationStore } from '../access/organisations';
@@ -64,7 +65,7 @@ export function parseStatus(value: unknown): ItemStatus {
   );
   if (!match) {
     throw new InvalidInputError(
-      `"${String(value).slice(0, 30)}" is not a status. Use one of: ${ITEM_STATUSES.map((s) => STATUS_LABELS[s].toLowerCase()).join(', ')}.`,
+      `"${escapeMarkdown(String(value).slice(0, 30))}" is not a status. Use one of: ${ITEM_STATUSES.map((s) => STATUS_LABELS[s].toLowerCase()).join(', ')}.`,
     );
   }
   return match;
@@ -134,7 +135,7 @@ export async function changeStatus(
       return result('repeat', current);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
       throw new ConflictError(
-        `${change.actionId} was changed by ${current.updatedByName ?? 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
+        `${change.actionId} was changed by ${current.updatedByName ? escapeMarkdown(current.updatedByName) : 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
       );
     }
     if (current.status === status && current.note === note) return result('unchanged', current);
