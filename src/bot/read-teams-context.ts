@@ -67,3 +67,13 @@ export function readAddress(activity: Activity, conversationId?: string): Delive
       conversationId ?? activity.conversation.id.split(';')[0] ?? activity.conversation.id,
   };
 }
+
+/** The team channel an activity came from, as `{ place }`, or nothing outside a team channel. */
+export function placeOf(
+  activity: Activity,
+): { place: { teamId: string; channelId: string } } | Record<string, never> {
+  const teams = readTeamsContext(activity);
+  return teams.team && teams.channel
+    ? { place: { teamId: teams.team.id, channelId: teams.channel.id } }
+    : {};
+}

@@ -4,6 +4,7 @@ import { ConflictError, CodedError, ErrorCode, ForbiddenError } from '../../doma
 import type { DrawnCard } from '../../domain/status/draw-card';
 import type { BotServices } from '../bot-services';
 import { readCardRef, readEditPress, readStatusPress } from '../read-card-data';
+import { placeOf } from '../read-teams-context';
 import { cardAnswer, cardMessage, errorAnswer } from '../reply';
 import type { Handler, InvokeAnswer } from '../router';
 
@@ -28,9 +29,10 @@ async function answerRefusal(
   ref: CardRef | undefined,
   error: CodedError,
 ): Promise<InvokeAnswer | undefined> {
-  const userId = context.activity.from?.aadObjectId;
+  const viewer = { userId: context.activity.from?.aadObjectId, ...placeOf(context.activity) };
   if (ref && error.code !== ErrorCode.InvalidInput) {
-    const drawn = await services.drawCard(ref, userId, error.userMessage).catch(() => undefined);
+    // Drawn only for someone who may read it: a refusal never shows what was refused.
+    const drawn = await services.drawCard(ref, viewer, error.userMessage).catch(() => undefined);
     if (drawn) return answerWithCard(context, services, drawn, error.userMessage);
   }
   if (context.activity.type === 'invoke')
@@ -53,6 +55,7 @@ export const setStatusAction: Handler = async (context, { services, logger }) =>
     const { result, card, saved } = await services.pressStatus({
       ...press,
       ...(activity.id ? { changeId: `${activity.id}|${press.actionId}` } : {}),
+      ...placeOf(activity),
       actor: {
         userId: activity.from?.aadObjectId ?? '',
         ...(activity.from?.name ? { name: activity.from.name } : {}),
@@ -104,7 +107,10 @@ export const refreshCardAction: Handler = async (context, { services }) => {
     return answerWithCard(
       context,
       services,
-      await services.drawCard(ref, context.activity.from?.aadObjectId),
+      await services.drawCard(ref, {
+        userId: context.activity.from?.aadObjectId,
+        ...placeOf(context.activity),
+      }),
     );
   } catch (error) {
     if (isUserError(error)) return answerRefusal(context, services, undefined, error as CodedError);

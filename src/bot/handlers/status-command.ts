@@ -1,6 +1,6 @@
 import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
-import { readTeamsContext } from '../read-teams-context';
+import { placeOf } from '../read-teams-context';
 import { cardMessage } from '../reply';
 import type { Handler } from '../router';
 import { sendProgress } from './progress';
@@ -13,10 +13,10 @@ export const statusCommand: Handler = async (context, scope) => {
     throw new InvalidInputError(
       'Type **status** on its own, or **status** and one ODS code, for example **status U99901**.',
     );
-  const teams = readTeamsContext(context.activity);
   const report = await services.getStatusReport({
     code: args[0],
-    ...(teams.team && teams.channel ? { teamId: teams.team.id, channelId: teams.channel.id } : {}),
+    userId: context.activity.from?.aadObjectId,
+    ...placeOf(context.activity),
   });
   if (report.kind === 'mine') return sendProgress(context, scope);
   const { org, intro, sections } = report;

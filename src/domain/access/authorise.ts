@@ -26,6 +26,28 @@ export function canUpdateItems(grants: readonly RoleGrant[], org: Organisation):
   });
 }
 
+// Who may read an organisation's items, notes and who set them: its updaters, and the regional
+// heads above it (who read digests and progress but do not tick boxes).
+const READERS: readonly Role[] = [...UPDATERS, 'regional_head'];
+
+/**
+ * True when one of `grants` lets its holder read the items of `org`: practice staff their own
+ * practice; PCN, ICB and regional leads and administrators their organisation and all under it.
+ */
+export function canReadItems(grants: readonly RoleGrant[], org: Organisation): boolean {
+  const codes = reachingCodes(org);
+  return grants.some((g) => {
+    if (!READERS.includes(g.role) || !codes.has(g.orgCode)) return false;
+    if (g.role === 'practice_staff') return g.orgCode === org.code;
+    return true;
+  });
+}
+
+/** True when `org` is the organisation `code` or lies under it (England is not a code here). */
+export function isWithin(org: Organisation, code: string): boolean {
+  return code !== ENGLAND && reachingCodes(org).has(code);
+}
+
 /** True when one of `grants` makes its holder an administrator over `org` (or over England). */
 export function isAdministratorOf(
   grants: readonly RoleGrant[],

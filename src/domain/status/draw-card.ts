@@ -1,4 +1,6 @@
 import type { RoleStore } from '../access/roles';
+import type { LinkStore } from '../channels/channel-links';
+import { requireReader, type Viewer } from '../channels/require-reader';
 import { buildEditCard, type CardRef } from '../cards/card-views';
 import { buildCard, type CardDeps } from '../cards/plan-cards';
 import type { ItemKey } from '../items/tracked-items';
@@ -13,20 +15,25 @@ export interface DrawnCard {
   summary: string;
 }
 
-/** What drawing a card reads: the card stores and the person's roles. */
-export type DrawCardDeps = CardDeps & { roles: RoleStore };
+/** What drawing a card reads: the card stores, the person's roles and the channel links. */
+export type DrawCardDeps = CardDeps & { roles: RoleStore; links: LinkStore };
 
-/** Draws the card a reference names, as it is now, for one person (their own list for "mine"). */
+/**
+ * Draws the card a reference names, as it is now, for one person (their own list for "mine"),
+ * if they may read it (see requireReader).
+ */
 export async function drawCard(
   deps: DrawCardDeps,
   ref: CardRef,
-  userId: string | undefined,
+  viewer: Viewer,
   notice = '',
 ): Promise<DrawnCard> {
   if (ref.view === 'mine') {
-    const { view } = await getMyActions(deps, userId ?? '', notice);
+    const { view } = await getMyActions(deps, viewer.userId ?? '', notice);
     return { template: 'checklist', data: view, summary: view.summary };
   }
+  const org = await deps.organisations.getOrganisation(ref.orgCode);
+  if (org) await requireReader(deps, viewer, org);
   return buildCard(deps, ref, notice || undefined);
 }
 

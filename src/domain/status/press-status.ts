@@ -2,6 +2,7 @@ import { escapeMarkdown } from '../shared/escape-markdown';
 import type { CardRef } from '../cards/card-views';
 import { itemsCard, loadActions } from '../cards/plan-cards';
 import type { ChangedItem } from '../cards/refresh-copies';
+import type { Viewer } from '../channels/require-reader';
 import { STATUS_LABELS, type ItemStatus } from '../items/tracked-items';
 import { todayInLondon } from '../shared/uk-dates';
 import { drawCard, type DrawCardDeps, type DrawnCard } from './draw-card';
@@ -49,7 +50,12 @@ export function redrawCopiesAfter(deps: { copies: CopyRedraws }, result: StatusC
  */
 export async function pressStatus(
   deps: StatusChangeDeps,
-  press: StatusPress & { actor: Actor; changeId?: string },
+  press: StatusPress & {
+    actor: Actor;
+    changeId?: string;
+    /** The channel the card is in, if it is in one (the answer card is drawn as seen there). */
+    place?: Viewer['place'];
+  },
 ): Promise<{ result: StatusChangeResult; card: DrawnCard; saved: string }> {
   const result = await changeStatus(deps, {
     campaignId: press.campaignId,
@@ -66,7 +72,14 @@ export async function pressStatus(
   const { item, org, campaign, orgItems } = result;
   const saved = `${item.actionId} for ${escapeMarkdown(org.name)} is now ${STATUS_LABELS[item.status]}.`;
   if (press.card.view !== 'items')
-    return { result, saved, card: await drawCard(deps, press.card, press.actor.userId) };
+    return {
+      result,
+      saved,
+      card: await drawCard(deps, press.card, {
+        userId: press.actor.userId,
+        ...(press.place ? { place: press.place } : {}),
+      }),
+    };
   const actions = await loadActions(deps, campaign);
   const card = itemsCard(
     org,
