@@ -10,7 +10,12 @@ import { addDays, isoWeekOf, mondayOf, todayInLondon } from '../../src/domain/sh
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector, type DeliveredActivity } from '../support/fake-connector';
 import { converse } from '../support/converse';
-import { removeDataDir, startTestService, type TestService } from '../support/start-test-service';
+import {
+  introduceWithoutRoles,
+  removeDataDir,
+  startTestService,
+  type TestService,
+} from '../support/start-test-service';
 import { CHANNEL_ID, OTHER_USER, TEAM_ID, USER } from '../support/teams-activities';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -350,9 +355,7 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     });
 
     it('is refused to someone who is not an administrator', async () => {
-      await service.post(chat('help', OTHER_USER));
-      for (const g of await service.storage.roles.listRolesOfUser(OTHER_USER.aadObjectId))
-        await service.storage.roles.deleteGrant(g.userId, g.role, g.orgCode);
+      await introduceWithoutRoles(service, connector.url, OTHER_USER);
       const before = connector.deliveredTo(CHANNEL_ID).filter(isDigest).length;
       assert.match(
         await say(channel('digest now', OTHER_USER)),

@@ -39,7 +39,8 @@ describe(`fuzzing the bot with ${TOTAL} malformed or tampered requests`, functio
     // Teams' rate limits would only slow the replies down here; they are tested elsewhere.
     connector = await new FakeConnector({ enforceLimits: false }).start();
     service = await startTestService({ LOG_LEVEL: 'warn' });
-    await service.post({ ...personalMessage(connector.url, 'help'), from: { ...USER } });
+    // whoami reads the administrator's roles, which is when local mode gives the demo ones.
+    await service.post({ ...personalMessage(connector.url, 'whoami'), from: { ...USER } });
     for (const user of [OTHER_USER, PRACTICE_STAFF])
       await introduceWithoutRoles(service, connector.url, user);
     await service.storage.roles.saveGrant({
