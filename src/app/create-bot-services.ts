@@ -1,10 +1,10 @@
 import type { BotServices } from '../bot/bot-services';
 import { renderCard } from '../cards/render-card';
-import { createCopyRefresher } from '../domain/cards/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
 import { cacheReads } from './cache-reads';
+import { createCopyRefresher } from './create-copy-refresher';
 
 /**
  * How long changes are gathered before the posted copies of their cards are redrawn: a burst of
