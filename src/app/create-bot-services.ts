@@ -5,6 +5,7 @@ import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
 import { cacheReads } from './cache-reads';
 import { createCopyRefresher } from './create-copy-refresher';
+import { retryWithJitter } from './retry-with-jitter';
 
 /**
  * How long changes are gathered before the posted copies of their cards are redrawn: a burst of
@@ -44,6 +45,7 @@ export function createBotServices(
     composer,
     copies,
     now,
+    retryOnConflict: retryWithJitter,
     digestDetailUrl: options.digestDetailUrl,
     ...(options.demo ? { demo: options.demo } : {}),
   };

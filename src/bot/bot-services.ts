@@ -11,6 +11,7 @@ import type { RoleStore } from '../domain/access/roles';
 import type { ItemStore } from '../domain/items/item-store';
 import type { OutboxStore } from '../domain/outbox/outbox';
 import type { JobRunStore } from '../domain/jobs/job-runs';
+import type { Retry } from '../domain/shared/retry';
 
 /** The domain services and helpers handlers may call; built once by the composition root. */
 export interface BotServices {
@@ -32,6 +33,8 @@ export interface BotServices {
   composer: CardComposer;
   renderCard(name: string, data: object): CardJson;
   now(): Date;
+  /** How a status change that met another on its organisation's counts is tried again. */
+  retryOnConflict?: Retry;
   /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */
   demo?: { practiceCode: string };
 }
