@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { CampaignStore } from '../domain/checklists/campaigns';
 import type { ChecklistStore } from '../domain/checklists/checklists';
 import type { OrganisationStore } from '../domain/access/organisations';
@@ -21,25 +22,36 @@ export const DEFAULT_CACHE_TIMES: CacheTimes = {
   roleMs: 10_000,
 };
 
+// Bounded: the least recently used entries go first (reference data reloads cheaply).
 const MAX_ENTRIES = 20_000;
 
-/** A small read-through cache of promises with expiry; failures and "not found" are not kept. */
+/**
+ * A read-through cache of promises over lru-cache: a hit within `ttlMs` shares the first read;
+ * failures and "not found" are not kept. `ttlMs` of Infinity keeps an entry until it is evicted.
+ */
 function createCache<T>(ttlMs: number, now: () => number) {
-  const entries = new Map<string, { at: number; value: Promise<T> }>();
+  const entries = new LRUCache<string, Promise<T>>({
+    max: MAX_ENTRIES,
+    ...(Number.isFinite(ttlMs) ? { ttl: ttlMs } : {}),
+    // Read the clock on every look-up (the default keeps one reading for a millisecond), so an
+    // injected clock is obeyed at once; lru-cache reads a time of 0 as "never stored", so the
+    // clock is counted from 1.
+    ttlResolution: 0,
+    perf: { now: () => now() + 1 },
+  });
   const read = (key: string, load: () => Promise<T>): Promise<T> => {
     const hit = entries.get(key);
-    if (hit && now() - hit.at < ttlMs) return hit.value;
-    // Bounded: when full, forget everything rather than grow (reference data reloads cheaply).
-    if (entries.size >= MAX_ENTRIES) entries.clear();
+    if (hit) return hit;
     const value = load();
-    entries.set(key, { at: now(), value });
-    // Something missing may be imported any moment; only what exists is remembered.
-    value.then(
-      (found) => {
-        if (found === undefined) entries.delete(key);
-      },
-      () => entries.delete(key),
-    );
+    entries.set(key, value);
+    // Something missing may be imported any moment; only what exists is remembered. A newer read
+    // stored under the same key meanwhile is left alone.
+    const forgetThis = () => {
+      if (entries.peek(key) === value) entries.delete(key);
+    };
+    value.then((found) => {
+      if (found === undefined) forgetThis();
+    }, forgetThis);
     return value;
   };
   return Object.assign(read, { forget: (key: string) => entries.delete(key) });

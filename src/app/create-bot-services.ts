@@ -1,11 +1,13 @@
 import { bindUseCases, type BotServices } from '../bot/bot-services';
 import { renderCard } from '../cards/render-card';
-import { createCopyRefresher, type CopyRefresher } from '../domain/cards/refresh-copies';
+import type { CopyRefresher } from '../domain/cards/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
 import { cacheReads } from './cache-reads';
+import { createCopyRefresher } from './create-copy-refresher';
 import { giveDemoRoles } from './demo/give-demo-roles';
+import { retryWithJitter } from './retry-with-jitter';
 
 /**
  * How long changes are gathered before the posted copies of their cards are redrawn: a burst of
@@ -57,6 +59,8 @@ export function createBotServices(
     composer,
     copies,
     now,
+    // Concurrent presses on one organisation clash on its counts row: wait a little and retry.
+    retryOnConflict: retryWithJitter,
     detailUrl: options.digestDetailUrl,
   });
   return {

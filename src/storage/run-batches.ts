@@ -1,4 +1,5 @@
 import type { TableClient, TransactionAction } from '@azure/data-tables';
+import pLimit from 'p-limit';
 import { translateStorageError } from './storage-errors';
 
 /** Azure's limit for one entity-group transaction. */
@@ -10,14 +11,8 @@ export async function runWithLimit<T>(
   limit: number,
   work: (item: T) => Promise<void>,
 ): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await work(item);
-    }
-  });
-  await Promise.all(workers);
+  const inFlight = pLimit(limit);
+  await Promise.all(items.map((item) => inFlight(() => work(item))));
 }
 
 /** Submits actions of one partition as transactions of at most 100; calls onBatch after each. */

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cacheReads } from '../../src/app/cache-reads';
+import { retryWithJitter } from '../../src/app/retry-with-jitter';
 import { countItems, countOverdue, isSameCounts } from '../../src/domain/items/org-counts';
 import { changeStatus } from '../../src/domain/status/set-status';
 import { setDeadline } from '../../src/domain/campaigns/set-deadline';
@@ -55,7 +56,7 @@ describe('organisation counts kept in step with status changes (real Azurite)', 
 
   it('equal a recount from the items after 300 changes, many at once on the same organisations', async () => {
     const storage = cacheReads(service.storage);
-    const deps = { ...storage, now: () => new Date() };
+    const deps = { ...storage, now: () => new Date(), retryOnConflict: retryWithJitter };
     const random = createSeededRandom(7);
     const orgs = ['X99001', 'X99002', 'U99901', 'QZ1'];
     const targets = await Promise.all(

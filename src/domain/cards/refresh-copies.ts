@@ -13,7 +13,11 @@ export interface ChangedItem {
   orgItemCount: number;
 }
 
-/** Redraws the posted copies of cards after changes, in the background, a batch at a time. */
+/**
+ * Port: redraws the posted copies of cards after changes, in the background, a batch at a time.
+ * The app gathers the changes and decides when (create-copy-refresher.ts); this file decides
+ * which copies and how they are drawn.
+ */
 export interface CopyRefresher {
   /** Notes that the cards showing this change need redrawing (soon, once, however many changes). */
   schedule(change: ChangedItem): void;
@@ -23,7 +27,11 @@ export interface CopyRefresher {
   stop(): Promise<void>;
 }
 
-type CardInChannels = { ref: CardRef & { view: 'items' | 'overview' }; linkedOrg: string };
+/** A card whose copies are posted in the channels linked to `linkedOrg`. */
+export type CardInChannels = {
+  ref: CardRef & { view: 'items' | 'overview' };
+  linkedOrg: string;
+};
 
 /** The cards that show an organisation's item, and the organisation whose channels show each. */
 export function findCopies(change: ChangedItem): CardInChannels[] {
@@ -57,66 +65,46 @@ export function findCopies(change: ChangedItem): CardInChannels[] {
   }
 }
 
+/** The cards to redraw after some changes, each once however many of the changes it shows. */
+export function planRedraws(changes: readonly ChangedItem[]): CardInChannels[] {
+  const copies = new Map<string, CardInChannels>();
+  for (const change of changes) {
+    for (const copy of findCopies(change))
+      copies.set(`${copy.ref.campaignId}|${cardKeyOf(copy.ref)}|${copy.linkedOrg}`, copy);
+  }
+  return [...copies.values()];
+}
+
 /**
- * Builds a CopyRefresher. Changes are gathered for `delayMs` and each affected card is drawn
- * once from storage, so a burst of presses costs one redraw. The pending set lives in memory:
- * if the process dies first, the cards are still right when opened (their refresh action) and
- * are redrawn by the next change.
+ * Draws each card once from storage and puts it in every checklist channel linked to its
+ * organisation, reading an organisation's links once however many of its cards changed. A card
+ * that fails is reported to `onError` and the rest still go.
  */
-export function createCopyRefresher(
+export async function redrawCopies(
   deps: DeliveryDeps,
-  options: { delayMs: number; onError: (error: unknown) => void },
-): CopyRefresher {
-  const pending = new Map<string, CardInChannels>();
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-
-  const redraw = async (
-    copy: CardInChannels,
-    linksOf: (orgCode: string) => Promise<ChannelLink[]>,
-  ) => {
-    const links = await linksOf(copy.linkedOrg);
-    if (links.length === 0) return;
-    const card = await buildCard(deps, copy.ref);
-    for (const link of links)
-      await putCard(deps, copy.ref.campaignId, link, card, { redraw: true });
+  copies: readonly CardInChannels[],
+  onError: (error: unknown) => void,
+): Promise<void> {
+  const links = new Map<string, Promise<ChannelLink[]>>();
+  const linksOf = (orgCode: string) => {
+    let found = links.get(orgCode);
+    if (!found) {
+      found = deps.links
+        .listLinksOfOrg(orgCode)
+        .then((all) => all.filter((l) => l.purpose === 'checklist'));
+      links.set(orgCode, found);
+    }
+    return found;
   };
-
-  const flush = () => {
-    if (timer) clearTimeout(timer);
-    timer = undefined;
-    const batch = [...pending.values()];
-    pending.clear();
-    running = running.then(async () => {
-      // One read of an organisation's links per batch, however many of its cards changed.
-      const links = new Map<string, Promise<ChannelLink[]>>();
-      const linksOf = (orgCode: string) => {
-        let found = links.get(orgCode);
-        if (!found) {
-          found = deps.links
-            .listLinksOfOrg(orgCode)
-            .then((all) => all.filter((l) => l.purpose === 'checklist'));
-          links.set(orgCode, found);
-        }
-        return found;
-      };
-      for (const copy of batch) await redraw(copy, linksOf).catch(options.onError);
-    });
-    return running;
-  };
-
-  return {
-    schedule(change) {
-      if (stopped) return;
-      for (const copy of findCopies(change))
-        pending.set(`${copy.ref.campaignId}|${cardKeyOf(copy.ref)}|${copy.linkedOrg}`, copy);
-      timer ??= setTimeout(() => void flush(), options.delayMs);
-    },
-    flush,
-    async stop() {
-      stopped = true;
-      await flush();
-    },
-  };
+  for (const copy of copies) {
+    try {
+      const posted = await linksOf(copy.linkedOrg);
+      if (posted.length === 0) continue;
+      const card = await buildCard(deps, copy.ref);
+      for (const link of posted)
+        await putCard(deps, copy.ref.campaignId, link, card, { redraw: true });
+    } catch (error) {
+      onError(error);
+    }
+  }
 }

@@ -1,12 +1,17 @@
 // The UK calendar the scheduler keeps: wall-clock times in Europe/London (GMT in winter, BST in
 // summer), working days (Monday to Friday that are not England and Wales bank holidays), and the
-// conversion between a UK date and time and the UTC instant that is stored. Offsets come from
-// Intl (the time zone database shipped with Node), never from hand-written DST rules.
+// conversion between a UK date and time and the UTC instant that is stored.
+//
+// Time zones are Luxon's (over the time zone database shipped with Node), never hand-written
+// daylight-saving rules. Luxon rather than @date-fns/tz or a Temporal polyfill: it is already
+// here (cron-parser reads our cron schedules in Europe/London with it, so the scheduler and this
+// file share one engine), it ships CommonJS with types (this project is compiled as CommonJS),
+// and it has ISO weeks, calendar arithmetic and the two readings of a repeated hour built in.
 
-import { addDays, isIsoDate } from './uk-dates';
+import { DateTime } from 'luxon';
+import { addDays, isIsoDate, UK_TIME_ZONE } from './uk-dates';
 
-/** The time zone every schedule and every date shown to people is in. */
-export const UK_TIME_ZONE = 'Europe/London';
+export { UK_TIME_ZONE };
 
 /** Dates (YYYY-MM-DD) that are bank holidays; an empty set means "weekends only". */
 export type BankHolidays = ReadonlySet<string>;
@@ -21,35 +26,14 @@ export interface UkLocalTime {
   weekday: number;
 }
 
-const PARTS = new Intl.DateTimeFormat('en-GB', {
-  timeZone: UK_TIME_ZONE,
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-});
-const SHOWN = new Intl.DateTimeFormat('en-GB', {
-  timeZone: UK_TIME_ZONE,
-  hourCycle: 'h23',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZoneName: 'short',
-});
-const DAY_MS = 86_400_000;
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /** The UK date, time and weekday of an instant. */
 export function toUkLocalTime(instant: Date): UkLocalTime {
-  const { year, month, day, hour, minute } = readParts(instant);
-  const date = `${year}-${month}-${day}`;
-  return { date, time: `${hour}:${minute}`, weekday: weekdayOf(date) };
+  const local = DateTime.fromJSDate(instant, { zone: UK_TIME_ZONE });
+  const date = local.toISODate();
+  if (date === null) throw new RangeError(`Not an instant: ${String(instant)}`);
+  return { date, time: local.toFormat('HH:mm'), weekday: local.weekday % 7 };
 }
 
 /**
@@ -60,25 +44,32 @@ export function toUkLocalTime(instant: Date): UkLocalTime {
  * is the first of the two (BST). Either way a daily job still runs exactly once that day.
  */
 export function fromUkLocalTime(date: string, time: string): Date {
-  const match = TIME.exec(time);
-  if (!isIsoDate(date) || !match) {
+  if (!isIsoDate(date) || !TIME.test(time)) {
     throw new RangeError(`Not a UK date and time: "${date} ${time}" (expected YYYY-MM-DD HH:MM)`);
   }
-  const wall = Date.parse(`${date}T${time}:00Z`);
-  // Offsets a day either side: the UK changes clocks twice a year, never twice within two days.
-  const before = offsetAt(new Date(wall - DAY_MS));
-  const after = offsetAt(new Date(wall + DAY_MS));
-  const candidates = [...new Set([before, after])]
-    .map((offset) => wall - offset)
-    .filter((t) => offsetAt(new Date(t)) === wall - t)
-    .sort((a, b) => a - b);
-  // None fits: the time falls in the spring gap; the offset from before the change moves it on.
-  return new Date(candidates[0] ?? wall - before);
+  // Luxon moves a time in the spring gap forward, as wanted, but reads a repeated autumn time as
+  // the second (GMT) one; of the readings it offers, the earliest is the first.
+  const readings = DateTime.fromISO(`${date}T${time}`, { zone: UK_TIME_ZONE })
+    .getPossibleOffsets()
+    .map((reading) => reading.toMillis());
+  return new Date(Math.min(...readings));
 }
 
 /** An instant as people in the UK read it: "Mon, 30 Mar 2026, 08:30 BST". */
 export function formatUkDateTime(instant: Date): string {
-  return SHOWN.format(instant);
+  return DateTime.fromJSDate(instant, { zone: UK_TIME_ZONE }).toLocaleString(
+    {
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+      timeZoneName: 'short',
+    },
+    { locale: 'en-GB' },
+  );
 }
 
 /** True on Monday to Friday unless the date is one of `holidays`. */
@@ -99,7 +90,8 @@ export function workingDayOnOrBefore(date: string, holidays: BankHolidays): stri
 
 /** The weekday of a YYYY-MM-DD date, 0 = Sunday … 6 = Saturday (as in JavaScript and cron). */
 export function weekdayOf(date: string): number {
-  return new Date(`${date}T00:00:00Z`).getUTCDay();
+  // Luxon numbers ISO weekdays, 1 = Monday … 7 = Sunday.
+  return DateTime.fromISO(date, { zone: 'utc' }).weekday % 7;
 }
 
 function stepToWorkingDay(date: string, holidays: BankHolidays, step: 1 | -1): string {
@@ -110,24 +102,4 @@ function stepToWorkingDay(date: string, holidays: BankHolidays, step: 1 | -1): s
     day = addDays(day, step);
   }
   throw new RangeError(`No working day within 14 days of ${date}: is the bank holiday list right?`);
-}
-
-function readParts(instant: Date): Record<'year' | 'month' | 'day' | 'hour' | 'minute', string> {
-  const parts: Record<string, string> = {};
-  for (const p of PARTS.formatToParts(instant)) parts[p.type] = p.value;
-  return {
-    year: parts['year'] ?? '',
-    month: parts['month'] ?? '',
-    day: parts['day'] ?? '',
-    hour: parts['hour'] ?? '',
-    minute: parts['minute'] ?? '',
-  };
-}
-
-// UK wall clock minus UTC at an instant, in ms: 0 (GMT) or 3,600,000 (BST).
-function offsetAt(instant: Date): number {
-  const { year, month, day, hour, minute } = readParts(instant);
-  const wall = Date.parse(`${year}-${month}-${day}T${hour}:${minute}:00Z`);
-  const utcMinute = Math.floor(instant.getTime() / 60_000) * 60_000;
-  return wall - utcMinute;
 }

@@ -1,72 +1,56 @@
 // Dates in this product are calendar dates in England (Europe/London), written YYYY-MM-DD.
+// Calendar arithmetic (days, ISO weeks) and time zones are Luxon's, never hand-written: see
+// uk-calendar.ts for why Luxon.
 
-const LONDON_DATE = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-const UK_LONG = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
+import { DateTime } from 'luxon';
+
+/** The time zone every schedule and every date shown to people is in. */
+export const UK_TIME_ZONE = 'Europe/London';
+const LOCALE = 'en-GB';
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Today's date in England, as YYYY-MM-DD. */
 export function todayInLondon(now: Date): string {
-  return LONDON_DATE.format(now);
+  return DateTime.fromJSDate(now, { zone: UK_TIME_ZONE }).toISODate() ?? invalid(now.toString());
 }
 
 /** Adds whole days to a YYYY-MM-DD date. */
 export function addDays(date: string, days: number): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
+  return readDate(date).plus({ days }).toISODate() ?? invalid(date);
 }
 
 /** Days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
 export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+  return Math.round(readDate(to).diff(readDate(from), 'days').days);
 }
 
 /** A date as people in the UK write it: "5 Dec 2023". */
 export function formatUkDate(date: string): string {
-  return UK_LONG.format(new Date(`${date}T00:00:00Z`));
+  return readDate(date).toLocaleString({ day: 'numeric', month: 'short', year: 'numeric' });
 }
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
-  const d = new Date(`${value}T00:00:00Z`);
-  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === value;
+  return ISO_DATE.test(value) && DateTime.fromISO(value, { zone: 'utc' }).isValid;
 }
-
-const UK_DAY = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'UTC',
-  weekday: 'short',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-});
-const UK_DATE_TIME = new Intl.DateTimeFormat('en-GB', {
-  timeZone: 'Europe/London',
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
 
 /** A deadline as the cards show it: "Fri 15 Dec 2023". */
 export function formatUkDay(date: string): string {
-  return UK_DAY.format(new Date(`${date}T00:00:00Z`)).replace(/,/g, '');
+  return readDate(date)
+    .toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
+    .replace(/,/g, '');
 }
 
 /** A moment in UK local time (GMT or BST, whichever applied): "3 Nov 2026, 14:05". */
 export function formatUkDateTime(iso: string): string {
-  const parts = UK_DATE_TIME.formatToParts(new Date(iso));
+  const parts = DateTime.fromISO(iso, { zone: UK_TIME_ZONE, locale: LOCALE }).toLocaleParts({
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+  });
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
 }
@@ -85,20 +69,21 @@ export function describeDue(due: string, today: string): string {
  * Thursday, so 1 Jan 2027 (a Friday) is in 2026-W53. Weekly digests are deduplicated by it.
  */
 export function isoWeekOf(date: string): string {
-  const d = new Date(`${date}T00:00:00Z`);
-  const weekday = (d.getUTCDay() + 6) % 7; // Monday 0 … Sunday 6
-  const thursday = new Date(d.getTime() + (3 - weekday) * 86_400_000);
-  const year = thursday.getUTCFullYear();
-  const firstThursday = Date.UTC(
-    year,
-    0,
-    1 + ((4 - new Date(Date.UTC(year, 0, 1)).getUTCDay() + 7) % 7),
-  );
-  const week = 1 + Math.round((thursday.getTime() - firstThursday) / (7 * 86_400_000));
-  return `${year}-W${String(week).padStart(2, '0')}`;
+  // "2026-W53-5" → "2026-W53"
+  return (readDate(date).toISOWeekDate() ?? invalid(date)).slice(0, 8);
 }
 
 /** The Monday of a date's ISO week. */
 export function mondayOf(date: string): string {
-  return addDays(date, -((new Date(`${date}T00:00:00Z`).getUTCDay() + 6) % 7));
+  return readDate(date).startOf('week').toISODate() ?? invalid(date);
+}
+
+// A calendar date with no time of day: read in UTC, where every day has 24 hours.
+function readDate(date: string): DateTime {
+  const read = DateTime.fromISO(date, { zone: 'utc', locale: LOCALE });
+  return read.isValid ? read : invalid(date);
+}
+
+function invalid(value: string): never {
+  throw new RangeError(`Not a date: "${value}" (expected YYYY-MM-DD)`);
 }

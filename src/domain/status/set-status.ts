@@ -1,6 +1,7 @@
 import { escapeMarkdown } from '../shared/escape-markdown';
 import type { Campaign, CampaignStore } from '../checklists/campaigns';
 import { ConflictError, InvalidInputError } from '../shared/errors';
+import { retryAtOnce, type Retry } from '../shared/retry';
 import type { Organisation, OrganisationStore } from '../access/organisations';
 import { applyChange, countItems } from '../items/org-counts';
 import type { RoleStore } from '../access/roles';
@@ -49,6 +50,12 @@ export interface SetStatusDeps {
   items: ItemStore;
   roles: RoleStore;
   now: () => Date;
+  /**
+   * How a change that met another on the organisation's counts row is tried again: the app
+   * waits a growing, jittered while between tries (src/app/retry-with-jitter.ts). Without it,
+   * at once.
+   */
+  retryOnConflict?: Retry;
 }
 
 /** Validates a status value from outside; throws InvalidInputError naming the allowed values. */
@@ -128,7 +135,16 @@ export async function changeStatus(
     campaign,
     orgItems: orgItems.map((i) => (i.actionId === item.actionId ? item : i)),
   });
-  for (let attempt = 0; ; attempt += 1) {
+  let reread = false;
+  const attempt = async (): Promise<StatusChangeResult> => {
+    if (reread) {
+      ({ items: orgItems, counts } = await deps.items.listItemsForOrgWithCounts(
+        campaign.id,
+        groupCodeOf(org),
+        org.code,
+      ));
+    }
+    reread = true;
     const current = requireItem({ org, campaign, items: orgItems, counts }, change.actionId);
     // Teams may deliver the same button press twice: the second finds its own change stored.
     if (change.changeId && current.lastChangeId === change.changeId)
@@ -175,21 +191,27 @@ export async function changeStatus(
       );
     } catch (error) {
       // Another item of the same organisation changed at the same moment (the counts moved):
-      // read again and retry, unless it was this very item, which is a real conflict.
-      if (!(error instanceof ConflictError) || attempt >= MAX_COUNT_RETRIES) throw error;
-      // Growing, jittered waits so simultaneous writers do not collide again in lockstep.
-      await new Promise((r) =>
-        setTimeout(r, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))),
-      );
-      ({ items: orgItems, counts } = await deps.items.listItemsForOrgWithCounts(
-        campaign.id,
-        groupCodeOf(org),
-        org.code,
-      ));
-      continue;
+      // read again and retry. If it was this very item, the fresh read says so (the version
+      // check above, or a change made over the other one).
+      throw error instanceof ConflictError ? new CountsMoved(error) : error;
     }
     orgItems = orgItems.map((i) => (i.actionId === next.actionId ? next : i));
     const { etag: _stale, ...saved } = next;
     return result('changed', saved);
+  };
+  try {
+    return await (deps.retryOnConflict ?? retryAtOnce)(attempt, {
+      retries: MAX_COUNT_RETRIES,
+      isRetryable: (error) => error instanceof CountsMoved,
+    });
+  } catch (error) {
+    throw error instanceof CountsMoved ? error.conflict : error;
+  }
+}
+
+// A save that met another change on the counts row: worth a fresh read and another try.
+class CountsMoved extends Error {
+  constructor(readonly conflict: ConflictError) {
+    super("the organisation's counts changed meanwhile");
   }
 }
