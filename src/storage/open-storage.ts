@@ -5,9 +5,9 @@ import type { PreferenceStore } from '../domain/nudges/preferences';
 import type { ConversationStore } from '../domain/channels/conversations';
 import type { OrganisationStore } from '../domain/access/organisations';
 import type { RoleStore } from '../domain/access/roles';
-import type { ItemStore } from '../domain/items/item-store';
-import type { OutboxStore } from '../domain/outbox/outbox';
-import type { JobRunStore } from '../domain/jobs/job-runs';
+import type { EventHistory, ItemStore } from '../domain/items/item-store';
+import type { OutboxHistory, OutboxStore } from '../domain/outbox/outbox';
+import type { JobRunHistory, JobRunStore } from '../domain/jobs/job-runs';
 import type { LeaseStore } from '../domain/jobs/leases';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
@@ -29,12 +29,12 @@ export interface Storage {
   organisations: OrganisationStore;
   checklists: ChecklistStore;
   campaigns: CampaignStore;
-  items: ItemStore;
+  items: ItemStore & EventHistory;
   roles: RoleStore;
-  outbox: OutboxStore;
+  outbox: OutboxStore & OutboxHistory;
   links: LinkStore;
   preferences: PreferenceStore;
-  jobRuns: JobRunStore;
+  jobRuns: JobRunStore & JobRunHistory;
   leases: LeaseStore;
 }
 

@@ -1,3 +1,5 @@
+import type { Page, PageRequest } from '../shared/pages';
+
 /** What started a run: the in-process scheduler's tick, or a caller of POST /api/jobs/<name>. */
 export type RunTrigger = 'schedule' | 'http';
 
@@ -47,6 +49,14 @@ export interface JobRunStore {
   replace(run: JobRun): Promise<JobRun | undefined>;
   /** Runs of a job whose slot (or, for manual runs, start) is on or after `since`, oldest first. */
   list(job: string, since: Date): Promise<JobRun[]>;
+}
+
+/** Port: every job's runs, worked through page by page by the retention purge. */
+export interface JobRunHistory {
+  /** One page of the runs of all jobs, in key order (job, then slot). */
+  listRunsPage(page: PageRequest): Promise<Page<JobRun>>;
+  /** Deletes runs by job and slot; runs already gone are skipped. Returns how many went. */
+  deleteRuns(runs: readonly Pick<JobRun, 'job' | 'slot'>[]): Promise<number>;
 }
 
 /** How runs are started again after failures and crashes. */
