@@ -97,7 +97,7 @@ const days = (min: number, why: string) =>
   z.coerce
     .number({ message: `must be a whole number of days from ${min} to 3650` })
     .int(`must be a whole number of days from ${min} to 3650`)
-    .min(min, `must be at least ${min} days (${why})`)
+    .min(min, `must be at least ${min} day${min === 1 ? '' : 's'} (${why})`)
     .max(3650, 'must be at most 3650 days (ten years)');
 const guid = (hint: string) =>
   z
