@@ -1,5 +1,3 @@
-import type { Page, PageRequest } from '../shared/pages';
-
 /** What started a run: the in-process scheduler's tick, or a caller of POST /api/jobs/<name>. */
 export type RunTrigger = 'schedule' | 'http';
 
@@ -51,10 +49,13 @@ export interface JobRunStore {
   list(job: string, since: Date): Promise<JobRun[]>;
 }
 
-/** Port: every job's runs, worked through page by page by the retention purge. */
+/** Port: every job's runs, worked through page by page by the retention purge (pages as in shared/pages, which this bottom-row folder cannot import). */
 export interface JobRunHistory {
   /** One page of the runs of all jobs, in key order (job, then slot). */
-  listRunsPage(page: PageRequest): Promise<Page<JobRun>>;
+  listRunsPage(page: {
+    size: number;
+    cursor?: string;
+  }): Promise<{ items: JobRun[]; next: string | undefined }>;
   /** Deletes runs by job and slot; runs already gone are skipped. Returns how many went. */
   deleteRuns(runs: readonly Pick<JobRun, 'job' | 'slot'>[]): Promise<number>;
 }
