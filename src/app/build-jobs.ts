@@ -4,6 +4,7 @@ import type { Clock } from '../domain/shared/clock';
 import type { BankHolidays } from '../domain/shared/uk-calendar';
 import { createNudgeJob } from './nudge-job';
 import { DIGEST_JOB, runDigests } from '../domain/digests/run-digests';
+import { PURGE_JOB, runPurge } from '../domain/retention/run-purge';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { JobDefinition } from '../scheduler/job-definition';
@@ -53,6 +54,13 @@ export function buildJobs(deps: JobDeps): JobDefinition[] {
           { ...storage, composer, detailUrl: config.digestDetailUrl },
           { date: context.date, now: context.now, signal: context.signal },
         ),
+    },
+    {
+      // Deletes what is past the RETENTION_* periods, a page at a time; a rerun deletes nothing.
+      name: PURGE_JOB,
+      schedule: config.scheduler.purgeSchedule,
+      run: (context) =>
+        runPurge(storage, config.retention, { now: context.now, signal: context.signal }),
     },
   ];
 }

@@ -6,6 +6,7 @@ import { registerCampaignCommands } from './commands/campaign-commands';
 import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerImportCommands } from './commands/import-commands';
 import { registerOrgCommands } from './commands/org-commands';
+import { registerPersonCommands } from './commands/person-commands';
 import { registerRoleCommands } from './commands/role-commands';
 
 /** Output streams and terminal detection, so tests can run the CLI in-process. */
@@ -67,6 +68,7 @@ export async function runAdmin(
   registerRoleCommands(program, run);
   registerOrgCommands(program, run);
   registerDeliveryCommands(program, run);
+  registerPersonCommands(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -35,6 +35,18 @@ export interface Config {
   jobsSecret: string | undefined;
   /** Where a digest's "Full detail" button goes; `{region}` and `{campaign}` are filled in. */
   digestDetailUrl: string;
+  /** How long stored history is kept before the purge job deletes it. */
+  retention: RetentionConfig;
+}
+
+/** Retention periods in days (see the RETENTION_* settings). */
+export interface RetentionConfig {
+  /** Sent and failed outbox entries, counted from when they finished. */
+  outboxDays: number;
+  /** Finished job runs, counted from when they finished. */
+  jobRunsDays: number;
+  /** Status events, counted from when their campaign closed (kept while it runs). */
+  historyDaysAfterClose: number;
 }
 
 /** Scheduled jobs: whether this instance runs them, the working-day calendar, and their schedules (UK time). */
@@ -45,6 +57,7 @@ export interface SchedulerConfig {
   skipBankHolidays: boolean;
   nudgeSchedule: Schedule;
   digestSchedule: Schedule;
+  purgeSchedule: Schedule;
 }
 
 /** Thrown when configuration is invalid; `problems` names every bad setting and its fix. */
@@ -63,6 +76,8 @@ const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
 const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
 const DEFAULT_NUDGE_SCHEDULE = '08:30';
 const DEFAULT_DIGEST_SCHEDULE = 'Monday 09:00';
+// The small hours, when nobody presses buttons and the nudges (08:30) have not started.
+const DEFAULT_PURGE_SCHEDULE = 'every day 02:30';
 const MIN_JOBS_SECRET = 32;
 
 // Empty strings count as "not set": `.env` files and CI variables often carry `X=`.
@@ -78,6 +93,12 @@ const flag = () =>
     .toLowerCase()
     .pipe(z.enum(['true', 'false', '1', '0', 'yes', 'no'], { message: 'must be true or false' }))
     .transform((v) => v === 'true' || v === '1' || v === 'yes');
+const days = (min: number, why: string) =>
+  z.coerce
+    .number({ message: `must be a whole number of days from ${min} to 3650` })
+    .int(`must be a whole number of days from ${min} to 3650`)
+    .min(min, `must be at least ${min} day${min === 1 ? '' : 's'} (${why})`)
+    .max(3650, 'must be at most 3650 days (ten years)');
 const guid = (hint: string) =>
   z
     .string()
@@ -133,6 +154,12 @@ const envSchema = z.object({
   SKIP_BANK_HOLIDAYS: optional(flag()),
   NUDGE_SCHEDULE: optional(z.string()),
   DIGEST_SCHEDULE: optional(z.string()),
+  PURGE_SCHEDULE: optional(z.string()),
+  RETENTION_OUTBOX_DAYS: optional(days(1, 'a message must be kept until it is sent')),
+  RETENTION_JOB_RUNS_DAYS: optional(
+    days(35, 'the weekly digest compares with runs up to five weeks back'),
+  ),
+  RETENTION_HISTORY_DAYS_AFTER_CLOSE: optional(days(0, 'zero deletes it as the campaign closes')),
   DIGEST_DETAIL_URL: optional(
     z
       .string()
@@ -223,7 +250,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     'DIGEST_SCHEDULE',
     e.DIGEST_SCHEDULE ?? DEFAULT_DIGEST_SCHEDULE,
   );
-  if (problems.length > 0 || !nudgeSchedule || !digestSchedule) throw new ConfigError(problems);
+  const purgeSchedule = readSchedule('PURGE_SCHEDULE', e.PURGE_SCHEDULE ?? DEFAULT_PURGE_SCHEDULE);
+  if (problems.length > 0 || !nudgeSchedule || !digestSchedule || !purgeSchedule)
+    throw new ConfigError(problems);
 
   return {
     mode,
@@ -244,12 +273,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       skipBankHolidays: e.SKIP_BANK_HOLIDAYS ?? true,
       nudgeSchedule,
       digestSchedule,
+      purgeSchedule,
     },
     jobsSecret: e.JOBS_SECRET,
     // Until the dashboard tab exists, the button opens the app in Teams (its chat answers `status`).
     digestDetailUrl:
       e.DIGEST_DETAIL_URL ??
       `https://teams.microsoft.com/l/app/${e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID}`,
+    retention: {
+      outboxDays: e.RETENTION_OUTBOX_DAYS ?? 30,
+      jobRunsDays: e.RETENTION_JOB_RUNS_DAYS ?? 90,
+      historyDaysAfterClose: e.RETENTION_HISTORY_DAYS_AFTER_CLOSE ?? 365,
+    },
   };
 }
 
@@ -311,7 +346,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
       skipBankHolidays: config.scheduler.skipBankHolidays,
       nudges: describeSchedule(config.scheduler.nudgeSchedule),
       digests: describeSchedule(config.scheduler.digestSchedule),
+      purge: describeSchedule(config.scheduler.purgeSchedule),
     },
+    retention: config.retention,
     jobTrigger: config.jobsSecret ? 'POST /api/jobs/<name> (JOBS_SECRET set)' : 'off',
   };
 }

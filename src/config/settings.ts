@@ -121,6 +121,30 @@ export const SETTINGS: readonly SettingDoc[] = [
       '`true`: England and Wales bank holidays (`data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
   },
   {
+    name: 'PURGE_SCHEDULE',
+    default: '`every day 02:30`',
+    description:
+      'When the retention purge runs, in UK time; same forms as `NUDGE_SCHEDULE`. It deletes what is past the retention periods below, a bounded page at a time; running it again deletes nothing more.',
+  },
+  {
+    name: 'RETENTION_OUTBOX_DAYS',
+    default: '`30`',
+    description:
+      'Days a sent or failed proactive message (outbox entry, with its card and recipient) is kept after it finished; then the purge deletes it. The messages that place a running campaign’s cards are kept while the campaign runs (later updates edit those cards). From 1 to 3650.',
+  },
+  {
+    name: 'RETENTION_JOB_RUNS_DAYS',
+    default: '`90`',
+    description:
+      'Days the record of a finished scheduled job run (its summary and error) is kept. From 35 (the weekly digest compares with runs up to five weeks back) to 3650.',
+  },
+  {
+    name: 'RETENTION_HISTORY_DAYS_AFTER_CLOSE',
+    default: '`365`',
+    description:
+      'Status history (who changed which item, when, with what note) is kept for the whole life of a campaign and for this many days after it closes; then the purge deletes it. Items keep their final status. From 0 to 3650.',
+  },
+  {
     name: 'JOBS_SECRET',
     default: '(empty: trigger off)',
     description:

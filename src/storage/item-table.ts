@@ -14,10 +14,19 @@ import type {
   Surface,
   TrackedItem,
 } from '../domain/items/tracked-items';
-import type { ItemStore } from '../domain/items/item-store';
+import type { EventHistory, ItemStore, StoredEvent } from '../domain/items/item-store';
+import type { Page, PageRequest } from '../domain/shared/pages';
 import { assertValidKey } from './keys';
-import { prefixFilter, readRow, readRows, readArea, readText, type StoredRow } from './read-rows';
-import { groupByPartition, runWithLimit, submitInBatches } from './run-batches';
+import {
+  prefixFilter,
+  readPage,
+  readRow,
+  readRows,
+  readArea,
+  readText,
+  type StoredRow,
+} from './read-rows';
+import { deleteRows, groupByPartition, runWithLimit, submitInBatches } from './run-batches';
 import { statusOf, translateStorageError } from './storage-errors';
 
 /** Table of tracked items and their status events; see KEYS.md. */
@@ -38,7 +47,7 @@ const CONFLICT =
   'Someone else updated this item at the same time, so your change was not saved. Look at the latest status and try again.';
 
 /** Azure Tables implementation of ItemStore: one partition per campaign and ICB. */
-export class ItemTable implements ItemStore {
+export class ItemTable implements ItemStore, EventHistory {
   constructor(
     private readonly table: TableClient,
     /** Partitions written side by side during a launch. */
@@ -281,6 +290,35 @@ export class ItemTable implements ItemStore {
     });
     return created;
   }
+
+  async listEventsPage(campaignId: string, page: PageRequest): Promise<Page<StoredEvent>> {
+    // The campaign's partitions ("<campaign>|<group>") as one key range, events only: the
+    // purge's read, a page at a time.
+    const from = `${assertValidKey(campaignId, 'campaign id')}|`;
+    const { rows, next } = await readPage(
+      this.table,
+      odata`PartitionKey ge ${from} and PartitionKey lt ${`${from}~`} and RowKey ge ${'event|'} and RowKey lt ${'event|~'}`,
+      page.size,
+      page.cursor,
+    );
+    return {
+      items: rows.map((row) => ({
+        ...toEvent(row),
+        icbCode: (row.partitionKey ?? '').slice(from.length),
+      })),
+      next,
+    };
+  }
+
+  async deleteEvents(events: readonly StoredEvent[]): Promise<number> {
+    return deleteRows(
+      this.table,
+      events.map((e) => ({
+        partitionKey: partitionOf(e.campaignId, e.icbCode),
+        rowKey: eventRowKey(e.orgCode, e.actionId, e.version),
+      })),
+    );
+  }
 }
 
 /** The partition of a campaign's items in one ICB (or a region, for region-level items). */
@@ -290,6 +328,10 @@ export function partitionOf(campaignId: string, icbCode: string): string {
 
 function itemRowKey(orgCode: string, actionId: string): string {
   return `item|${assertValidKey(orgCode, 'ODS code')}|${assertValidKey(actionId, 'action id')}`;
+}
+
+function eventRowKey(orgCode: string, actionId: string, version: number): string {
+  return `event|${orgCode}|${actionId}|${String(version).padStart(8, '0')}`;
 }
 
 function toRow(item: TrackedItem): Row {
@@ -318,7 +360,7 @@ function eventRow(item: TrackedItem, event: StatusEvent): Row {
   const row: Row = {
     partitionKey: partitionOf(item.campaignId, item.icbCode),
     // Zero-padded version: events of an item sort oldest first, one row per version.
-    rowKey: `event|${item.orgCode}|${item.actionId}|${String(event.version).padStart(8, '0')}`,
+    rowKey: eventRowKey(item.orgCode, item.actionId, event.version),
     campaignId: event.campaignId,
     orgCode: event.orgCode,
     actionId: event.actionId,

@@ -1,14 +1,17 @@
 import { odata, type TableClient } from '@azure/data-tables';
 import type {
   JobRun,
+  JobRunHistory,
   JobRunStore,
   JobSummary,
   RunStatus,
   RunTrigger,
 } from '../domain/jobs/job-runs';
+import type { Page, PageRequest } from '../domain/shared/pages';
 import { toUkLocalTime } from '../domain/shared/uk-calendar';
 import { assertValidKey } from './keys';
-import { readRow, readRows, readText, type StoredRow } from './read-rows';
+import { readPage, readRow, readRows, readText, type StoredRow } from './read-rows';
+import { deleteRows } from './run-batches';
 import { statusOf, translateStorageError } from './storage-errors';
 
 /** Table of job runs; see KEYS.md. */
@@ -27,7 +30,7 @@ type Row = Record<string, unknown> & { partitionKey: string; rowKey: string };
  * answers 409 for a slot that exists, so two instances cannot both start it; replace is
  * conditional on the ETag read.
  */
-export class JobRunTable implements JobRunStore {
+export class JobRunTable implements JobRunStore, JobRunHistory {
   constructor(private readonly table: TableClient) {}
 
   async create(run: JobRun): Promise<JobRun | undefined> {
@@ -73,6 +76,24 @@ export class JobRunTable implements JobRunStore {
     return [...scheduled, ...manual]
       .map(toRun)
       .sort((a, b) => a.scheduledFor.localeCompare(b.scheduledFor));
+  }
+
+  async listRunsPage(page: PageRequest): Promise<Page<JobRun>> {
+    // Every job's partition, in key order: a page at a time, for the purge only.
+    const { rows, next } = await readPage(
+      this.table,
+      odata`PartitionKey ge ${'job|'} and PartitionKey lt ${'job|~'}`,
+      page.size,
+      page.cursor,
+    );
+    return { items: rows.map(toRun), next };
+  }
+
+  async deleteRuns(runs: readonly Pick<JobRun, 'job' | 'slot'>[]): Promise<number> {
+    return deleteRows(
+      this.table,
+      runs.map((r) => ({ partitionKey: partitionOf(r.job), rowKey: rowKeyOf(r.slot) })),
+    );
   }
 }
 

@@ -5,10 +5,11 @@ import type { PreferenceStore } from '../domain/nudges/preferences';
 import type { ConversationStore } from '../domain/channels/conversations';
 import type { OrganisationStore } from '../domain/access/organisations';
 import type { RoleStore } from '../domain/access/roles';
-import type { ItemStore } from '../domain/items/item-store';
-import type { OutboxStore } from '../domain/outbox/outbox';
-import type { JobRunStore } from '../domain/jobs/job-runs';
+import type { EventHistory, ItemStore } from '../domain/items/item-store';
+import type { OutboxHistory, OutboxStore } from '../domain/outbox/outbox';
+import type { JobRunHistory, JobRunStore } from '../domain/jobs/job-runs';
 import type { LeaseStore } from '../domain/jobs/leases';
+import type { PersonalDataStore } from '../domain/retention/person-data';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
@@ -20,6 +21,7 @@ import { JobRunTable, JOB_RUNS_TABLE } from './job-run-table';
 import { LeaseTable, LEASES_TABLE } from './lease-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
+import { PersonalDataTables } from './personal-data-tables';
 import { RoleTable, ROLES_TABLE } from './role-table';
 import { translateStorageError } from './storage-errors';
 
@@ -29,13 +31,15 @@ export interface Storage {
   organisations: OrganisationStore;
   checklists: ChecklistStore;
   campaigns: CampaignStore;
-  items: ItemStore;
+  items: ItemStore & EventHistory;
   roles: RoleStore;
-  outbox: OutboxStore;
+  outbox: OutboxStore & OutboxHistory;
   links: LinkStore;
   preferences: PreferenceStore;
-  jobRuns: JobRunStore;
+  jobRuns: JobRunStore & JobRunHistory;
   leases: LeaseStore;
+  /** Every table, read whole to export or erase what is stored about a person (admin CLI only). */
+  personalData: PersonalDataStore;
 }
 
 /** Every table the service uses. */
@@ -75,5 +79,18 @@ export async function openStorage(connectionString: string): Promise<Storage> {
     preferences: new PreferenceTable(table(PREFERENCES_TABLE)),
     jobRuns: new JobRunTable(table(JOB_RUNS_TABLE)),
     leases: new LeaseTable(table(LEASES_TABLE)),
+    personalData: new PersonalDataTables({
+      roles: table(ROLES_TABLE),
+      preferences: table(PREFERENCES_TABLE),
+      conversations: table(CONVERSATIONS_TABLE),
+      items: table(ITEMS_TABLE),
+      outbox: table(OUTBOX_TABLE),
+      links: table(LINKS_TABLE),
+      jobRuns: table(JOB_RUNS_TABLE),
+      campaigns: table(CAMPAIGNS_TABLE),
+      checklists: table(CHECKLISTS_TABLE),
+      organisations: table(ORGANISATIONS_TABLE),
+      leases: table(LEASES_TABLE),
+    }),
   };
 }

@@ -1,10 +1,18 @@
 import { odata, type TableClient, type TransactionAction } from '@azure/data-tables';
-import type { OutboxEntry, OutboxRequest, OutboxStore } from '../domain/outbox/outbox';
+import type {
+  OutboxEntry,
+  OutboxHistory,
+  OutboxRequest,
+  OutboxStore,
+} from '../domain/outbox/outbox';
+import type { Page, PageRequest } from '../domain/shared/pages';
+import { deleteRows } from './run-batches';
 import { encodeKey } from './keys';
 import {
   partitionFilter,
   prefixFilter,
   readRow,
+  readPage,
   readRows,
   readText,
   type StoredRow,
@@ -30,7 +38,7 @@ const OPTIONAL_TEXT = [
 ] as const;
 
 /** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
-export class OutboxTable implements OutboxStore {
+export class OutboxTable implements OutboxStore, OutboxHistory {
   constructor(private readonly table: TableClient) {}
 
   async enqueue(
@@ -208,6 +216,43 @@ export class OutboxTable implements OutboxStore {
     // After the queue rows exist, as in enqueue, so an idle sweep cannot retire the job under them.
     if (count > 0) await this.touchJob(jobId, iso);
     return count;
+  }
+
+  async listEntriesPage(jobId: string, page: PageRequest): Promise<Page<OutboxEntry>> {
+    const { rows, next } = await readPage(
+      this.table,
+      prefixFilter(partitionOf(jobId), 'e|'),
+      page.size,
+      page.cursor,
+    );
+    return { items: rows.map(toEntry), next };
+  }
+
+  async deleteEntries(jobId: string, dedupeKeys: readonly string[]): Promise<number> {
+    const partitionKey = partitionOf(jobId);
+    // Only finished entries are purged, and those have no queue row to delete with them.
+    return deleteRows(
+      this.table,
+      dedupeKeys.map((key) => ({ partitionKey, rowKey: entryKey(key) })),
+    );
+  }
+
+  async deleteJobIfEmpty(jobId: string): Promise<boolean> {
+    const left = await readRows(this.table, partitionFilter(partitionOf(jobId)), ['RowKey'], 1);
+    if (left.length > 0) return false;
+    const job = await readRow(this.table, JOBS, encodeKey(jobId));
+    if (!job) return true;
+    if (job['active'] === true) return false;
+    try {
+      // Conditional on the job row as read: an enqueue that touched it meanwhile keeps it.
+      await this.table.deleteEntity(JOBS, encodeKey(jobId), { etag: job.etag ?? '*' });
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 404) return true;
+      if (status === 412) return false;
+      throw translateStorageError(error);
+    }
   }
 
   /**

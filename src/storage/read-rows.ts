@@ -70,3 +70,34 @@ export function readArea(row: StoredRow): Area {
   const area = readText(row, 'area') ?? 'cross-cutting';
   return (area === 'cross-cutting' ? area : Number(area)) as Area;
 }
+
+/** One page of rows and where the next starts (undefined after the last). */
+export interface RowPage {
+  rows: StoredRow[];
+  next: string | undefined;
+}
+
+/**
+ * Reads one page of at most `size` rows matching `filter`, starting at `cursor` (from the page
+ * before). Jobs that work through a table page by page use it, so no run holds a whole table.
+ */
+export async function readPage(
+  table: TableClient,
+  filter: string,
+  size: number,
+  cursor?: string,
+  select?: string[],
+): Promise<RowPage> {
+  try {
+    const queryOptions = select ? { filter, select } : { filter };
+    const pages = table
+      .listEntities<Record<string, unknown>>({ queryOptions })
+      .byPage({ maxPageSize: size, ...(cursor ? { continuationToken: cursor } : {}) });
+    const first = await pages.next();
+    if (first.done) return { rows: [], next: undefined };
+    const page = first.value as StoredRow[] & { continuationToken?: string };
+    return { rows: [...page], next: page.continuationToken || undefined };
+  } catch (error) {
+    throw translateStorageError(error);
+  }
+}

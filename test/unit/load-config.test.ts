@@ -163,6 +163,7 @@ describe('loadConfig', () => {
         skipBankHolidays: true,
         nudgeSchedule: { kind: 'daily', time: '08:30', workingDaysOnly: true },
         digestSchedule: { kind: 'weekly', weekday: 1, time: '09:00', workingDaysOnly: true },
+        purgeSchedule: { kind: 'daily', time: '02:30', workingDaysOnly: false },
       });
       assert.equal(config.jobsSecret, undefined);
     });
@@ -183,6 +184,7 @@ describe('loadConfig', () => {
         skipBankHolidays: false,
         nudgeSchedule: { kind: 'cron', expression: '30 7 * * 1-5', workingDaysOnly: false },
         digestSchedule: { kind: 'weekly', weekday: 5, time: '16:00', workingDaysOnly: true },
+        purgeSchedule: { kind: 'daily', time: '02:30', workingDaysOnly: false },
       });
       assert.equal(config.jobsSecret, 'short-is-fine-locally');
     });

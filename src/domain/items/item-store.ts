@@ -1,3 +1,4 @@
+import type { Page, PageRequest } from '../shared/pages';
 import type { BlockedItem, OrgCounts } from './org-counts';
 import type { ItemKey, StatusEvent, TrackedItem } from './tracked-items';
 
@@ -51,4 +52,15 @@ export interface ItemStore {
     items: readonly TrackedItem[],
     onProgress?: (done: number) => void,
   ): Promise<number>;
+}
+
+/** A status event with the group (ICB or region) it is stored under. */
+export type StoredEvent = StatusEvent & { icbCode: string };
+
+/** Port: a campaign's status history, worked through page by page by the retention purge. */
+export interface EventHistory {
+  /** One page of a campaign's status events, across all its groups. */
+  listEventsPage(campaignId: string, page: PageRequest): Promise<Page<StoredEvent>>;
+  /** Deletes events; events already gone are skipped. Returns how many went. */
+  deleteEvents(events: readonly StoredEvent[]): Promise<number>;
 }

@@ -49,6 +49,17 @@ export interface JobRunStore {
   list(job: string, since: Date): Promise<JobRun[]>;
 }
 
+/** Port: every job's runs, worked through page by page by the retention purge (pages as in shared/pages, which this bottom-row folder cannot import). */
+export interface JobRunHistory {
+  /** One page of the runs of all jobs, in key order (job, then slot). */
+  listRunsPage(page: {
+    size: number;
+    cursor?: string;
+  }): Promise<{ items: JobRun[]; next: string | undefined }>;
+  /** Deletes runs by job and slot; runs already gone are skipped. Returns how many went. */
+  deleteRuns(runs: readonly Pick<JobRun, 'job' | 'slot'>[]): Promise<number>;
+}
+
 /** How runs are started again after failures and crashes. */
 export interface RunPolicy {
   /** A running run whose heartbeat is older than this was left by a stopped instance. */

@@ -1,4 +1,5 @@
 import type { DeliveryAddress } from '../channels/conversations';
+import type { Page, PageRequest } from '../shared/pages';
 
 /** What a proactive send does: post a new message, replace or delete a posted one, or message a user 1:1. */
 export type OutboxKind = 'send' | 'update' | 'delete';
@@ -142,6 +143,16 @@ export interface OutboxStore {
   listJobs(): Promise<string[]>;
   /** Makes failed entries of a job pending again; returns how many. */
   requeueFailed(jobId: string, now: Date): Promise<number>;
+}
+
+/** Port: the outbox's history, worked through page by page by the retention purge (never a request path). */
+export interface OutboxHistory {
+  /** One page of a job's entries (not its queue rows), in key order. */
+  listEntriesPage(jobId: string, page: PageRequest): Promise<Page<OutboxEntry>>;
+  /** Deletes entries of one job by dedupe key; entries already gone are skipped. Returns how many went. */
+  deleteEntries(jobId: string, dedupeKeys: readonly string[]): Promise<number>;
+  /** Forgets a job with no entries left and no work waiting; false when it still has some. */
+  deleteJobIfEmpty(jobId: string): Promise<boolean>;
 }
 
 /** Teams' message size budget (40 KB counted as UTF-16). */
