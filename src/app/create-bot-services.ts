@@ -26,7 +26,7 @@ export function createBotServices(
     logger: Logger;
     now?: () => Date;
     /** Local mode only: the demo practice whose staff role (with administrator) newcomers get. */
-    demo?: { practiceCode: string };
+    demo?: { practiceCode: string; regionCode: string };
     /** Where a digest's "Full detail" button goes. */
     digestDetailUrl: string;
   },

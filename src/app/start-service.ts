@@ -58,7 +58,7 @@ export async function startService(
   try {
     const clock = options.clock ?? systemClock;
     const now = () => clock.now();
-    let demo: { practiceCode: string } | undefined;
+    let demo: { practiceCode: string; regionCode: string } | undefined;
     if (config.mode === 'local') {
       // A newcomer's first start shows a living checklist rather than an empty bot.
       const seed = await seedDemo({ ...storage, now }, loadDemoData());
@@ -67,7 +67,7 @@ export async function startService(
           { campaigns: seed.campaignIds, icb: seed.icbCode },
           'local mode: seeded the demo organisations and campaigns',
         );
-      demo = { practiceCode: seed.practiceCode };
+      demo = { practiceCode: seed.practiceCode, regionCode: seed.regionCode };
     }
     for (const userId of config.bootstrapAdministrators) {
       // Idempotent: the same grant is written again on every start, so removing someone from

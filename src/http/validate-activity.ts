@@ -1,4 +1,11 @@
 import { z } from 'zod';
+import { isGuid } from '../domain/shared/ids';
+
+// Teams identifies people and tenants by GUIDs. Anything else is not from Teams, and would
+// otherwise become a role grant or a conversation row keyed by free text: refuse it here, before
+// anything can be stored, in every mode.
+const guid = (what: string) =>
+  z.string().refine(isGuid, `${what} must be a GUID, as Teams sends it`).optional();
 
 /** The smallest shape of a Bot Framework activity the pipeline can safely handle. */
 const activitySchema = z.looseObject({
@@ -7,8 +14,15 @@ const activitySchema = z.looseObject({
   channelId: z.string().min(1).optional(),
   conversation: z.looseObject({
     id: z.string().min(1, 'conversation.id must be a non-empty string'),
+    tenantId: guid('conversation.tenantId'),
   }),
-  from: z.looseObject({ id: z.string().min(1, 'from.id must be a non-empty string') }),
+  from: z.looseObject({
+    id: z.string().min(1, 'from.id must be a non-empty string'),
+    aadObjectId: guid('from.aadObjectId'),
+  }),
+  channelData: z
+    .looseObject({ tenant: z.looseObject({ id: guid('channelData.tenant.id') }).optional() })
+    .optional(),
   recipient: z.looseObject({ id: z.string().min(1) }).optional(),
   text: z.string().max(28_000).optional(),
 });

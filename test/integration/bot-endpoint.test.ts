@@ -324,6 +324,28 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       const { type: _, ...activity } = personalMessage(connector.url, 'help');
       await expectRefused(activity, 400, undefined, /type is missing/);
     });
+    for (const bad of ['not-a-guid', '..%2f..%2fv3%2fteams', '👩‍⚕️', '\u202eevil', ''])
+      it(`refuses an identity or tenant that is not a GUID (${JSON.stringify(bad)}) with 400, storing nothing`, async () => {
+        const activity = personalMessage(connector.url, 'whoami') as unknown as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+        await expectRefused(
+          { ...activity, from: { ...activity['from'], aadObjectId: bad } },
+          400,
+          undefined,
+          /from\.aadObjectId must be a GUID/,
+        );
+        await expectRefused(
+          { ...activity, conversation: { ...activity['conversation'], tenantId: bad } },
+          400,
+          undefined,
+          /tenantId must be a GUID/,
+        );
+        await expectRefused(
+          { ...activity, channelData: { tenant: { id: bad } } },
+          400,
+          undefined,
+          /tenant\.id must be a GUID/,
+        );
+      });
     it('refuses a body over 256 KB with 413', () =>
       expectRefused(undefined, 413, {
         raw: JSON.stringify({

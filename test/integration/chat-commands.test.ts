@@ -49,6 +49,16 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     return n;
   }
 
+  describe('local mode', () => {
+    it('gives a newcomer demo roles over the demo region and practice, never over England', async () => {
+      const grants = await service.storage.roles.listRolesOfUser(USER.aadObjectId);
+      assert.deepEqual(grants.map((g) => [g.role, g.orgCode]).sort(), [
+        ['administrator', 'Y63'],
+        ['practice_staff', 'X99001'],
+      ]);
+    });
+  });
+
   describe('the first administrator, from configuration', () => {
     it('is made administrator of all of England at start', async () => {
       const admin = {
@@ -275,7 +285,21 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
           /only an administrator of all of England/,
         );
       assert.equal((await service.storage.links.findLinkOfChannel(TEAM_ID, SECOND))?.active, true);
-      assert.match(await say(channel('unlink', USER, SECOND)), /no longer linked to U99988/);
+      const englandAdmin = {
+        ...PCN_ADMIN,
+        id: '29:eng',
+        aadObjectId: 'c0ffee00-0000-4000-8000-000000000002',
+      };
+      await introduceWithoutRoles(service, connector.url, englandAdmin);
+      await grantRole({ ...service.storage, now: () => new Date() }, OPERATOR, {
+        userId: englandAdmin.aadObjectId,
+        role: 'administrator',
+        orgCode: 'ENGLAND',
+      });
+      assert.match(
+        await say(channel('unlink', englandAdmin, SECOND)),
+        /no longer linked to U99988/,
+      );
     });
   });
 

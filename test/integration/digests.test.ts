@@ -82,10 +82,15 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
 
   before(async () => {
     connector = await new FakeConnector().start();
-    service = await startTestService({ SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn' }, undefined, {
-      clock,
-    });
-    await say(chat('whoami')); // local mode: the demo user becomes an administrator
+    // Digests span two regions: the demo's user is made an England administrator from configuration.
+    service = await startTestService(
+      { SCHEDULER_ENABLED: 'false', LOG_LEVEL: 'warn', BOOTSTRAP_ADMINISTRATORS: USER.aadObjectId },
+      undefined,
+      {
+        clock,
+      },
+    );
+    await say(chat('whoami'));
     const deps = { ...service.storage, now: () => clock.now() };
     await service.storage.organisations.saveOrganisations(LONDON);
     const demo = await service.storage.campaigns.getCampaign('demo-qz1');

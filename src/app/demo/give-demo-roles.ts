@@ -9,7 +9,7 @@ import { grantDemoRoles } from './seed-demo';
  */
 export function giveDemoRoles(
   stores: { cached: RoleStore; uncached: RoleStore },
-  options: { practiceCode: string; now: () => Date; logger: Logger },
+  options: { practiceCode: string; regionCode: string; now: () => Date; logger: Logger },
 ): RoleStore {
   const { cached, uncached } = stores;
   // Who has been offered the roles by this process: once each, so a revoked demo role stays revoked.
@@ -18,7 +18,7 @@ export function giveDemoRoles(
     listRolesOfUser: async (userId) => {
       if (offered.has(userId)) return cached.listRolesOfUser(userId);
       offered.add(userId);
-      if (await grantDemoRoles({ roles: uncached, now: options.now }, userId, options.practiceCode))
+      if (await grantDemoRoles({ roles: uncached, now: options.now }, userId, options))
         options.logger.info(
           { userId },
           'local mode: granted demo roles (administrator, practice staff)',

@@ -8,7 +8,7 @@ import {
   type Organisation,
   type OrganisationStore,
 } from '../../domain/access/organisations';
-import { ENGLAND, type RoleStore } from '../../domain/access/roles';
+import type { RoleStore } from '../../domain/access/roles';
 import { addDays, todayInLondon } from '../../domain/shared/uk-dates';
 
 /** The stores the demo needs. */
@@ -39,6 +39,8 @@ export function planDemoDeadlines(checklist: Checklist, today: string): Record<s
 export interface DemoSeed {
   seeded: boolean;
   icbCode: string;
+  /** The demo ICB's region: the widest scope demo roles are given over. */
+  regionCode: string;
   practiceCode: string;
   campaignIds: string[];
 }
@@ -55,11 +57,14 @@ export async function seedDemo(
 ): Promise<DemoSeed> {
   const icb = data.organisations.find((o) => o.level === 'icb');
   const practice = data.organisations.find((o) => o.level === 'practice' && o.open);
-  if (!icb || !practice) throw new Error('The demo organisations need an ICB and an open practice');
+  const regionCode = icb?.regionCode ?? icb?.parentCode;
+  if (!icb || !practice || !regionCode)
+    throw new Error('The demo organisations need an ICB in a region and an open practice');
   const demoId = `demo-${icb.code.toLowerCase()}`;
   const officialId = `${data.checklist.id}-${icb.code.toLowerCase()}`;
   const result = {
     icbCode: icb.code,
+    regionCode,
     practiceCode: practice.code,
     campaignIds: [demoId, officialId],
   };
@@ -90,20 +95,22 @@ export async function seedDemo(
 }
 
 /**
- * Local mode only: gives someone with no roles the demo roles (administrator of everything and
- * staff of one demo practice) so every feature can be tried by hand. Production never calls this.
+ * Local mode only: gives someone with no roles the demo roles (administrator of the demo's region
+ * and staff of one demo practice) so every feature can be tried by hand. Never England-wide, so
+ * real organisations loaded beside the demo stay out of reach. Production never calls this.
  */
 export async function grantDemoRoles(
   deps: { roles: RoleStore; now: () => Date },
   userId: string,
-  practiceCode: string,
+  demo: { practiceCode: string; regionCode: string },
 ): Promise<boolean> {
+  const { practiceCode, regionCode } = demo;
   if ((await deps.roles.listRolesOfUser(userId)).length > 0) return false;
   const grantedAt = deps.now().toISOString();
   await deps.roles.saveGrant({
     userId,
     role: 'administrator',
-    orgCode: ENGLAND,
+    orgCode: regionCode,
     grantedBy: 'local-demo',
     grantedAt,
   });
