@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
-  CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
@@ -10,15 +9,21 @@ import type { BotIdentity } from '../config/load-config';
 import { asCodedError, ErrorCode } from '../domain/shared/errors';
 import { grantDemoRoles } from '../app/demo/seed-demo';
 import type { Logger } from '../logging/create-logger';
+import { AuthenticatingAdapter, type Admit } from './authenticate-turn';
 import type { BotServices } from './bot-services';
 import { errorAnswer } from './reply';
 import { findRoute, type InvokeAnswer, type Route } from './router';
 
 /** The bot as the HTTP layer sees it: something that processes one request. */
 export interface Bot {
-  /** Runs one Bot Framework request through authentication, routing and the handlers. */
-  process(req: unknown, res: unknown): Promise<void>;
+  /**
+   * Runs one Bot Framework request (its JSON body already read) through authentication, then
+   * `admit`, then routing and the handlers.
+   */
+  process(req: unknown, res: unknown, admit?: Admit): Promise<void>;
 }
+
+export type { Admit, Refusal } from './authenticate-turn';
 
 const SCOPE = Symbol('turnScope');
 
@@ -29,8 +34,9 @@ export function createBot(options: {
   routes: readonly Route[];
   logger: Logger;
 }): Bot {
-  const adapter = new CloudAdapter(
+  const adapter = new AuthenticatingAdapter(
     new ConfigurationBotFrameworkAuthentication(toAuthOptions(options.identity)),
+    options.logger,
   );
   adapter.onTurnError = (context, error) => handleTurnError(context, error, options.logger);
 
@@ -57,8 +63,8 @@ export function createBot(options: {
   };
 
   return {
-    // CloudAdapter's types name restify-like Request/Response; the HTTP layer passes restify's.
-    process: (req, res) => adapter.process(req as never, res as never, run),
+    // The HTTP layer passes restify's request (body parsed) and response.
+    process: (req, res, admit) => adapter.processRequest(req as never, res as never, run, admit),
   };
 }
 
@@ -87,7 +93,17 @@ function toAuthOptions(
       MicrosoftAppPassword: '',
       MicrosoftAppType: 'MultiTenant',
     } as ConfigurationBotFrameworkAuthenticationOptions;
-  const base = { MicrosoftAppId: identity.appId, MicrosoftAppType: identity.appType };
+  const base = {
+    MicrosoftAppId: identity.appId,
+    MicrosoftAppType: identity.appType,
+    // Tests point token checks at a local metadata endpoint; production leaves botbuilder's.
+    ...(identity.openIdMetadataUrl
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: identity.openIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: identity.openIdMetadataUrl,
+        }
+      : {}),
+  };
   switch (identity.appType) {
     case 'SingleTenant':
       return {

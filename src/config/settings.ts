@@ -121,6 +121,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       '`true`: England and Wales bank holidays (`data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
   },
   {
+    name: 'BOT_OPENID_METADATA_URL',
+    default: '(empty: the Bot Framework’s)',
+    description:
+      'Tests only: a loopback `http://127.0.0.1:<port>/…` OpenID metadata document whose keys incoming tokens are checked against. Leave it empty in production.',
+  },
+  {
     name: 'JOBS_SECRET',
     default: '(empty: trigger off)',
     description:
