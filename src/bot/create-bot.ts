@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
+  CallerIdConstants,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
@@ -97,10 +98,17 @@ function toAuthOptions(
     MicrosoftAppId: identity.appId,
     MicrosoftAppType: identity.appType,
     // Tests point token checks at a local metadata endpoint; production leaves botbuilder's.
+    // Setting one endpoint makes botbuilder expect them all, so the rest are the public cloud's.
     ...(identity.openIdMetadataUrl
       ? {
           ToBotFromChannelOpenIdMetadataUrl: identity.openIdMetadataUrl,
           ToBotFromEmulatorOpenIdMetadataUrl: identity.openIdMetadataUrl,
+          ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+          ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+          ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+          OAuthUrl: 'https://api.botframework.com',
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ValidateAuthority: true,
         }
       : {}),
   };

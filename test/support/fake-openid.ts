@@ -39,7 +39,8 @@ export class FakeOpenId {
     this.server = http.createServer((req, res) => {
       const answer = () => {
         if (this.mode === 'failing') {
-          res.writeHead(500).end('metadata store on fire');
+          res.statusCode = 500;
+          res.end('metadata store on fire');
           return;
         }
         res.setHeader('content-type', 'application/json');
