@@ -12,7 +12,7 @@ import { grantDemoRoles } from '../app/demo/seed-demo';
 import type { Logger } from '../logging/create-logger';
 import { AuthenticatingAdapter, type Admit } from './authenticate-turn';
 import type { BotServices } from './bot-services';
-import { errorAnswer } from './reply';
+import { errorAnswer, noticeCardAnswer } from './reply';
 import { findRoute, type InvokeAnswer, type Route } from './router';
 
 /** The bot as the HTTP layer sees it: something that processes one request. */
@@ -166,7 +166,23 @@ async function handleTurnError(
     ? coded.userMessage
     : `${coded.userMessage} If it keeps happening, give your administrator this reference: ${reference}.`;
   try {
-    if (context.activity?.type === ActivityTypes.Invoke) {
+    if (
+      context.activity?.type === ActivityTypes.Invoke &&
+      context.activity.name === 'adaptiveCard/action' &&
+      coded.code === ErrorCode.StorageUnavailable
+    ) {
+      // Teams shows an error answer as a generic failure; a card says what to do, and its
+      // button sends the same press again once storage is back.
+      const action = (context.activity.value as { action?: { verb?: unknown; data?: unknown } })
+        ?.action;
+      await sendInvokeAnswer(
+        context,
+        noticeCardAnswer(
+          message,
+          typeof action?.verb === 'string' ? { verb: action.verb, data: action.data } : undefined,
+        ),
+      );
+    } else if (context.activity?.type === ActivityTypes.Invoke) {
       const status = INVOKE_STATUS[coded.code];
       const answer = errorAnswer(status, coded.code, message);
       // A card action is answered with HTTP 200 and the error in the body, which Teams shows to
