@@ -10,7 +10,7 @@ import { hasJobsSecret } from './check-jobs-secret';
 import { createJsonBodyReader } from './read-json-body';
 import { findActivityProblem, readTenantId } from './validate-activity';
 
-/** Bodies over this are refused with 413 before any parsing (Teams activities are far smaller). */
+/** Bodies over this, counted after decompression, are refused with 413 (Teams activities are far smaller). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** The HTTP front door plus what graceful shutdown needs to know. */
