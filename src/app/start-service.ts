@@ -113,6 +113,7 @@ export async function startService(
       bot,
       logger,
       requireAuthHeader: config.mode === 'production',
+      teamsOnly: config.mode === 'production',
       allowedTenantIds: config.allowedTenantIds,
       checkReady: () => storage.conversations.ping(),
       jobs: { secret: config.jobsSecret, runner: scheduler },

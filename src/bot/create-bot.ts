@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   ActivityTypes,
-  CloudAdapter,
+  CallerIdConstants,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   type TurnContext,
@@ -9,15 +9,21 @@ import {
 import type { BotIdentity } from '../config/load-config';
 import { asCodedError, ErrorCode } from '../domain/shared/errors';
 import type { Logger } from '../logging/create-logger';
+import { AuthenticatingAdapter, type Admit } from './authenticate-turn';
 import type { BotServices } from './bot-services';
-import { errorAnswer } from './reply';
+import { errorAnswer, noticeCardAnswer } from './reply';
 import { findRoute, type InvokeAnswer, type Route } from './router';
 
 /** The bot as the HTTP layer sees it: something that processes one request. */
 export interface Bot {
-  /** Runs one Bot Framework request through authentication, routing and the handlers. */
-  process(req: unknown, res: unknown): Promise<void>;
+  /**
+   * Runs one Bot Framework request (its JSON body already read) through authentication, then
+   * `admit`, then routing and the handlers.
+   */
+  process(req: unknown, res: unknown, admit?: Admit): Promise<void>;
 }
+
+export type { Admit, Refusal } from './authenticate-turn';
 
 const SCOPE = Symbol('turnScope');
 
@@ -28,8 +34,9 @@ export function createBot(options: {
   routes: readonly Route[];
   logger: Logger;
 }): Bot {
-  const adapter = new CloudAdapter(
+  const adapter = new AuthenticatingAdapter(
     new ConfigurationBotFrameworkAuthentication(toAuthOptions(options.identity)),
+    options.logger,
   );
   adapter.onTurnError = (context, error) => handleTurnError(context, error, options.logger);
 
@@ -53,8 +60,8 @@ export function createBot(options: {
   };
 
   return {
-    // CloudAdapter's types name restify-like Request/Response; the HTTP layer passes restify's.
-    process: (req, res) => adapter.process(req as never, res as never, run),
+    // The HTTP layer passes restify's request (body parsed) and response.
+    process: (req, res, admit) => adapter.processRequest(req as never, res as never, run, admit),
   };
 }
 
@@ -68,7 +75,24 @@ function toAuthOptions(
       MicrosoftAppPassword: '',
       MicrosoftAppType: 'MultiTenant',
     } as ConfigurationBotFrameworkAuthenticationOptions;
-  const base = { MicrosoftAppId: identity.appId, MicrosoftAppType: identity.appType };
+  const base = {
+    MicrosoftAppId: identity.appId,
+    MicrosoftAppType: identity.appType,
+    // Tests point token checks at a local metadata endpoint; production leaves botbuilder's.
+    // Setting one endpoint makes botbuilder expect them all, so the rest are the public cloud's.
+    ...(identity.openIdMetadataUrl
+      ? {
+          ToBotFromChannelOpenIdMetadataUrl: identity.openIdMetadataUrl,
+          ToBotFromEmulatorOpenIdMetadataUrl: identity.openIdMetadataUrl,
+          ToChannelFromBotLoginUrl: 'https://login.microsoftonline.com/botframework.com',
+          ToChannelFromBotOAuthScope: 'https://api.botframework.com',
+          ToBotFromChannelTokenIssuer: 'https://api.botframework.com',
+          OAuthUrl: 'https://api.botframework.com',
+          CallerId: CallerIdConstants.PublicAzureChannel,
+          ValidateAuthority: true,
+        }
+      : {}),
+  };
   switch (identity.appType) {
     case 'SingleTenant':
       return {
@@ -123,7 +147,23 @@ async function handleTurnError(
     ? coded.userMessage
     : `${coded.userMessage} If it keeps happening, give your administrator this reference: ${reference}.`;
   try {
-    if (context.activity?.type === ActivityTypes.Invoke) {
+    if (
+      context.activity?.type === ActivityTypes.Invoke &&
+      context.activity.name === 'adaptiveCard/action' &&
+      coded.code === ErrorCode.StorageUnavailable
+    ) {
+      // Teams shows an error answer as a generic failure; a card says what to do, and its
+      // button sends the same press again once storage is back.
+      const action = (context.activity.value as { action?: { verb?: unknown; data?: unknown } })
+        ?.action;
+      await sendInvokeAnswer(
+        context,
+        noticeCardAnswer(
+          message,
+          typeof action?.verb === 'string' ? { verb: action.verb, data: action.data } : undefined,
+        ),
+      );
+    } else if (context.activity?.type === ActivityTypes.Invoke) {
       const status = INVOKE_STATUS[coded.code];
       const answer = errorAnswer(status, coded.code, message);
       // A card action is answered with HTTP 200 and the error in the body, which Teams shows to

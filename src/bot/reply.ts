@@ -32,3 +32,27 @@ export function messageAnswer(text: string): InvokeAnswer {
     body: { statusCode: 200, type: 'application/vnd.microsoft.activity.message', value: text },
   };
 }
+
+/**
+ * A card that stands in for the pressed card while something is briefly unavailable: the
+ * message, and a button that sends the same press again.
+ */
+export function noticeCardAnswer(
+  message: string,
+  retry: { verb: string; data: unknown } | undefined,
+): InvokeAnswer {
+  const card: CardJson = {
+    type: 'AdaptiveCard',
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    version: '1.5',
+    body: [{ type: 'TextBlock', text: message, wrap: true }],
+    ...(retry
+      ? {
+          actions: [
+            { type: 'Action.Execute', title: 'Try again', verb: retry.verb, data: retry.data },
+          ],
+        }
+      : {}),
+  };
+  return cardAnswer(card);
+}

@@ -4,10 +4,14 @@ import { z } from 'zod';
 import { parseSchedule, describeSchedule, type Schedule } from '../scheduler/schedule';
 
 /** How the bot proves who it is to the Bot Framework (production only). */
-export type BotIdentity =
+export type BotIdentity = (
   | { appType: 'SingleTenant'; appId: string; password: string; tenantId: string }
   | { appType: 'MultiTenant'; appId: string; password: string }
-  | { appType: 'UserAssignedMSI'; appId: string; tenantId: string };
+  | { appType: 'UserAssignedMSI'; appId: string; tenantId: string }
+) & {
+  /** Tests only: a loopback OpenID metadata document to check tokens against. */
+  openIdMetadataUrl?: string;
+};
 
 /** Where tables live: an embedded Azurite under `dataDir`, or a real storage account. */
 export type StorageConfig =
@@ -160,6 +164,15 @@ const envSchema = z.object({
     days(35, 'the weekly digest compares with runs up to five weeks back'),
   ),
   RETENTION_HISTORY_DAYS_AFTER_CLOSE: optional(days(0, 'zero deletes it as the campaign closes')),
+  BOT_OPENID_METADATA_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/\S*$/,
+        'is for tests only and must be a loopback address such as http://127.0.0.1:4000/openid; leave it empty in production',
+      ),
+  ),
   DIGEST_DETAIL_URL: optional(
     z
       .string()
@@ -176,13 +189,25 @@ export const READ_SETTINGS: readonly string[] = Object.keys(envSchema.shape);
 
 /** Reads and validates every setting at once; throws ConfigError listing all problems. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.cwd()): Config {
-  const parsed = envSchema.safeParse(env);
-  if (!parsed.success) {
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
-  }
-  const e = parsed.data;
+  // Each setting is read on its own, so one malformed value does not hide the other problems:
+  // a malformed setting is reported once and then treated as unset.
   const problems: string[] = [];
-  const mode = e.ARB_MODE ?? (e.MicrosoftAppId ? 'production' : 'local');
+  const malformed = new Set<string>();
+  const read: Record<string, unknown> = {};
+  for (const [name, schema] of Object.entries(envSchema.shape)) {
+    const result = (schema as z.ZodType).safeParse(env[name]);
+    if (result.success) read[name] = result.data;
+    else {
+      malformed.add(name);
+      problems.push(
+        ...result.error.issues.map((i) => `${[name, ...i.path].join('.')}: ${i.message}`),
+      );
+    }
+  }
+  const e = read as z.infer<typeof envSchema>;
+  // A malformed app id still says the operator meant production.
+  const mode =
+    e.ARB_MODE ?? (e.MicrosoftAppId || malformed.has('MicrosoftAppId') ? 'production' : 'local');
   const host = e.HOST ?? (mode === 'local' ? '127.0.0.1' : '0.0.0.0');
   const dataDir = path.resolve(cwd, e.DATA_DIR ?? '.data');
 
@@ -218,15 +243,16 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       );
     }
   } else {
-    bot = readBotIdentity(e, problems);
-    if (!e.STORAGE_CONNECTION_STRING) {
+    bot = readBotIdentity(e, problems, malformed);
+    if (bot && e.BOT_OPENID_METADATA_URL) bot.openIdMetadataUrl = e.BOT_OPENID_METADATA_URL;
+    if (!e.STORAGE_CONNECTION_STRING && !malformed.has('STORAGE_CONNECTION_STRING')) {
       problems.push(
         'STORAGE_CONNECTION_STRING: required in production (the embedded Azurite is for local use); copy it from the storage account → Access keys',
       );
     }
-    if (allowedTenantIds.length === 0) {
+    if (allowedTenantIds.length === 0 && !malformed.has('ALLOWED_TENANT_IDS')) {
       if (e.MicrosoftAppTenantId) allowedTenantIds.push(e.MicrosoftAppTenantId.toLowerCase());
-      else
+      else if (!malformed.has('MicrosoftAppTenantId'))
         problems.push(
           'ALLOWED_TENANT_IDS: production needs at least one allowed tenant; set it to your Entra tenant id (or set MicrosoftAppTenantId)',
         );
@@ -291,10 +317,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
 function readBotIdentity(
   e: z.infer<typeof envSchema>,
   problems: string[],
+  malformed: ReadonlySet<string>,
 ): BotIdentity | undefined {
   const appType = e.MicrosoftAppType ?? 'SingleTenant';
-  const missing = (name: string, fix: string) =>
-    problems.push(`${name}: required in production with MicrosoftAppType=${appType}; ${fix}`);
+  // A malformed setting has been reported already; "required" would only repeat it.
+  const missing = (name: string, fix: string) => {
+    if (!malformed.has(name))
+      problems.push(`${name}: required in production with MicrosoftAppType=${appType}; ${fix}`);
+  };
   if (!e.MicrosoftAppId) {
     missing(
       'MicrosoftAppId',

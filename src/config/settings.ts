@@ -145,6 +145,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'Status history (who changed which item, when, with what note) is kept for the whole life of a campaign and for this many days after it closes; then the purge deletes it. Items keep their final status. From 0 to 3650.',
   },
   {
+    name: 'BOT_OPENID_METADATA_URL',
+    default: '(empty: the Bot Framework’s)',
+    description:
+      'Tests only: a loopback `http://127.0.0.1:<port>/…` OpenID metadata document whose keys incoming tokens are checked against. Leave it empty in production.',
+  },
+  {
     name: 'JOBS_SECRET',
     default: '(empty: trigger off)',
     description:

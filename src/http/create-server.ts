@@ -1,5 +1,5 @@
 import restify, { type Request, type Response, type Server } from 'restify';
-import type { Bot } from '../bot/create-bot';
+import type { Bot, Refusal } from '../bot/create-bot';
 import { asCodedError, ErrorCode, InvalidInputError } from '../domain/shared/errors';
 import type { Logger } from '../logging/create-logger';
 import type { Scheduler } from '../scheduler/create-scheduler';
@@ -7,9 +7,10 @@ import { presentRun } from '../scheduler/present-run';
 import type { RunOutcome } from '../scheduler/run-job';
 import { formatUkDateTime } from '../domain/shared/uk-calendar';
 import { hasJobsSecret } from './check-jobs-secret';
+import { createJsonBodyReader } from './read-json-body';
 import { findActivityProblem, readTenantId } from './validate-activity';
 
-/** Bodies over this are refused with 413 before any parsing (Teams activities are far smaller). */
+/** Bodies over this, counted after decompression, are refused with 413 (Teams activities are far smaller). */
 export const MAX_BODY_BYTES = 256 * 1024;
 
 /** The HTTP front door plus what graceful shutdown needs to know. */
@@ -31,6 +32,8 @@ export function createServer(options: {
   bot: Bot;
   logger: Logger;
   requireAuthHeader: boolean;
+  /** Production: only activities whose channelId is `msteams` are let in (after authentication). */
+  teamsOnly?: boolean;
   allowedTenantIds: readonly string[];
   checkReady: () => Promise<void>;
   jobs?: JobTriggerOptions;
@@ -73,48 +76,63 @@ export function createServer(options: {
     res.send(200);
   });
 
-  server.post(
-    '/api/messages',
-    restify.plugins.bodyParser({
-      maxBodySize: MAX_BODY_BYTES,
-      mapParams: false,
-      rejectUnknown: true,
-    }),
-    async (req: Request, res: Response) => {
-      // Without a token there is nothing to authenticate: refuse before reading the body, so an
-      // anonymous caller learns nothing about what the bot accepts.
-      if (options.requireAuthHeader && !req.header('authorization')) {
-        res.send(401, {
-          code: 'Unauthorized',
-          message: 'This bot only accepts requests from the Bot Framework.',
-        });
-        return;
-      }
-      const problem = findActivityProblem(req.body);
-      if (problem) {
-        res.send(problem.status, { code: 'BadRequest', message: problem.message });
-        return;
-      }
-      const tenantId = readTenantId(req.body as Record<string, unknown>);
-      if (
-        options.allowedTenantIds.length > 0 &&
-        !(tenantId && options.allowedTenantIds.includes(tenantId))
-      ) {
-        logger.warn({ tenantId }, 'activity from a tenant not on ALLOWED_TENANT_IDS');
-        res.send(403, {
-          code: 'Forbidden',
-          message: 'This tenant is not allowed to use this bot.',
-        });
-        return;
-      }
-      inFlight += 1;
-      try {
-        await bot.process(req, res);
-      } finally {
-        inFlight -= 1;
-      }
-    },
-  );
+  const readBody = createJsonBodyReader(MAX_BODY_BYTES);
+  // Who may use the bot, decided only once the caller is authenticated: refusing a tenant before
+  // that would let anyone probe which tenants are allowed.
+  const admit = (activity: Record<string, unknown>): Refusal | undefined => {
+    if (options.teamsOnly && activity['channelId'] !== 'msteams') {
+      logger.warn({ channelId: activity['channelId'] }, 'activity from a channel other than Teams');
+      return {
+        status: 403,
+        code: 'Forbidden',
+        message: 'This bot only accepts activities from Microsoft Teams.',
+      };
+    }
+    const tenantId = readTenantId(activity);
+    if (
+      options.allowedTenantIds.length > 0 &&
+      !(tenantId && options.allowedTenantIds.includes(tenantId))
+    ) {
+      logger.warn({ tenantId }, 'activity from a tenant not on ALLOWED_TENANT_IDS');
+      return {
+        status: 403,
+        code: 'Forbidden',
+        message: 'This tenant is not allowed to use this bot.',
+      };
+    }
+    return undefined;
+  };
+
+  server.post('/api/messages', async (req: Request, res: Response) => {
+    // Without a token there is nothing to authenticate: refuse before reading the body, so an
+    // anonymous caller learns nothing about what the bot accepts.
+    if (options.requireAuthHeader && !req.header('authorization')) {
+      res.send(401, {
+        code: 'Unauthorized',
+        message: 'This bot only accepts requests from the Bot Framework.',
+      });
+      return;
+    }
+    const unreadable = await readBody(req);
+    if (unreadable) {
+      res.send(unreadable.status, {
+        code: unreadable.status === 413 ? 'PayloadTooLarge' : 'BadRequest',
+        message: unreadable.message,
+      });
+      return;
+    }
+    const problem = findActivityProblem(req.body);
+    if (problem) {
+      res.send(problem.status, { code: 'BadRequest', message: problem.message });
+      return;
+    }
+    inFlight += 1;
+    try {
+      await bot.process(req, res, admit);
+    } finally {
+      inFlight -= 1;
+    }
+  });
 
   // For external schedulers (an Azure Functions timer, a Logic App). The body is never read:
   // options come in the query string, so nothing is parsed before the secret is checked.

@@ -1,4 +1,17 @@
-import { TableClient, TableServiceClient } from '@azure/data-tables';
+import {
+  TableClient,
+  TableServiceClient,
+  type TableServiceClientOptions,
+} from '@azure/data-tables';
+
+/**
+ * The longest one storage call may take, retries included. Teams waits about five seconds for a
+ * card press, so a press must be able to say "try again in a minute" well within that when
+ * storage is down; the SDK's default (three retries from 0.8 s, exponential) took 5.8 s.
+ */
+export const STORAGE_CALL_BUDGET_MS = 2_500;
+/** The longest one attempt may wait for an answer (a storage account that accepts but never answers). */
+export const STORAGE_TRY_TIMEOUT_MS = 2_000;
 
 /** Opens a table from a connection string; plain http is allowed only for loopback (Azurite). */
 export function createTableClient(connectionString: string, tableName: string): TableClient {
@@ -10,9 +23,44 @@ export function createTableServiceClient(connectionString: string): TableService
   return TableServiceClient.fromConnectionString(connectionString, options(connectionString));
 }
 
-function options(connectionString: string) {
+// The SDK's pipeline policy type (from @azure/core-rest-pipeline, reached through data-tables).
+type PipelinePolicy = NonNullable<
+  TableServiceClientOptions['additionalPolicies']
+>[number]['policy'];
+
+// Outside the retry policy: one deadline for the call and all its retries.
+const callDeadline: PipelinePolicy = {
+  name: 'arbCallDeadline',
+  sendRequest(request, next) {
+    const deadline = AbortSignal.timeout(STORAGE_CALL_BUDGET_MS);
+    const given = request.abortSignal;
+    request.abortSignal =
+      given instanceof AbortSignal ? AbortSignal.any([given, deadline]) : deadline;
+    return next(request);
+  },
+};
+
+// Inside the retry policy: each attempt gives up on a server that accepts but never answers.
+const tryTimeout: PipelinePolicy = {
+  name: 'arbTryTimeout',
+  sendRequest(request, next) {
+    if (!request.timeout || request.timeout > STORAGE_TRY_TIMEOUT_MS)
+      request.timeout = STORAGE_TRY_TIMEOUT_MS;
+    return next(request);
+  },
+};
+
+function options(connectionString: string): TableServiceClientOptions {
   const insecure =
     /TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(connectionString) ||
     /UseDevelopmentStorage=true/i.test(connectionString);
-  return { allowInsecureConnection: insecure };
+  return {
+    allowInsecureConnection: insecure,
+    // Quick retries ride out a blip; a real outage is reported within the budget above.
+    retryOptions: { maxRetries: 2, retryDelayInMs: 100, maxRetryDelayInMs: 400 },
+    additionalPolicies: [
+      { policy: callDeadline, position: 'perCall' as const },
+      { policy: tryTimeout, position: 'perRetry' as const },
+    ],
+  };
 }

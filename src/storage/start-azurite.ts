@@ -21,7 +21,10 @@ const DEV_KEY =
 export async function startAzurite(options: {
   location?: string;
   logger: Logger;
+  /** A fixed port (to restart storage where it was, as after an outage); a free one by default. */
+  port?: number;
 }): Promise<EmbeddedAzurite> {
+  if (options.port !== undefined) return launch(options.port, options);
   let lastError: unknown;
   // Another process can take the free port between our probe and Azurite's bind, so try again.
   for (let attempt = 0; attempt < 3; attempt += 1) {

@@ -210,16 +210,27 @@ describe('the domain on real Table Storage', function () {
       assert.deepEqual(after, before);
     });
 
-    it('refuses a change based on an old version and says who changed it', async () => {
+    it('refuses a change based on an old version and says who changed it, or that it was you', async () => {
       const current = await storage.items.getItem({
         campaignId,
         orgCode: 'B81001',
         actionId: 'PRAC-01',
         icbCode: 'QZ1',
       });
+      const stale = (current?.version ?? 0) - 1;
       await assert.rejects(
-        setStatus(deps(), change({ status: 'done', expectedVersion: (current?.version ?? 0) - 1 })),
+        setStatus(
+          deps(),
+          change({ status: 'done', expectedVersion: stale, actor: { userId: ADMIN, name: 'Ann' } }),
+        ),
         /changed by Priya Shah since you looked/,
+      );
+      // Priya made the last change herself: never tell her someone changed it behind her back.
+      await assert.rejects(
+        setStatus(deps(), change({ status: 'done', expectedVersion: stale })),
+        (error: Error) =>
+          /^You already changed PRAC-01 in another window/.test(error.message) &&
+          !/since you looked|Priya Shah/.test(error.message),
       );
     });
 

@@ -105,11 +105,25 @@ describe('loadConfig', () => {
       LOG_LEVEL: 'loud',
       ARB_MODE: 'staging',
     });
-    assert.equal(problems.length, 4);
     assert.ok(problems.some((p) => p.startsWith('PORT: must be a whole number')));
     assert.ok(problems.some((p) => p.startsWith('MicrosoftAppId: must be a GUID')));
     assert.ok(problems.some((p) => p.startsWith('LOG_LEVEL:')));
     assert.ok(problems.some((p) => p.startsWith('ARB_MODE:')));
+  });
+
+  it('reports a malformed app id together with every other missing setting', () => {
+    const problems = problemsOf({ MicrosoftAppId: 'not-a-guid' });
+    assert.deepEqual(
+      problems.map((p) => p.split(':')[0]).sort(),
+      [
+        'ALLOWED_TENANT_IDS',
+        'MicrosoftAppId',
+        'MicrosoftAppPassword',
+        'MicrosoftAppTenantId',
+        'STORAGE_CONNECTION_STRING',
+      ].sort(),
+    );
+    assert.match(problems.join('\n'), /MicrosoftAppId: must be a GUID/);
   });
 
   it('refuses to listen beyond loopback in local mode, because local mode accepts unauthenticated requests', () => {

@@ -150,8 +150,12 @@ export async function changeStatus(
     if (change.changeId && current.lastChangeId === change.changeId)
       return result('repeat', current);
     if (change.expectedVersion !== undefined && change.expectedVersion !== current.version) {
+      const now = STATUS_LABELS[current.status];
+      // Often the person themselves changed it from another window or copy of the card.
       throw new ConflictError(
-        `${change.actionId} was changed by ${current.updatedByName ? escapeMarkdown(current.updatedByName) : 'someone else'} since you looked (it is now "${STATUS_LABELS[current.status]}"). Nothing was saved; look at the latest status and try again.`,
+        current.updatedBy && current.updatedBy === change.actor.userId
+          ? `You already changed ${change.actionId} in another window or on another copy of this card (it is now "${now}"). Nothing more was saved; look at the latest status and change it again if you need to.`
+          : `${change.actionId} was changed by ${current.updatedByName ? escapeMarkdown(current.updatedByName) : 'someone else'} since you looked (it is now "${now}"). Nothing was saved; look at the latest status and try again.`,
       );
     }
     if (current.status === status && current.note === note) return result('unchanged', current);
