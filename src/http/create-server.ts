@@ -5,7 +5,7 @@ import type { Logger } from '../logging/create-logger';
 import type { Scheduler } from '../scheduler/create-scheduler';
 import { presentRun } from '../scheduler/present-run';
 import type { RunOutcome } from '../scheduler/run-job';
-import { formatUkDateTime } from '../domain/shared/uk-calendar';
+import { formatUkInstant } from '../domain/shared/uk-calendar';
 import { hasJobsSecret } from './check-jobs-secret';
 import { createJsonBodyReader } from './read-json-body';
 import { findActivityProblem, readTenantId } from './validate-activity';
@@ -232,7 +232,7 @@ function presentOutcome(job: string, outcome: RunOutcome): Record<string, unknow
     'waiting-to-retry': `${job} failed for ${run?.slot ?? '?'} a short while ago and will be retried.`,
     'gave-up': `${job} failed for ${run?.slot ?? '?'} too many times; add force=true to run it again.`,
     'not-due': `${job} has nothing due now${
-      outcome.next ? `; next at ${formatUkDateTime(outcome.next.at)}` : ''
+      outcome.next ? `; next at ${formatUkInstant(outcome.next.at)}` : ''
     }. Add force=true to run it anyway.`,
   };
   return {
@@ -244,7 +244,7 @@ function presentOutcome(job: string, outcome: RunOutcome): Record<string, unknow
           next: {
             slot: outcome.next.slot,
             at: outcome.next.at.toISOString(),
-            uk: formatUkDateTime(outcome.next.at),
+            uk: formatUkInstant(outcome.next.at),
           },
         }
       : {}),

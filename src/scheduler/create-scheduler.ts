@@ -2,7 +2,7 @@ import type { Clock } from '../domain/shared/clock';
 import { InvalidInputError, NotFoundError } from '../domain/shared/errors';
 import type { JobRun, JobRunStore, RunStatus } from '../domain/jobs/job-runs';
 import type { LeaseStore } from '../domain/jobs/leases';
-import { formatUkDateTime, type BankHolidays } from '../domain/shared/uk-calendar';
+import { formatUkInstant, type BankHolidays } from '../domain/shared/uk-calendar';
 import type { Logger } from '../logging/create-logger';
 import {
   findLatestOccurrence,
@@ -221,7 +221,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         return {
           job: job.name,
           schedule: describeSchedule(job.schedule),
-          next: next ? formatUkDateTime(next.at) : 'none within a year',
+          next: next ? formatUkInstant(next.at) : 'none within a year',
         };
       });
       if (options.enabled === false) {
@@ -284,7 +284,7 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
         }
         if (occurrence.at.getTime() > now.getTime()) {
           throw new InvalidInputError(
-            `Slot ${request.slot} of ${job.name} is not due until ${formatUkDateTime(occurrence.at)}; use force=true to run it now.`,
+            `Slot ${request.slot} of ${job.name} is not due until ${formatUkInstant(occurrence.at)}; use force=true to run it now.`,
           );
         }
       } else {

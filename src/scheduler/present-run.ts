@@ -1,13 +1,13 @@
 import { runKey, type JobRun } from '../domain/jobs/job-runs';
-import { formatUkDateTime } from '../domain/shared/uk-calendar';
+import { formatUkInstant } from '../domain/shared/uk-calendar';
 
 /** A run as JSON for people and callers: the stored UTC times, and the same in UK time under `uk`. */
 export function presentRun(run: JobRun): Record<string, unknown> {
   const { etag: _etag, ...stored } = run;
   const uk: Record<string, string> = {
-    scheduledFor: formatUkDateTime(new Date(run.scheduledFor)),
-    startedAt: formatUkDateTime(new Date(run.startedAt)),
+    scheduledFor: formatUkInstant(new Date(run.scheduledFor)),
+    startedAt: formatUkInstant(new Date(run.startedAt)),
   };
-  if (run.finishedAt) uk['finishedAt'] = formatUkDateTime(new Date(run.finishedAt));
+  if (run.finishedAt) uk['finishedAt'] = formatUkInstant(new Date(run.finishedAt));
   return { key: runKey(run.job, run.slot), ...stored, uk };
 }

@@ -1,6 +1,6 @@
 import { CronExpressionParser, type CronExpression } from 'cron-parser';
 import { InvalidInputError } from '../domain/shared/errors';
-import { UK_TIME_ZONE } from '../domain/shared/uk-calendar';
+import { isClockTime, UK_TIME_ZONE } from '../domain/shared/uk-calendar';
 
 /** A day of the week as JavaScript and cron number them: 0 = Sunday … 6 = Saturday. */
 export type Weekday = 0 | 1 | 2 | 3 | 4 | 5 | 6;
@@ -51,7 +51,6 @@ const WEEKDAY_NAMES = [
   'Friday',
   'Saturday',
 ] as const;
-const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
 /**
  * Reads a schedule setting ("08:30", "every day 08:30", "Monday 09:00", "30 8 * * 1-5",
@@ -101,7 +100,7 @@ export function parseSchedule(text: string): Schedule {
 /** Checks a schedule built in code (a job definition) as strictly as a setting; returns it. */
 export function checkSchedule(schedule: Schedule): Schedule {
   if (schedule.kind === 'cron') compileCron(schedule.expression);
-  else if (!TIME.test(schedule.time)) {
+  else if (!isClockTime(schedule.time)) {
     throw new InvalidInputError(
       `"${schedule.time}" is not a time of day: write 24-hour HH:MM with two-digit hours, e.g. 08:30.`,
     );
@@ -164,7 +163,7 @@ export function compileCron(expression: string, from?: Date): CronExpression {
 function readTime(text: string): string {
   const match = /^(\d{1,2}):(\d{2})$/.exec(text);
   const time = match ? `${(match[1] ?? '').padStart(2, '0')}:${match[2] ?? ''}` : '';
-  if (!TIME.test(time)) {
+  if (!isClockTime(time)) {
     throw new InvalidInputError(
       `"${text}" is not a time of day: use 24-hour HH:MM from 00:00 to 23:59 (UK time), e.g. 08:30. ${SCHEDULE_EXAMPLES}`,
     );

@@ -28,6 +28,11 @@ export interface UkLocalTime {
 
 const TIME = /^([01]\d|2[0-3]):([0-5]\d)$/;
 
+/** True when `time` is a 24-hour clock time written HH:MM ("08:30", "23:59"). */
+export function isClockTime(time: string): boolean {
+  return TIME.test(time);
+}
+
 /** The UK date, time and weekday of an instant. */
 export function toUkLocalTime(instant: Date): UkLocalTime {
   const local = DateTime.fromJSDate(instant, { zone: UK_TIME_ZONE });
@@ -44,7 +49,7 @@ export function toUkLocalTime(instant: Date): UkLocalTime {
  * is the first of the two (BST). Either way a daily job still runs exactly once that day.
  */
 export function fromUkLocalTime(date: string, time: string): Date {
-  if (!isIsoDate(date) || !TIME.test(time)) {
+  if (!isIsoDate(date) || !isClockTime(time)) {
     throw new RangeError(`Not a UK date and time: "${date} ${time}" (expected YYYY-MM-DD HH:MM)`);
   }
   // Luxon moves a time in the spring gap forward, as wanted, but reads a repeated autumn time as
@@ -56,7 +61,7 @@ export function fromUkLocalTime(date: string, time: string): Date {
 }
 
 /** An instant as people in the UK read it: "Mon, 30 Mar 2026, 08:30 BST". */
-export function formatUkDateTime(instant: Date): string {
+export function formatUkInstant(instant: Date): string {
   return DateTime.fromJSDate(instant, { zone: UK_TIME_ZONE }).toLocaleString(
     {
       weekday: 'short',

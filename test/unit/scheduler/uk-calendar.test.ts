@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { loadBankHolidays } from '../../../src/app/load-bank-holidays';
 import {
-  formatUkDateTime,
+  formatUkInstant,
   fromUkLocalTime,
   isWorkingDay,
   NO_BANK_HOLIDAYS,
@@ -61,11 +61,11 @@ describe('the UK calendar', () => {
 
     it('shows times as people in the UK read them, with GMT or BST', () => {
       assert.equal(
-        formatUkDateTime(new Date('2026-03-30T07:30:00Z')),
+        formatUkInstant(new Date('2026-03-30T07:30:00Z')),
         'Mon, 30 Mar 2026, 08:30 BST',
       );
       assert.equal(
-        formatUkDateTime(new Date('2026-11-25T08:30:00Z')),
+        formatUkInstant(new Date('2026-11-25T08:30:00Z')),
         'Wed, 25 Nov 2026, 08:30 GMT',
       );
     });
