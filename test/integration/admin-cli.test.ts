@@ -150,6 +150,18 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
   });
 
   it('launches a campaign for an ICB with deadlines from today, and a relaunch creates nothing', async () => {
+    // A PCN channel linked before the launch gets the new campaign's cards through the outbox.
+    const pcn = (await storage.organisations.listChildren('QZ1')).find((o) => o.level === 'pcn');
+    assert.ok(pcn, 'the ICB has a PCN');
+    await storage.links.saveLink({
+      orgCode: pcn.code,
+      purpose: 'checklist',
+      teamId: '19:cli-team@thread.tacv2',
+      channelId: '19:cli-channel@thread.tacv2',
+      linkedBy: USER,
+      linkedAt: new Date().toISOString(),
+      active: true,
+    });
     const first = await admin(
       'launch-campaign',
       'recovering-access-2023',
@@ -164,6 +176,9 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     const planned = Number(/: ([\d,]+) tracked items/.exec(first.out)?.[1]?.replace(/,/g, ''));
     assert.ok(planned > 40);
     assert.match(first.out, new RegExp(`${planned} created now`));
+    assert.match(first.out, /Queued [1-9]\d* new cards and 0 redraws for 1 linked channel/);
+    const queued = await storage.outbox.listEntries('cards:cli-test');
+    assert.ok(queued.length > 0 && queued.every((e) => e.target.kind === 'channel'));
     const again = await admin(
       'launch-campaign',
       'recovering-access-2023',

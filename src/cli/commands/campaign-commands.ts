@@ -6,6 +6,9 @@ import { formatUkDate } from '../../domain/shared/uk-dates';
 import { setDeadline } from '../../domain/campaigns/set-deadline';
 import type { CliContext } from '../cli-context';
 import { startProgress } from '../show-progress';
+import { renderCard } from '../../cards/render-card';
+import { deliverCampaign } from '../../domain/cards/deliver-cards';
+import { createCardComposer } from '../../proactive/compose-card-message';
 
 /** Registers launch-campaign, close-campaign and list-campaigns. */
 export function registerCampaignCommands(
@@ -93,6 +96,20 @@ export function registerCampaignCommands(
           progress.stop();
           ctx.out(
             `Campaign ${campaign.id} is ${result.campaign.status}: ${result.planned.toLocaleString('en-GB')} tracked items, ${result.created.toLocaleString('en-GB')} created now.`,
+          );
+          // Channels already linked to organisations in scope get the new campaign's cards; the
+          // bot's sender posts them from the outbox (at once if it is running, or when it starts).
+          const posting = startProgress('Queueing cards for linked channels', 0, ctx);
+          const delivered = await deliverCampaign(
+            { ...deps, composer: createCardComposer(renderCard) },
+            campaign.id,
+            (done, total) => posting.update(done, total),
+          );
+          posting.stop();
+          ctx.out(
+            delivered.channels === 0
+              ? 'No linked channel is in its scope yet; cards are posted when a channel is linked.'
+              : `Queued ${delivered.posted.toLocaleString('en-GB')} new cards and ${delivered.updated.toLocaleString('en-GB')} redraws for ${delivered.channels.toLocaleString('en-GB')} linked channel${delivered.channels === 1 ? '' : 's'}; the bot posts them.`,
           );
           const dates = Object.values(campaign.deadlines).sort();
           if (dates.length > 0)
