@@ -6,7 +6,7 @@ import type {
   OutboxStore,
 } from '../domain/outbox/outbox';
 import type { Page, PageRequest } from '../domain/shared/pages';
-import { deleteRows } from './run-batches';
+import { deleteRows, MAX_BATCH, runWithLimit } from './run-batches';
 import { encodeKey } from './keys';
 import {
   partitionFilter,
@@ -316,6 +316,77 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     } catch (error) {
       if (statusOf(error) !== 412) throw translateStorageError(error);
     }
+  }
+
+  async enqueueMany(
+    requests: readonly OutboxRequest[],
+    options: { now: Date },
+  ): Promise<('enqueued' | 'duplicate')[]> {
+    const now = options.now.toISOString();
+    const outcomes: ('enqueued' | 'duplicate')[] = requests.map(() => 'duplicate');
+    const byJob = new Map<string, number[]>();
+    for (const [index, request] of requests.entries())
+      byJob.set(request.jobId, [...(byJob.get(request.jobId) ?? []), index]);
+    for (const [jobId, indexes] of byJob) {
+      // One RowKey-only range read finds the keys already queued (a rerun), so the batches
+      // below create only new entries and a batch never fails on a key that was there before.
+      const existing = new Set(
+        (await readRows(this.table, prefixFilter(partitionOf(jobId), 'e|'), ['RowKey'])).map(
+          (r) => r.rowKey,
+        ),
+      );
+      const fresh: number[] = [];
+      for (const index of indexes) {
+        const key = entryKey(requests[index]!.dedupeKey);
+        if (existing.has(key)) continue;
+        existing.add(key); // a key repeated in the list is a duplicate of its first
+        fresh.push(index);
+      }
+      // An entry and its queue row are two rows: 50 entries make a 100-row transaction, kept
+      // well under the 4 MB request limit by also closing a batch at 2 MB of payload.
+      const batches: number[][] = [];
+      let batch: number[] = [];
+      let bytes = 0;
+      for (const index of fresh) {
+        const size = JSON.stringify(requests[index]!.payload ?? {}).length;
+        if (batch.length === MAX_BATCH / 2 || (batch.length > 0 && bytes + size > 2_000_000)) {
+          batches.push(batch);
+          batch = [];
+          bytes = 0;
+        }
+        batch.push(index);
+        bytes += size;
+      }
+      if (batch.length > 0) batches.push(batch);
+      await runWithLimit(batches, 4, async (group) => {
+        const actions: TransactionAction[] = [];
+        for (const index of group) {
+          const entry: OutboxEntry = {
+            ...requests[index]!,
+            state: 'pending',
+            attempts: 0,
+            nextAttemptAt: now,
+            takeovers: 0,
+            createdAt: now,
+          };
+          actions.push(['create', toRow(entry)], ['create', queueRow(entry, now)]);
+        }
+        try {
+          await this.table.submitTransaction(actions);
+          for (const index of group) outcomes[index] = 'enqueued';
+          return;
+        } catch (error) {
+          if (statusOf(error) !== 409) throw translateStorageError(error);
+        }
+        // Another writer queued one of these keys since the read: one by one, as enqueue does.
+        for (const index of group)
+          outcomes[index] = (await this.enqueue(requests[index]!, { now: options.now })) as
+            'enqueued' | 'duplicate';
+      });
+      // After the queue rows exist, as in enqueue, so an idle sweep cannot retire the job under them.
+      if (fresh.length > 0) await this.touchJob(jobId, now);
+    }
+    return outcomes;
   }
 }
 

@@ -3,7 +3,8 @@ import type { Campaign } from '../checklists/campaigns';
 import type { ChecklistAction } from '../checklists/checklists';
 import type { ConversationStore } from '../channels/conversations';
 import type { DeliveryDeps } from '../cards/deliver-cards';
-import { enqueueMessage } from '../outbox/enqueue-message';
+import { enqueueMessages } from '../outbox/enqueue-messages';
+import type { OutboxRequest } from '../outbox/outbox';
 import { findDueItems } from '../items/find-due-items';
 import {
   DEFAULT_NUDGE_SETTINGS,
@@ -48,6 +49,9 @@ interface Hit {
   item: TrackedItem;
   milestones: Milestone[];
 }
+
+/** Reminders held before they are queued: big enough to batch well, small enough to keep memory low. */
+const QUEUE_EVERY = 1_000;
 
 /** At most this many items on one reminder; the rest are counted and linked. */
 const MAX_ROWS = 12;
@@ -133,6 +137,7 @@ export async function runNudges(
         campaignId: campaign.id,
         orgCode: icb,
       });
+    await run.queueAll();
   }
   return summary;
 }
@@ -150,6 +155,8 @@ function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]>
 class NudgeRun {
   private readonly names = new Map<string, string>();
   private readonly tenants = new Map<string, string | undefined>();
+  /** What this run will queue: written together at the end, in batched transactions. */
+  private readonly requests: { request: OutboxRequest; channel: boolean }[] = [];
 
   constructor(
     private readonly deps: NudgeDeps,
@@ -188,16 +195,35 @@ class NudgeRun {
         continue;
       }
       const payload = await this.compose(orgCode, role, mine, open, true);
-      const outcome = await enqueueMessage(this.deps, {
-        jobId: nudgeJobId(this.date),
-        dedupeKey: `nudge|${this.campaign.id}|${this.date}|${person.userId}|${orgCode}`,
-        kind: 'send',
-        target: { kind: 'personal', tenantId, userAadObjectId: person.userId },
-        payload,
+      this.requests.push({
+        channel: false,
+        request: {
+          jobId: nudgeJobId(this.date),
+          dedupeKey: `nudge|${this.campaign.id}|${this.date}|${person.userId}|${orgCode}`,
+          kind: 'send',
+          target: { kind: 'personal', tenantId, userAadObjectId: person.userId },
+          payload,
+        },
       });
+    }
+    if (this.requests.length >= QUEUE_EVERY) await this.queueAll();
+  }
+
+  /**
+   * Queues everything this run composed: one write per 50 reminders rather than one per
+   * reminder. Dedupe keys still make a rerun (or a restart half-way) queue nothing twice.
+   */
+  async queueAll(): Promise<void> {
+    const outcomes = await enqueueMessages(
+      this.deps,
+      this.requests.map((r) => r.request),
+    );
+    for (const [index, outcome] of outcomes.entries()) {
       if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
+      else if (this.requests[index]!.channel) this.summary.channelPosts += 1;
       else this.summary.nudgesQueued += 1;
     }
+    this.requests.length = 0;
   }
 
   /** The PCN's summary, posted once a day in each channel linked to the PCN. */
@@ -208,16 +234,18 @@ class NudgeRun {
     if (links.length === 0) return;
     const payload = await this.compose(pcnCode, 'pcn_lead', hits, open, false);
     for (const link of links) {
-      const outcome = await enqueueMessage(this.deps, {
-        jobId: nudgeJobId(this.date),
-        dedupeKey: `nudge|${this.campaign.id}|${this.date}|channel|${link.teamId}|${link.channelId}|${pcnCode}`,
-        kind: 'send',
-        target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
-        payload,
+      this.requests.push({
+        channel: true,
+        request: {
+          jobId: nudgeJobId(this.date),
+          dedupeKey: `nudge|${this.campaign.id}|${this.date}|channel|${link.teamId}|${link.channelId}|${pcnCode}`,
+          kind: 'send',
+          target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
+          payload,
+        },
       });
-      if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
-      else this.summary.channelPosts += 1;
     }
+    if (this.requests.length >= QUEUE_EVERY) await this.queueAll();
   }
 
   private async compose(

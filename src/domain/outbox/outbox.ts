@@ -143,6 +143,14 @@ export interface OutboxStore {
   listJobs(): Promise<string[]>;
   /** Makes failed entries of a job pending again; returns how many. */
   requeueFailed(jobId: string, now: Date): Promise<number>;
+  /**
+   * Stores many new `send` entries in transactions of up to 100 rows per job; a key that exists
+   * (or repeats in the list) is skipped as 'duplicate'. Outcomes are in the order of `requests`.
+   */
+  enqueueMany(
+    requests: readonly OutboxRequest[],
+    options: { now: Date },
+  ): Promise<('enqueued' | 'duplicate')[]>;
 }
 
 /** Port: the outbox's history, worked through page by page by the retention purge (never a request path). */
