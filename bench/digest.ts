@@ -1,3 +1,4 @@
+import { BENCH_TIMINGS } from './bench-timings';
 import { isDeepStrictEqual } from 'node:util';
 import { odata, type TransactionAction } from '@azure/data-tables';
 import { measureCardBytes, renderCard, CARD_BUDGET_BYTES } from '../src/cards/render-card';
@@ -55,7 +56,7 @@ export async function spreadStatuses(
   groups: readonly string[],
   today: string,
 ): Promise<{ changed: number; corrected: number }> {
-  const table = createTableClient(connectionString, ITEMS_TABLE);
+  const table = createTableClient(connectionString, ITEMS_TABLE, BENCH_TIMINGS);
   let changed = 0;
   let corrected = 0;
   await runWithLimit(groups, 8, async (group) => {
@@ -115,7 +116,7 @@ function median(values: number[]): number {
 export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
   const azurite = await startAzurite({ logger: createLogger('silent') });
   try {
-    const storage = await openStorage(azurite.connectionString);
+    const storage = await openStorage(azurite.connectionString, BENCH_TIMINGS);
     const now = () => new Date();
     const today = todayInLondon(now());
 
@@ -200,7 +201,7 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
     // Azurite answers every query by testing each entity of the table (Azure seeks the key
     // range instead), so each partition read has a floor that grows with the whole Items table:
     // the same number of reads, matching nothing, shows how much of the figures that is.
-    const table = createTableClient(azurite.connectionString, ITEMS_TABLE);
+    const table = createTableClient(azurite.connectionString, ITEMS_TABLE, BENCH_TIMINGS);
     const floors: number[] = [];
     for (let run = 0; run < RUNS; run += 1) {
       const started = performance.now();

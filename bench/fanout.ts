@@ -1,3 +1,4 @@
+import { BENCH_TIMINGS } from './bench-timings';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -107,7 +108,7 @@ export async function runFanoutBenchmark(): Promise<Record<string, unknown>> {
   };
   let peakRssKb = 0;
   try {
-    const storage = await openStorage(azurite.connectionString);
+    const storage = await openStorage(azurite.connectionString, BENCH_TIMINGS);
     let service = new ServiceProcess(env);
     await service.start();
 

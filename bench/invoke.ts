@@ -1,3 +1,4 @@
+import { BENCH_TIMINGS } from './bench-timings';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -148,7 +149,7 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
       await post(mention);
     }
     say(`   Linked 3 PCN channels in team ${TEAM_ID.slice(0, 12)}…; user ${USER.name}`);
-    const storage = await openStorage(azurite.connectionString);
+    const storage = await openStorage(azurite.connectionString, BENCH_TIMINGS);
     const presses: Press[] = [];
     for (const org of [
       'X99001',

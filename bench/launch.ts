@@ -1,3 +1,4 @@
+import { BENCH_TIMINGS } from './bench-timings';
 import { launchCampaign } from '../src/domain/campaigns/launch-campaign';
 import { createLogger } from '../src/logging/create-logger';
 import { createTableClient, createTableServiceClient } from '../src/storage/create-table-client';
@@ -18,7 +19,7 @@ export async function runLaunchBenchmark(): Promise<Record<string, unknown>> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const azurite = await startAzurite({ logger: createLogger('silent') });
   try {
-    const storage = await openStorage(azurite.connectionString);
+    const storage = await openStorage(azurite.connectionString, BENCH_TIMINGS);
     const now = () => new Date();
 
     const { orgs, added, generateMs, importMs } = await loadSyntheticEngland(storage);
@@ -46,9 +47,9 @@ export async function runLaunchBenchmark(): Promise<Record<string, unknown>> {
 
     // Raw rate: the same number of entities, the same partitioning, batch size and parallelism,
     // into a scratch table, with none of the launch's work (planning, reading existing keys).
-    const service = createTableServiceClient(azurite.connectionString);
+    const service = createTableServiceClient(azurite.connectionString, BENCH_TIMINGS);
     await service.createTable('RawInsertBench');
-    const raw = createTableClient(azurite.connectionString, 'RawInsertBench');
+    const raw = createTableClient(azurite.connectionString, 'RawInsertBench', BENCH_TIMINGS);
     const rows = Array.from({ length: launch.created }, (_, i) => ({
       partitionKey: `p|${i % 42}`,
       rowKey: `item|${String(i).padStart(8, '0')}`,
