@@ -6,6 +6,11 @@ import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
 import { cacheReads } from './cache-reads';
 import { createCopyRefresher } from './create-copy-refresher';
+import {
+  createCountsProjector,
+  projectOnSave,
+  type CountsProjector,
+} from './create-counts-projector';
 import { giveDemoRoles } from './demo/give-demo-roles';
 import { retryWithJitter } from './retry-with-jitter';
 
@@ -15,6 +20,9 @@ import { retryWithJitter } from './retry-with-jitter';
  * card every two seconds.
  */
 export const COPY_REFRESH_DELAY_MS = 2_000;
+
+/** How long changed organisations are gathered before their counts are projected. */
+export const COUNTS_PROJECTION_DELAY_MS = 2_000;
 
 /**
  * Builds what handlers use over one storage: the use cases bound to cached stores, card rendering
@@ -30,10 +38,10 @@ export function createBotServices(
     /** Where a digest's "Full detail" button goes. */
     digestDetailUrl: string;
   },
-): { services: BotServices; copies: CopyRefresher } {
+): { services: BotServices; copies: CopyRefresher; counts: CountsProjector } {
   const now = options.now ?? (() => new Date());
   const cached = cacheReads(uncached);
-  const storage = options.demo
+  const withRoles = options.demo
     ? {
         ...cached,
         roles: giveDemoRoles(
@@ -42,6 +50,16 @@ export function createBotServices(
         ),
       }
     : cached;
+  // Counts are a projection of the items: presses mark the organisation, this recounts it.
+  const counts = createCountsProjector(uncached, {
+    delayMs: COUNTS_PROJECTION_DELAY_MS,
+    onError: (error) =>
+      options.logger.warn(
+        { err: error },
+        'could not project an organisation’s counts; the next drain repairs them',
+      ),
+  });
+  const storage = { ...withRoles, items: projectOnSave(withRoles.items, counts) };
   const composer = createCardComposer(renderCard);
   const copies = createCopyRefresher(
     { ...storage, composer, now },
@@ -59,12 +77,13 @@ export function createBotServices(
     composer,
     copies,
     now,
-    // Concurrent presses on one organisation clash on its counts row: wait a little and retry.
+    // Concurrent presses on one item: wait a little, re-read and re-check.
     retryOnConflict: retryWithJitter,
     detailUrl: options.digestDetailUrl,
   });
   return {
     services: { ...useCases, renderCard, now, demoMode: options.demo !== undefined },
     copies,
+    counts,
   };
 }

@@ -11,6 +11,7 @@ import { createServer } from '../http/create-server';
 import type { Logger } from '../logging/create-logger';
 import type { Storage } from '../storage/open-storage';
 import { connectStorage } from './connect-storage';
+import type { CountsProjector } from './create-counts-projector';
 import { createBotServices } from './create-bot-services';
 import { loadDemoData } from './load-demo-data';
 import { ENGLAND } from '../domain/access/roles';
@@ -35,6 +36,8 @@ export interface RunningService {
   services: BotServices;
   /** Redraws posted copies of cards in the background (tests flush it to wait for the redraws). */
   copies: CopyRefresher;
+  /** Projects organisation counts behind the presses (tests flush it to wait for them). */
+  counts: CountsProjector;
   scheduler: Scheduler;
   /** Stops accepting, finishes in-flight turns and jobs, releases the scheduler lease, stops embedded Azurite. Safe to call twice. */
   stop(): Promise<void>;
@@ -85,12 +88,14 @@ export async function startService(
         { administrators: config.bootstrapAdministrators.length },
         'administrators from BOOTSTRAP_ADMINISTRATORS granted',
       );
-    const { services, copies } = createBotServices(storage, {
+    const { services, copies, counts } = createBotServices(storage, {
       logger,
       now,
       digestDetailUrl: config.digestDetailUrl,
       ...(demo ? { demo } : {}),
     });
+    // Counts left behind by a crash between a press and its projection are repaired first.
+    await counts.drain();
     const bot = createBot({
       identity: config.bot,
       services,
@@ -139,6 +144,7 @@ export async function startService(
         await closed;
         await scheduler.stop();
         await copies.stop();
+        await counts.stop();
         await sender.stop();
         await connected.close();
         logger.info('stopped');
@@ -151,6 +157,7 @@ export async function startService(
       bot,
       services,
       copies,
+      counts,
       scheduler,
       stop,
     };

@@ -181,11 +181,7 @@ export class ItemTable implements ItemStore, EventHistory {
     }
   }
 
-  async saveChange(
-    item: TrackedItem,
-    event: StatusEvent,
-    counts?: { before: OrgCounts | undefined; after: OrgCounts },
-  ): Promise<void> {
+  async saveChange(item: TrackedItem, event: StatusEvent): Promise<void> {
     const row = toRow(item);
     const etag = item.etag;
     const partitionKey = row.partitionKey;
@@ -194,16 +190,11 @@ export class ItemTable implements ItemStore, EventHistory {
       // event row's key carries the new version, so a second event for it could not be created.
       etag ? ['update', row, 'Replace', { etag }] : ['create', row],
       ['create', eventRow(item, event)],
+      // The counts are a projection: a blind upsert of the organisation's "changed" marker
+      // cannot conflict with another press, and it outlives a crash until projectCounts runs.
+      ['upsert', markerRow(partitionKey, item.orgCode, event.at), 'Replace'],
     ];
-    if (counts) {
-      // The counts move with the item, in the same transaction, so they can never drift.
-      const next = countsRow(partitionKey, counts.after);
-      actions.push(
-        counts.before?.etag
-          ? ['update', next, 'Replace', { etag: counts.before.etag }]
-          : ['create', next],
-      );
-    }
+    // The item's own blocked row: one row per item, so a blind upsert is exact and never clashes.
     if (event.to === 'blocked' || event.from === 'blocked')
       actions.push(['upsert', blockedRow(partitionKey, item, event.at), 'Replace']);
     try {
@@ -211,6 +202,53 @@ export class ItemTable implements ItemStore, EventHistory {
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) throw new ConflictError(CONFLICT, { cause: error });
+      throw translateStorageError(error);
+    }
+  }
+
+  async listPendingCounts(campaignId: string, icbCode: string): Promise<string[]> {
+    const rows = await readRows(
+      this.table,
+      `${prefixFilter(partitionOf(campaignId, icbCode), 'changed|')} and pending eq true`,
+      ['RowKey'],
+    );
+    return rows.map((r) => (r.rowKey ?? '').slice('changed|'.length));
+  }
+
+  async projectCounts(campaignId: string, icbCode: string, orgCode: string): Promise<boolean> {
+    const partitionKey = partitionOf(campaignId, icbCode);
+    const prefix = `item|${assertValidKey(orgCode, 'ODS code')}|`;
+    const marker = markerRowKey(orgCode);
+    // One read: the organisation's items, its counts row and its marker (with the marker's ETag).
+    const rows = await readRows(
+      this.table,
+      odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}) or RowKey eq ${countsRowKey(orgCode)} or RowKey eq ${marker})`,
+    );
+    const markerRead = rows.find((r) => r.rowKey === marker);
+    const stored = rows.find((r) => r.rowKey === countsRowKey(orgCode));
+    const counts = countItems(rows.filter((r) => r.rowKey?.startsWith('item|')).map(toItem)).get(
+      orgCode,
+    );
+    const actions: TransactionAction[] = [];
+    if (counts && !(stored && isSameCounts(toCounts(stored), counts)))
+      actions.push(['upsert', countsRow(partitionKey, counts), 'Replace']);
+    // Cleared only if no press since the read (a transaction's delete cannot be conditional, so
+    // the mark is a flag set off on the row's ETag): a newer press keeps it set for another pass.
+    if (markerRead?.['pending'] === true)
+      actions.push([
+        'update',
+        { partitionKey, rowKey: marker, pending: false },
+        'Replace',
+        { etag: markerRead.etag ?? '*' },
+      ]);
+    if (actions.length === 0) return true;
+    try {
+      await this.table.submitTransaction(actions);
+      return true;
+    } catch (error) {
+      const status = statusOf(error);
+      // 412: a press arrived meanwhile (its mark stays set), or another projector got there first.
+      if (status === 412) return false;
       throw translateStorageError(error);
     }
   }
@@ -324,6 +362,14 @@ export class ItemTable implements ItemStore, EventHistory {
 /** The partition of a campaign's items in one ICB (or a region, for region-level items). */
 export function partitionOf(campaignId: string, icbCode: string): string {
   return `${assertValidKey(campaignId, 'campaign id')}|${assertValidKey(icbCode, 'ICB code')}`;
+}
+
+function markerRowKey(orgCode: string): string {
+  return `changed|${assertValidKey(orgCode, 'ODS code')}`;
+}
+
+function markerRow(partitionKey: string, orgCode: string, at: string): Row {
+  return { partitionKey, rowKey: markerRowKey(orgCode), pending: true, at };
 }
 
 function itemRowKey(orgCode: string, actionId: string): string {

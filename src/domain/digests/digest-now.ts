@@ -4,6 +4,7 @@ import { requireAdministrator } from '../access/authorise';
 import { buildRegionDigest, type RegionDigest } from './build-digest';
 import type { ChannelLink } from '../channels/channel-links';
 import { buildDigestCard, summariseDigestCard, type DigestCardView } from './digest-view';
+import { drainPendingCounts } from '../items/project-counts';
 import { enqueueMessage } from '../outbox/enqueue-message';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { ROOT_PARENT, type Organisation } from '../access/organisations';
@@ -100,6 +101,8 @@ export async function runDigestNow(
     region,
     `Only an administrator for ${region.name} (${region.code}) can ask for its digest now. Its weekly digest arrives in its digest channels on its own; ask your ICB's digital team if you need the role.`,
   );
+  // Counts are a projection a few seconds behind the presses: bring them up to date first.
+  await drainPendingCounts(deps);
   const now = deps.now();
   const today = todayInLondon(now);
   const previous = await findPreviousFigures(deps.jobRuns, today);

@@ -9,6 +9,7 @@ import type { Campaign, CampaignStore } from '../checklists/campaigns';
 import type { ChannelLink, LinkStore } from '../channels/channel-links';
 import type { CardComposer } from '../cards/deliver-cards';
 import { buildDigestCard, summariseDigestCard } from './digest-view';
+import { drainPendingCounts } from '../items/project-counts';
 import { enqueueMessage, type EnqueueOutcome } from '../outbox/enqueue-message';
 import type { JobRunStore } from '../jobs/job-runs';
 import type { Organisation } from '../access/organisations';
@@ -170,6 +171,8 @@ export async function runDigests(
   deps: DigestRunDeps,
   input: { date: string; now: Date; signal?: AbortSignal },
 ): Promise<DigestRunSummary> {
+  // Counts are a projection a few seconds behind the presses: bring them up to date first.
+  await drainPendingCounts(deps);
   const week = isoWeekOf(input.date);
   const summary: DigestRunSummary = {
     date: input.date,

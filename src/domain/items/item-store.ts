@@ -32,14 +32,17 @@ export interface ItemStore {
   /** History of one item, oldest first. */
   listEvents(key: ItemKey & { icbCode: string }): Promise<StatusEvent[]>;
   /**
-   * Writes the changed item, its event and its organisation's new counts together, only if the
-   * stored item (and counts) are unchanged since read; throws ConflictError otherwise.
+   * Writes the changed item and its event together, only if the stored item is unchanged since
+   * read (throws ConflictError otherwise), and marks its organisation's counts as changed.
    */
-  saveChange(
-    item: TrackedItem,
-    event: StatusEvent,
-    counts?: { before: OrgCounts | undefined; after: OrgCounts },
-  ): Promise<void>;
+  saveChange(item: TrackedItem, event: StatusEvent): Promise<void>;
+  /** Organisations of one group whose counts are marked changed and not yet projected. */
+  listPendingCounts(campaignId: string, icbCode: string): Promise<string[]>;
+  /**
+   * Recounts one organisation from its items and stores its counts; clears its "changed" mark
+   * only if no change came meanwhile. False when one did (project it again).
+   */
+  projectCounts(campaignId: string, icbCode: string, orgCode: string): Promise<boolean>;
   /** Sets (or clears) the deadline of one action's items in one group; returns how many changed. */
   setDueDates(
     campaignId: string,

@@ -6,6 +6,7 @@ import type { DeliveryDeps } from '../cards/deliver-cards';
 import { enqueueMessages } from '../outbox/enqueue-messages';
 import type { OutboxRequest } from '../outbox/outbox';
 import { findDueItems } from '../items/find-due-items';
+import { drainPendingCounts } from '../items/project-counts';
 import {
   DEFAULT_NUDGE_SETTINGS,
   findMilestones,
@@ -85,6 +86,8 @@ export async function runNudges(
     leftOutSnoozed: 0,
     noTenant: 0,
   };
+  // Counts are a projection a few seconds behind the presses: bring them up to date first.
+  await drainPendingCounts(deps);
   const campaigns = (await deps.campaigns.listCampaigns()).filter((c) => c.status === 'running');
   const furthest = Math.max(...settings.milestones, 0);
   for (const campaign of campaigns) {

@@ -3,7 +3,6 @@ import type { Campaign, CampaignStore } from '../checklists/campaigns';
 import { ConflictError, InvalidInputError } from '../shared/errors';
 import { retryAtOnce, type Retry } from '../shared/retry';
 import type { Organisation, OrganisationStore } from '../access/organisations';
-import { applyChange, countItems } from '../items/org-counts';
 import type { RoleStore } from '../access/roles';
 import { openForChange, requireItem } from './open-item';
 import {
@@ -17,9 +16,9 @@ import {
 } from '../items/tracked-items';
 import { type ItemStore } from '../items/item-store';
 
-// Changes to different items of one organisation meet only on its counts row; they are retried
-// from a fresh read (never a real conflict), this many times before giving up.
-const MAX_COUNT_RETRIES = 20;
+// A save that met another change of the same item (412) is re-read and re-checked, at most this
+// many times: a change without a version applies on top; one with a stale version is a conflict.
+const MAX_REREADS = 20;
 
 /** Who is making a change. */
 export interface Actor {
@@ -51,7 +50,7 @@ export interface SetStatusDeps {
   roles: RoleStore;
   now: () => Date;
   /**
-   * How a change that met another on the organisation's counts row is tried again: the app
+   * How a change that met another change of the same item is re-read and tried again: the app
    * waits a growing, jittered while between tries (src/app/retry-with-jitter.ts). Without it,
    * at once.
    */
@@ -174,30 +173,24 @@ export async function changeStatus(
     if (change.changeId) next.lastChangeId = change.changeId;
     else delete next.lastChangeId;
     // Counts written before this feature existed are made from the items the first time.
-    const before = counts ?? countItems(orgItems).get(org.code);
     try {
-      await deps.items.saveChange(
-        next,
-        {
-          campaignId: campaign.id,
-          orgCode: org.code,
-          actionId: change.actionId,
-          version: next.version,
-          at,
-          by: change.actor.userId,
-          ...(change.actor.name ? { byName: change.actor.name } : {}),
-          from: current.status,
-          to: status,
-          note,
-          surface: change.surface,
-        },
-        before ? { before: counts, after: applyChange(before, current, next) } : undefined,
-      );
+      await deps.items.saveChange(next, {
+        campaignId: campaign.id,
+        orgCode: org.code,
+        actionId: change.actionId,
+        version: next.version,
+        at,
+        by: change.actor.userId,
+        ...(change.actor.name ? { byName: change.actor.name } : {}),
+        from: current.status,
+        to: status,
+        note,
+        surface: change.surface,
+      });
     } catch (error) {
-      // Another item of the same organisation changed at the same moment (the counts moved):
-      // read again and retry. If it was this very item, the fresh read says so (the version
-      // check above, or a change made over the other one).
-      throw error instanceof ConflictError ? new CountsMoved(error) : error;
+      // This item changed between the read and the write: read again. The fresh read says what
+      // to do (the version check above, or a change made over the other one).
+      throw error instanceof ConflictError ? new ItemMoved(error) : error;
     }
     orgItems = orgItems.map((i) => (i.actionId === next.actionId ? next : i));
     const { etag: _stale, ...saved } = next;
@@ -205,17 +198,20 @@ export async function changeStatus(
   };
   try {
     return await (deps.retryOnConflict ?? retryAtOnce)(attempt, {
-      retries: MAX_COUNT_RETRIES,
-      isRetryable: (error) => error instanceof CountsMoved,
+      retries: MAX_REREADS,
+      isRetryable: (error) => error instanceof ItemMoved,
     });
   } catch (error) {
-    throw error instanceof CountsMoved ? error.conflict : error;
+    throw error instanceof ItemMoved ? error.conflict : error;
   }
 }
 
-// A save that met another change on the counts row: worth a fresh read and another try.
-class CountsMoved extends Error {
+/**
+ * The item changed between the read and the write (412): re-read and re-check. A person who
+ * named the version they saw then gets the conflict; a change without one applies on top.
+ */
+class ItemMoved extends Error {
   constructor(readonly conflict: ConflictError) {
-    super("the organisation's counts changed meanwhile");
+    super('the item changed meanwhile');
   }
 }
