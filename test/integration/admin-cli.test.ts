@@ -214,6 +214,39 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     assert.equal((await admin('set-deadline', 'cli-test', 'PRAC-01', 'next week')).code, 2);
   });
 
+  it('recounts the organisations whose changes were not counted yet (recount)', async () => {
+    // A change with no projector running, as if the service died right after the press.
+    const [item] = await storage.items.listItemsForIcb('cli-test', 'QZ1');
+    assert.ok(item);
+    const recounter = 'c0ffee00-1234-4abc-8def-0123456789ac';
+    await storage.roles.saveGrant({
+      userId: recounter,
+      role: 'administrator',
+      orgCode: 'ENGLAND',
+      grantedBy: 'test',
+      grantedAt: new Date().toISOString(),
+    });
+    await setStatus(
+      { ...storage, now: () => new Date() },
+      {
+        campaignId: 'cli-test',
+        orgCode: item.orgCode,
+        actionId: item.actionId,
+        status: item.status === 'done' ? 'in_progress' : 'done',
+        surface: 'cli',
+        actor: { userId: recounter },
+      },
+    );
+    const first = await admin('recount');
+    assert.equal(first.code, 0);
+    assert.match(first.out, /Recounted 1 organisation whose changes were not counted yet/);
+    const counts = await storage.items.listCountsForGroup('cli-test', 'QZ1');
+    const items = await storage.items.listItemsForOrg('cli-test', 'QZ1', item.orgCode);
+    const mine = counts.find((c) => c.orgCode === item.orgCode);
+    assert.equal(mine?.byStatus.done, items.filter((i) => i.status === 'done').length);
+    assert.match((await admin('recount')).out, /All counts were up to date/);
+  });
+
   it('exits 3 for an unknown scope and 2 for a non-numeric offset', async () => {
     assert.equal(
       (await admin('launch-campaign', 'recovering-access-2023', '--scope', 'QQQ')).code,

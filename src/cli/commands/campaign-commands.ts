@@ -8,9 +8,10 @@ import type { CliContext } from '../cli-context';
 import { startProgress } from '../show-progress';
 import { renderCard } from '../../cards/render-card';
 import { deliverCampaign } from '../../domain/cards/deliver-cards';
+import { drainPendingCounts } from '../../domain/items/project-counts';
 import { createCardComposer } from '../../proactive/compose-card-message';
 
-/** Registers launch-campaign, close-campaign and list-campaigns. */
+/** Registers launch-campaign, close-campaign, recount and list-campaigns. */
 export function registerCampaignCommands(
   program: Command,
   run: (work: (ctx: CliContext) => Promise<void>) => Promise<void>,
@@ -174,6 +175,22 @@ export function registerCampaignCommands(
         }
         const campaign = await closeCampaign({ ...storage, now: ctx.now }, id);
         ctx.out(`Campaign ${campaign.id} is closed.`);
+      }),
+    );
+
+  program
+    .command('recount')
+    .description(
+      "Bring every running campaign's organisation counts up to date with their items: projects the organisations whose changes are not counted yet (after a crash, say). Safe to run at any time.",
+    )
+    .action(() =>
+      run(async (ctx) => {
+        const projected = await drainPendingCounts(await ctx.storage());
+        ctx.out(
+          projected === 0
+            ? 'All counts were up to date; nothing to do.'
+            : `Recounted ${projected} organisation${projected === 1 ? '' : 's'} whose changes were not counted yet.`,
+        );
       }),
     );
 
