@@ -18,6 +18,17 @@ import type { EventHistory, ItemStore, StoredEvent } from '../domain/items/item-
 import type { Page, PageRequest } from '../domain/shared/pages';
 import { assertValidKey } from './keys';
 import {
+  blockedRow,
+  blockedRowKey,
+  countsPartitionOf,
+  countsRow,
+  countsRowKey,
+  isSameBlocked,
+  toBlocked,
+  toCounts,
+} from './org-counts-table';
+import {
+  partitionFilter,
   prefixFilter,
   readPage,
   readRow,
@@ -50,6 +61,8 @@ const CONFLICT =
 export class ItemTable implements ItemStore, EventHistory {
   constructor(
     private readonly table: TableClient,
+    /** The counts projection (OrgCounts): counts and blocked rows, by campaign and region. */
+    private readonly counts: TableClient,
     /** Partitions written side by side during a launch. */
     private readonly parallelism = 8,
   ) {}
@@ -93,46 +106,24 @@ export class ItemTable implements ItemStore, EventHistory {
     return rows.map(toEvent);
   }
 
-  async listItemsForOrgWithCounts(
-    campaignId: string,
-    icbCode: string,
-    orgCode: string,
-  ): Promise<{ items: TrackedItem[]; counts: OrgCounts | undefined }> {
-    const partitionKey = partitionOf(campaignId, icbCode);
-    const prefix = `item|${assertValidKey(orgCode, 'ODS code')}|`;
-    // One request for both: the organisation's item range and its counts row.
-    const rows = await readRows(
-      this.table,
-      odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}) or RowKey eq ${countsRowKey(orgCode)})`,
-    );
-    const countsRow = rows.find((r) => r.rowKey === countsRowKey(orgCode));
-    return {
-      items: rows.filter((r) => r !== countsRow).map(toItem),
-      counts: countsRow ? toCounts(countsRow) : undefined,
-    };
-  }
-
   async listCountsForGroup(campaignId: string, icbCode: string): Promise<OrgCounts[]> {
-    return (
-      await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'counts|'))
-    ).map(toCounts);
+    return (await readRows(this.counts, groupFilter(campaignId, 'counts', icbCode))).map(toCounts);
   }
 
   async listBlockedForGroup(campaignId: string, icbCode: string): Promise<BlockedItem[]> {
-    return (await readRows(this.table, prefixFilter(partitionOf(campaignId, icbCode), 'blocked|')))
+    return (await readRows(this.counts, groupFilter(campaignId, 'blocked', icbCode)))
       .filter((r) => r['blocked'] === true)
       .map(toBlocked);
   }
 
-  async listCountsAndBlockedForGroup(
+  async listCountsAndBlockedForRegion(
     campaignId: string,
-    icbCode: string,
+    regionCode: string,
   ): Promise<{ counts: OrgCounts[]; blocked: BlockedItem[] }> {
-    // `blocked|…` and `counts|…` RowKeys sort next to each other (and before `event|` and
-    // `item|`), so one range read of the partition returns both and no item.
+    // The region's partition of the small OrgCounts table holds exactly these rows: one read.
     const rows = await readRows(
-      this.table,
-      odata`PartitionKey eq ${partitionOf(campaignId, icbCode)} and RowKey ge ${'blocked|'} and RowKey lt ${'counts|~'}`,
+      this.counts,
+      partitionFilter(countsPartitionOf(campaignId, regionCode)),
     );
     return {
       counts: rows.filter((r) => r.rowKey?.startsWith('counts|')).map(toCounts),
@@ -143,38 +134,39 @@ export class ItemTable implements ItemStore, EventHistory {
   }
 
   async recountGroup(campaignId: string, icbCode: string): Promise<number> {
-    const partitionKey = partitionOf(campaignId, icbCode);
     for (let attempt = 0; ; attempt += 1) {
-      const [items, stored, blocked] = await Promise.all([
-        this.listItemsForIcb(campaignId, icbCode),
-        this.listCountsForGroup(campaignId, icbCode),
-        readRows(this.table, prefixFilter(partitionKey, 'blocked|')),
-      ]);
-      const storedByOrg = new Map(stored.map((c) => [c.orgCode, c]));
+      const items = await this.listItemsForIcb(campaignId, icbCode);
+      const first = items[0];
+      if (!first) return 0;
+      const partitionKey = countsPartitionOf(campaignId, first.regionCode);
+      const rows = await readRows(
+        this.counts,
+        odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${`blocked|${icbCode}|`} and RowKey lt ${`blocked|${icbCode}|~`}) or (RowKey ge ${`counts|${icbCode}|`} and RowKey lt ${`counts|${icbCode}|~`}))`,
+      );
+      const stored = new Map(rows.map((r) => [r.rowKey, r]));
       const actions: TransactionAction[] = [];
       let corrected = 0;
-      for (const [orgCode, counts] of countItems(items)) {
-        const was = storedByOrg.get(orgCode);
-        if (was && isSameCounts(was, counts)) continue;
+      // Conditional on what was read: a projection written meanwhile (from a later read of the
+      // items) must not be overwritten by this older count, so a 412 counts again.
+      const write = (row: Record<string, unknown> & { partitionKey: string; rowKey: string }) => {
+        const was = stored.get(row.rowKey);
+        actions.push(was?.etag ? ['update', row, 'Replace', { etag: was.etag }] : ['create', row]);
+      };
+      for (const counts of countItems(items).values()) {
+        const was = stored.get(countsRowKey(icbCode, counts.orgCode));
+        if (was && isSameCounts(toCounts(was), counts)) continue;
         corrected += 1;
-        actions.push(
-          was?.etag
-            ? ['update', countsRow(partitionKey, counts), 'Replace', { etag: was.etag }]
-            : ['create', countsRow(partitionKey, counts)],
-        );
+        write(countsRow(counts));
       }
-      const blockedNow = new Set(blocked.filter((r) => r['blocked'] === true).map((r) => r.rowKey));
-      for (const item of items) {
-        const key = blockedRowKey(item.orgCode, item.actionId);
-        if ((item.status === 'blocked') !== blockedNow.has(key))
-          actions.push(['upsert', blockedRow(partitionKey, item, item.updatedAt ?? ''), 'Replace']);
-      }
+      for (const item of items)
+        if (!isSameBlocked(stored.get(blockedRowKey(icbCode, item.orgCode, item.actionId)), item))
+          write(blockedRow(item));
       try {
-        await submitInBatches(this.table, actions);
+        await submitInBatches(this.counts, actions);
         return corrected;
       } catch (error) {
         const status = statusOf(error);
-        // Someone changed a status meanwhile: count again from what is there now.
+        // A projection was written meanwhile: count again from what is there now.
         if ((status === 412 || status === 409) && attempt < 3) continue;
         throw translateStorageError(error);
       }
@@ -194,9 +186,6 @@ export class ItemTable implements ItemStore, EventHistory {
       // cannot conflict with another press, and it outlives a crash until projectCounts runs.
       ['upsert', markerRow(partitionKey, item.orgCode, event.at), 'Replace'],
     ];
-    // The item's own blocked row: one row per item, so a blind upsert is exact and never clashes.
-    if (event.to === 'blocked' || event.from === 'blocked')
-      actions.push(['upsert', blockedRow(partitionKey, item, event.at), 'Replace']);
     try {
       await this.table.submitTransaction(actions);
     } catch (error) {
@@ -219,36 +208,47 @@ export class ItemTable implements ItemStore, EventHistory {
     const partitionKey = partitionOf(campaignId, icbCode);
     const prefix = `item|${assertValidKey(orgCode, 'ODS code')}|`;
     const marker = markerRowKey(orgCode);
-    // One read: the organisation's items, its counts row and its marker (with the marker's ETag).
+    // One read of the items partition: the organisation's items and its mark (with its ETag).
     const rows = await readRows(
       this.table,
-      odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}) or RowKey eq ${countsRowKey(orgCode)} or RowKey eq ${marker})`,
+      odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}) or RowKey eq ${marker})`,
     );
     const markerRead = rows.find((r) => r.rowKey === marker);
-    const stored = rows.find((r) => r.rowKey === countsRowKey(orgCode));
-    const counts = countItems(rows.filter((r) => r.rowKey?.startsWith('item|')).map(toItem)).get(
-      orgCode,
-    );
-    const actions: TransactionAction[] = [];
-    if (counts && !(stored && isSameCounts(toCounts(stored), counts)))
-      actions.push(['upsert', countsRow(partitionKey, counts), 'Replace']);
-    // Cleared only if no press since the read (a transaction's delete cannot be conditional, so
-    // the mark is a flag set off on the row's ETag): a newer press keeps it set for another pass.
-    if (markerRead?.['pending'] === true)
-      actions.push([
-        'update',
-        { partitionKey, rowKey: marker, pending: false },
-        'Replace',
-        { etag: markerRead.etag ?? '*' },
-      ]);
-    if (actions.length === 0) return true;
+    const items = rows.filter((r) => r.rowKey?.startsWith('item|')).map(toItem);
+    const first = items[0];
+    if (first) {
+      // One read of the projection: the organisation's counts row and its blocked rows.
+      const countsPartition = countsPartitionOf(campaignId, first.regionCode);
+      const blockedPrefix = `blocked|${icbCode}|${orgCode}|`;
+      const stored = new Map(
+        (
+          await readRows(
+            this.counts,
+            odata`PartitionKey eq ${countsPartition} and ((RowKey ge ${blockedPrefix} and RowKey lt ${`${blockedPrefix}~`}) or RowKey eq ${countsRowKey(icbCode, orgCode)})`,
+          )
+        ).map((r) => [r.rowKey, r]),
+      );
+      const counts = countItems(items).get(orgCode);
+      const was = stored.get(countsRowKey(icbCode, orgCode));
+      const actions: TransactionAction[] = [];
+      if (counts && !(was && isSameCounts(toCounts(was), counts)))
+        actions.push(['upsert', countsRow(counts), 'Replace']);
+      for (const item of items)
+        if (!isSameBlocked(stored.get(blockedRowKey(icbCode, orgCode, item.actionId)), item))
+          actions.push(['upsert', blockedRow(item), 'Replace']);
+      // Blind upserts are safe: a press after the read above changes the mark's ETag, so the
+      // mark stays set below and a later pass writes the newer figures over these.
+      await submitInBatches(this.counts, actions);
+    }
+    if (markerRead?.['pending'] !== true) return true;
     try {
-      await this.table.submitTransaction(actions);
+      // Cleared only if no press since the read: a newer press keeps it set for another pass.
+      await this.table.updateEntity({ partitionKey, rowKey: marker, pending: false }, 'Replace', {
+        etag: markerRead.etag ?? '*',
+      });
       return true;
     } catch (error) {
-      const status = statusOf(error);
-      // 412: a press arrived meanwhile (its mark stays set), or another projector got there first.
-      if (status === 412) return false;
+      if (statusOf(error) === 412) return false;
       throw translateStorageError(error);
     }
   }
@@ -316,14 +316,11 @@ export class ItemTable implements ItemStore, EventHistory {
       if (existing.size === 0) {
         // A first launch: the counts follow from what was just written, without reading it back.
         const counts = countItems(missing.map((row) => toItem(row as StoredRow)));
-        await submitInBatches(
-          this.table,
-          [...counts.values()].map((c): TransactionAction => [
-            'upsert',
-            countsRow(partitionKey, c),
-            'Replace',
-          ]),
-        );
+        for (const rows of groupByPartition([...counts.values()].map(countsRow)).values())
+          await submitInBatches(
+            this.counts,
+            rows.map((row): TransactionAction => ['upsert', row, 'Replace']),
+          );
       } else await this.recountGroup(first.campaignId, first.icbCode);
     });
     return created;
@@ -461,74 +458,9 @@ function toEvent(row: StoredRow): StatusEvent {
   return event;
 }
 
-function countsRowKey(orgCode: string): string {
-  return `counts|${assertValidKey(orgCode, 'ODS code')}`;
-}
-
-function countsRow(partitionKey: string, counts: OrgCounts): Row {
-  const row: Row = {
-    partitionKey,
-    rowKey: countsRowKey(counts.orgCode),
-    campaignId: counts.campaignId,
-    orgCode: counts.orgCode,
-    icbCode: counts.icbCode,
-    regionCode: counts.regionCode,
-    total: counts.total,
-    byStatus: JSON.stringify(counts.byStatus),
-    byArea: JSON.stringify(counts.byArea),
-    unfinishedDue: JSON.stringify(counts.unfinishedDue),
-  };
-  if (counts.pcnCode) row['pcnCode'] = counts.pcnCode;
-  return row;
-}
-
-function toCounts(row: StoredRow): OrgCounts {
-  const counts: OrgCounts = {
-    campaignId: readText(row, 'campaignId') ?? '',
-    orgCode: readText(row, 'orgCode') ?? '',
-    icbCode: readText(row, 'icbCode') ?? '',
-    regionCode: readText(row, 'regionCode') ?? '',
-    total: Number(row['total'] ?? 0),
-    byStatus: JSON.parse(readText(row, 'byStatus') ?? '{}') as OrgCounts['byStatus'],
-    byArea: JSON.parse(readText(row, 'byArea') ?? '{}') as OrgCounts['byArea'],
-    unfinishedDue: JSON.parse(readText(row, 'unfinishedDue') ?? '{}') as OrgCounts['unfinishedDue'],
-  };
-  const pcnCode = readText(row, 'pcnCode');
-  if (pcnCode) counts.pcnCode = pcnCode;
-  if (row.etag) counts.etag = row.etag;
-  return counts;
-}
-
-function blockedRowKey(orgCode: string, actionId: string): string {
-  return `blocked|${orgCode}|${actionId}`;
-}
-
-function blockedRow(partitionKey: string, item: TrackedItem, at: string): Row {
-  const row: Row = {
-    partitionKey,
-    rowKey: blockedRowKey(item.orgCode, item.actionId),
-    campaignId: item.campaignId,
-    orgCode: item.orgCode,
-    actionId: item.actionId,
-    icbCode: item.icbCode,
-    blocked: item.status === 'blocked',
-    note: item.note,
-    since: at,
-  };
-  if (item.updatedByName) row['byName'] = item.updatedByName;
-  return row;
-}
-
-function toBlocked(row: StoredRow): BlockedItem {
-  const blocked: BlockedItem = {
-    campaignId: readText(row, 'campaignId') ?? '',
-    orgCode: readText(row, 'orgCode') ?? '',
-    actionId: readText(row, 'actionId') ?? '',
-    icbCode: readText(row, 'icbCode') ?? '',
-    note: readText(row, 'note') ?? '',
-    since: readText(row, 'since') ?? '',
-  };
-  const byName = readText(row, 'byName');
-  if (byName) blocked.byName = byName;
-  return blocked;
+/** Rows of one kind ('counts' or 'blocked') of one group, across the campaign's regions. */
+function groupFilter(campaignId: string, kind: 'counts' | 'blocked', icbCode: string): string {
+  const from = `${assertValidKey(campaignId, 'campaign id')}|`;
+  const prefix = `${kind}|${assertValidKey(icbCode, 'ICB code')}|`;
+  return odata`PartitionKey ge ${from} and PartitionKey lt ${`${from}~`} and RowKey ge ${prefix} and RowKey lt ${`${prefix}~`}`;
 }

@@ -24,6 +24,7 @@ import { PreferenceTable, PREFERENCES_TABLE } from './preference-table';
 import { JobRunTable, JOB_RUNS_TABLE } from './job-run-table';
 import { LeaseTable, LEASES_TABLE } from './lease-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
+import { ORG_COUNTS_TABLE } from './org-counts-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { PersonalDataTables } from './personal-data-tables';
 import { RoleTable, ROLES_TABLE } from './role-table';
@@ -55,6 +56,7 @@ export const TABLES = [
   ITEMS_TABLE,
   ROLES_TABLE,
   OUTBOX_TABLE,
+  ORG_COUNTS_TABLE,
   LINKS_TABLE,
   PREFERENCES_TABLE,
   JOB_RUNS_TABLE,
@@ -82,7 +84,7 @@ export async function openStorage(
     organisations: new OrganisationTable(table(ORGANISATIONS_TABLE)),
     checklists: new ChecklistTable(table(CHECKLISTS_TABLE)),
     campaigns: new CampaignTable(table(CAMPAIGNS_TABLE)),
-    items: new ItemTable(table(ITEMS_TABLE)),
+    items: new ItemTable(table(ITEMS_TABLE), table(ORG_COUNTS_TABLE)),
     roles: new RoleTable(table(ROLES_TABLE)),
     outbox: new OutboxTable(table(OUTBOX_TABLE)),
     links: new LinkTable(table(LINKS_TABLE)),
@@ -94,6 +96,7 @@ export async function openStorage(
       preferences: table(PREFERENCES_TABLE),
       conversations: table(CONVERSATIONS_TABLE),
       items: table(ITEMS_TABLE),
+      orgCounts: table(ORG_COUNTS_TABLE),
       outbox: table(OUTBOX_TABLE),
       links: table(LINKS_TABLE),
       jobRuns: table(JOB_RUNS_TABLE),

@@ -152,10 +152,10 @@ describe('organisation counts kept in step with status changes (real Azurite)', 
   it('are repaired by a recount when something went wrong', async () => {
     const table = (await import('../../src/storage/create-table-client')).createTableClient(
       service.storageConnectionString,
-      'Items',
+      'OrgCounts',
     );
     await table.updateEntity(
-      { partitionKey: 'demo-qz1|QZ1', rowKey: 'counts|X99002', total: 999 },
+      { partitionKey: 'demo-qz1|Y63', rowKey: 'counts|QZ1|X99002', total: 999 },
       'Merge',
     );
     assert.equal(await service.storage.items.recountGroup('demo-qz1', 'QZ1'), 1);

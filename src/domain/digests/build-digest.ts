@@ -104,15 +104,24 @@ interface GroupReader {
 }
 
 /**
- * A region's digest from the running counts and the blocked index: its own counts and one read
- * per ICB, whatever the number of items.
+ * A region's digest from the counts projection and the blocked index: one read of the region's
+ * partition of the small OrgCounts table, whatever the number of items.
  */
 export async function buildRegionDigest(
   deps: DigestDeps,
   input: RegionDigestInput,
 ): Promise<RegionDigest> {
+  // One read of the region's counts projection; the groups are split out of it in memory.
+  const region = await deps.items.listCountsAndBlockedForRegion(
+    input.campaign.id,
+    input.regionCode,
+  );
   return buildDigest(deps, input, {
-    read: (group) => deps.items.listCountsAndBlockedForGroup(input.campaign.id, group),
+    read: (group) =>
+      Promise.resolve({
+        counts: region.counts.filter((c) => c.icbCode === group),
+        blocked: region.blocked.filter((b) => b.icbCode === group),
+      }),
   });
 }
 

@@ -9,20 +9,14 @@ export interface ItemStore {
   listItemsForOrg(campaignId: string, icbCode: string, orgCode: string): Promise<TrackedItem[]>;
   /** Items of every organisation in one ICB (or a region's own items, by region code). */
   listItemsForIcb(campaignId: string, icbCode: string): Promise<TrackedItem[]>;
-  /** Items of one organisation with its counts (undefined before the first count), in one read. */
-  listItemsForOrgWithCounts(
-    campaignId: string,
-    icbCode: string,
-    orgCode: string,
-  ): Promise<{ items: TrackedItem[]; counts: OrgCounts | undefined }>;
   /** The counts of every organisation in one group (ICB or region): a digest's input. */
   listCountsForGroup(campaignId: string, icbCode: string): Promise<OrgCounts[]>;
   /** Items of one group that are blocked now, with their notes. */
   listBlockedForGroup(campaignId: string, icbCode: string): Promise<BlockedItem[]>;
-  /** Both of the above in one read (a digest reads every group of a region this way). */
-  listCountsAndBlockedForGroup(
+  /** The counts and blocked items of every group of one region, in one read: a digest's input. */
+  listCountsAndBlockedForRegion(
     campaignId: string,
-    icbCode: string,
+    regionCode: string,
   ): Promise<{ counts: OrgCounts[]; blocked: BlockedItem[] }>;
   /**
    * Recounts one group from its items and stores counts that differ (after a launch or a

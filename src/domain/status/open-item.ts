@@ -2,7 +2,6 @@ import { canUpdateItems } from '../access/authorise';
 import type { Campaign } from '../checklists/campaigns';
 import type { ChecklistAction } from '../checklists/checklists';
 import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/errors';
-import type { OrgCounts } from '../items/org-counts';
 import type { Organisation } from '../access/organisations';
 import { loadActions, type CardDeps } from '../cards/plan-cards';
 import type { RoleStore } from '../access/roles';
@@ -21,7 +20,6 @@ export interface ChangeScope {
   org: Organisation;
   campaign: Campaign;
   items: TrackedItem[];
-  counts: OrgCounts | undefined;
 }
 
 /**
@@ -42,7 +40,7 @@ export async function openForChange(
   const [campaign, grants, read] = await Promise.all([
     deps.campaigns.getCampaign(key.campaignId),
     deps.roles.listRolesOfUser(userId),
-    deps.items.listItemsForOrgWithCounts(key.campaignId, groupCodeOf(org), org.code),
+    deps.items.listItemsForOrg(key.campaignId, groupCodeOf(org), org.code),
   ]);
   if (!campaign) throw new NotFoundError(`There is no campaign "${key.campaignId}".`);
   if (campaign.status !== 'running')
@@ -53,7 +51,7 @@ export async function openForChange(
     throw new ForbiddenError(
       `You do not have a role that lets you update ${org.name} (${org.code}). Ask your ICB's administrator to grant you one.`,
     );
-  return { org, campaign, items: read.items, counts: read.counts };
+  return { org, campaign, items: read };
 }
 
 /** The one item a person asked for, or a NotFoundError that says how to find the right one. */

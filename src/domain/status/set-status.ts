@@ -126,7 +126,7 @@ export async function changeStatus(
   const status = parseStatus(change.status);
   const note = parseNote(change.note);
   const { org, campaign, ...read } = await openForChange(deps, change, change.actor.userId);
-  let { items: orgItems, counts } = read;
+  let orgItems = read.items;
   const result = (outcome: StatusChangeResult['outcome'], item: TrackedItem) => ({
     outcome,
     item,
@@ -137,14 +137,10 @@ export async function changeStatus(
   let reread = false;
   const attempt = async (): Promise<StatusChangeResult> => {
     if (reread) {
-      ({ items: orgItems, counts } = await deps.items.listItemsForOrgWithCounts(
-        campaign.id,
-        groupCodeOf(org),
-        org.code,
-      ));
+      orgItems = await deps.items.listItemsForOrg(campaign.id, groupCodeOf(org), org.code);
     }
     reread = true;
-    const current = requireItem({ org, campaign, items: orgItems, counts }, change.actionId);
+    const current = requireItem({ org, campaign, items: orgItems }, change.actionId);
     // Teams may deliver the same button press twice: the second finds its own change stored.
     if (change.changeId && current.lastChangeId === change.changeId)
       return result('repeat', current);
