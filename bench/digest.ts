@@ -14,6 +14,7 @@ import { launchCampaign } from '../src/domain/campaigns/launch-campaign';
 import { ROOT_PARENT } from '../src/domain/access/organisations';
 import { runDigests } from '../src/domain/digests/run-digests';
 import { runNudges } from '../src/domain/nudges/run-nudges';
+import { drainPendingCounts } from '../src/domain/items/project-counts';
 import { NO_BANK_HOLIDAYS, workingDayOnOrBefore } from '../src/domain/shared/uk-calendar';
 import type { ItemStatus } from '../src/domain/items/tracked-items';
 import { addDays, todayInLondon } from '../src/domain/shared/uk-dates';
@@ -44,8 +45,8 @@ const NOTES = [
 
 /**
  * Sets every item of an England-wide campaign to a realistic status, straight into storage (a
- * status change at a time would take an hour), then recounts each group so the organisation
- * counts and the blocked index agree with the items, as if each change had been made by hand.
+ * status change at a time would take an hour), each organisation marked changed as its presses
+ * would leave it, for the counts projection to catch up with.
  * About 35% done, 20% in progress, 5% blocked (with a note), 5% not applicable, the rest not
  * started; each ICB is somewhat ahead of or behind the others, so the chart has a shape.
  */
@@ -55,10 +56,10 @@ export async function spreadStatuses(
   campaign: Campaign,
   groups: readonly string[],
   today: string,
-): Promise<{ changed: number; corrected: number }> {
+): Promise<{ changed: number; marked: number }> {
   const table = createTableClient(connectionString, ITEMS_TABLE, BENCH_TIMINGS);
   let changed = 0;
-  let corrected = 0;
+  let marked = 0;
   await runWithLimit(groups, 8, async (group) => {
     // A generator per group: the same statuses on every run, whatever order groups finish in.
     const random = createSeededRandom(
@@ -96,11 +97,25 @@ export async function spreadStatuses(
         'Merge',
       ]);
     }
+    // Each organisation touched gets its "changed" mark, as a press leaves it (see KEYS.md):
+    // the counts projection then catches up, and the benchmark times that separately.
+    const orgs = new Set(items.map((i) => i.orgCode));
+    for (const orgCode of orgs)
+      actions.push([
+        'upsert',
+        {
+          partitionKey: partitionOf(campaign.id, group),
+          rowKey: `changed|${orgCode}`,
+          pending: true,
+          at: `${today}T08:00:00.000Z`,
+        },
+        'Replace',
+      ]);
     await submitInBatches(table, actions);
-    changed += actions.length;
-    corrected += await storage.items.recountGroup(campaign.id, group);
+    changed += actions.length - orgs.size;
+    marked += orgs.size;
   });
-  return { changed, corrected };
+  return { changed, marked };
 }
 
 function median(values: number[]): number {
@@ -135,7 +150,13 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
     t = performance.now();
     const spread = await spreadStatuses(storage, azurite.connectionString, campaign, groups, today);
     say(
-      `Statuses set on ${spread.changed} items and ${groups.length} groups recounted in ${seconds(performance.now() - t)} s (${spread.corrected} organisations' counts rewritten)`,
+      `Statuses set on ${spread.changed} items in ${groups.length} groups, ${spread.marked} organisations marked changed, in ${seconds(performance.now() - t)} s`,
+    );
+    t = performance.now();
+    const projected = await drainPendingCounts(storage);
+    const projectionMs = performance.now() - t;
+    say(
+      `The counts projection caught up: ${projected} organisations projected in ${seconds(projectionMs)} s`,
     );
 
     const inputs: RegionDigestInput[] = regions.map((r) => ({
@@ -216,10 +237,9 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
     say(
       `Azurite's floor: ${groups.length} reads matching nothing take ${seconds(floorMs)} s (it tests every entity of the Items table, over ${items}, for each read; Azure seeks the key range)`,
     );
-    const countsAbove = Math.max(countsMs - floorMs, 1);
     const scanAbove = Math.max(scanMs - floorMs, 1);
     say(
-      `Above that floor (both make ${groups.length} partition reads): counts ${seconds(countsAbove)} s, scan ${seconds(scanAbove)} s, ${(scanAbove / countsAbove).toFixed(1)}× faster`,
+      `The scan makes those ${groups.length} reads: ${seconds(scanAbove)} s above the floor. The counts make ${regions.length} reads of the small OrgCounts table (one per region), so no floor of the Items table applies to them.`,
     );
 
     // The weekly job end to end: seven linked regional channels, then the same week again.
@@ -291,10 +311,11 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
       same_figures: same,
       largest_card_bytes: largestCard,
       azurite_floor_s: seconds(floorMs),
-      counts_above_floor_s: seconds(countsAbove),
       scan_above_floor_s: seconds(scanAbove),
-      speedup_above_floor: Number((scanAbove / countsAbove).toFixed(1)),
-      partition_reads_per_build: groups.length,
+      projection_catch_up_s: seconds(projectionMs),
+      organisations_projected: projected,
+      scan_reads_per_build: groups.length,
+      counts_reads_per_build: regions.length,
       job_s: seconds(jobMs),
       job_cards_queued: first.cardsQueued,
       rerun_cards_queued: again.cardsQueued,
