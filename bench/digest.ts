@@ -169,14 +169,14 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
       build: (deps: Storage, input: RegionDigestInput) => Promise<RegionDigest>,
     ): Promise<{ ms: number; digests: RegionDigest[] }> => {
       const started = performance.now();
-      const digests: RegionDigest[] = [];
-      // One region after another, as the weekly job does.
-      for (const input of inputs) {
+      const digests: RegionDigest[] = new Array<RegionDigest>(inputs.length);
+      // Four regions at a time, as the weekly job does.
+      await runWithLimit([...inputs.entries()], 4, async ([i, input]) => {
         const digest = await build(storage, input);
         const card = renderCard('digest', buildDigestCard(digest, { detailUrl: DETAIL_URL }));
         largestCard = Math.max(largestCard, measureCardBytes(card));
-        digests.push(digest);
-      }
+        digests[i] = digest;
+      });
       return { ms: performance.now() - started, digests };
     };
 

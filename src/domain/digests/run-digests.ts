@@ -9,6 +9,7 @@ import type { Campaign, CampaignStore } from '../checklists/campaigns';
 import type { ChannelLink, LinkStore } from '../channels/channel-links';
 import type { CardComposer } from '../cards/deliver-cards';
 import { buildDigestCard, summariseDigestCard } from './digest-view';
+import pLimit from 'p-limit';
 import { drainPendingCounts } from '../items/project-counts';
 import { enqueueMessage, type EnqueueOutcome } from '../outbox/enqueue-message';
 import type { JobRunStore } from '../jobs/job-runs';
@@ -29,6 +30,9 @@ export interface DigestRunDeps extends DigestDeps {
   /** The "Full detail" link; `{region}` and `{campaign}` in it are replaced (see resolveDetailUrl). */
   detailUrl: string;
 }
+
+/** Regions whose digests are built at once: each is a few reads, so a few overlap well. */
+const PARALLEL_REGIONS = 4;
 
 /** What one run produced (stored with the run record; `figures` feed next week's comparison). */
 export interface DigestRunSummary {
@@ -196,16 +200,41 @@ export async function runDigests(
   if (previous.from) summary.comparedWith = previous.from;
   const enqueueDeps = { outbox: deps.outbox, now: () => input.now };
   const failures: string[] = [];
-  for (const [orgCode, links] of [...byOrg].sort(([a], [b]) => a.localeCompare(b))) {
+  // Regions are built side by side, a few at a time (each is a handful of reads), and their
+  // results are added up in region order so the summary reads the same on every run.
+  const limit = pLimit(PARALLEL_REGIONS);
+  const regions = await Promise.all(
+    [...byOrg]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([orgCode, links]) => limit(() => digestRegion(orgCode, links))),
+  );
+  for (const region of regions) {
+    if (region.skipped) summary.skipped.push(region.skipped);
+    else {
+      summary.regions += 1;
+      summary.channels += region.channels;
+    }
+    summary.digests += region.digests.length;
+    for (const [key, figures] of region.digests) summary.figures[key] = figures;
+    for (const outcome of region.outcomes) count(summary, outcome);
+    if (region.failure) failures.push(region.failure);
+  }
+
+  async function digestRegion(orgCode: string, links: ChannelLink[]) {
+    const result = {
+      skipped: undefined as { orgCode: string; reason: string } | undefined,
+      channels: links.length,
+      digests: [] as [string, DigestSnapshot][],
+      outcomes: [] as EnqueueOutcome[],
+      failure: undefined as string | undefined,
+    };
     input.signal?.throwIfAborted();
     const org = await deps.organisations.getOrganisation(orgCode);
     const reason = whyNoDigest(org);
     if (reason) {
-      summary.skipped.push({ orgCode, reason });
-      continue;
+      result.skipped = { orgCode, reason };
+      return result;
     }
-    summary.regions += 1;
-    summary.channels += links.length;
     // One region's trouble (a storage fault) must not hold up the others: note it, go on, and
     // fail the run at the end so the scheduler retries it (the dedupe keys make that safe).
     try {
@@ -218,23 +247,24 @@ export async function runDigests(
           ...(previous.figures[key] ? { previous: previous.figures[key] } : {}),
         });
         if (digest.headline.total === 0) continue;
-        summary.digests += 1;
-        summary.figures[key] = snapshotDigest(digest);
+        result.digests.push([key, snapshotDigest(digest)]);
         const payload = composeDigest(deps, digest);
         for (const link of links) {
-          const outcome = await enqueueMessage(enqueueDeps, {
-            jobId: digestOutboxJob(week),
-            dedupeKey: digestDedupeKey(campaign.id, orgCode, week, link),
-            kind: 'send',
-            target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
-            payload,
-          });
-          count(summary, outcome);
+          result.outcomes.push(
+            await enqueueMessage(enqueueDeps, {
+              jobId: digestOutboxJob(week),
+              dedupeKey: digestDedupeKey(campaign.id, orgCode, week, link),
+              kind: 'send',
+              target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
+              payload,
+            }),
+          );
         }
       }
     } catch (error) {
-      failures.push(`${orgCode}: ${error instanceof Error ? error.message : String(error)}`);
+      result.failure = `${orgCode}: ${error instanceof Error ? error.message : String(error)}`;
     }
+    return result;
   }
   if (failures.length > 0)
     throw new Error(
