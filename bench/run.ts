@@ -27,5 +27,9 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   process.stderr.write(`${error instanceof Error ? error.stack : String(error)}\n`);
+  // A storage error wraps what the SDK said (a timeout, a reset connection): show it too.
+  const cause = error instanceof Error ? error.cause : undefined;
+  if (cause)
+    process.stderr.write(`Caused by: ${cause instanceof Error ? cause.stack : String(cause)}\n`);
   process.exit(1);
 });
