@@ -37,7 +37,13 @@ import {
   readText,
   type StoredRow,
 } from './read-rows';
-import { deleteRows, groupByPartition, runWithLimit, submitInBatches } from './run-batches';
+import {
+  deleteRows,
+  groupByPartition,
+  MAX_BATCH,
+  runWithLimit,
+  submitInBatches,
+} from './run-batches';
 import { statusOf, translateStorageError } from './storage-errors';
 
 /** Table of tracked items and their status events; see KEYS.md. */
@@ -251,6 +257,70 @@ export class ItemTable implements ItemStore, EventHistory {
       if (statusOf(error) === 412) return false;
       throw translateStorageError(error);
     }
+  }
+
+  async projectGroup(campaignId: string, icbCode: string): Promise<number> {
+    const partitionKey = partitionOf(campaignId, icbCode);
+    // One read of the group's items and marks (a bulk catch-up: many organisations at once).
+    const rows = await readRows(
+      this.table,
+      odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${'changed|'} and RowKey lt ${'changed|~'}) or (RowKey ge ${'item|'} and RowKey lt ${'item|~'}))`,
+    );
+    const marks = rows.filter((r) => r.rowKey?.startsWith('changed|') && r['pending'] === true);
+    const items = rows.filter((r) => r.rowKey?.startsWith('item|')).map(toItem);
+    const first = items[0];
+    if (first) {
+      const stored = new Map(
+        (
+          await readRows(
+            this.counts,
+            odata`PartitionKey eq ${countsPartitionOf(campaignId, first.regionCode)} and ((RowKey ge ${`blocked|${icbCode}|`} and RowKey lt ${`blocked|${icbCode}|~`}) or (RowKey ge ${`counts|${icbCode}|`} and RowKey lt ${`counts|${icbCode}|~`}))`,
+          )
+        ).map((r) => [r.rowKey, r]),
+      );
+      const actions: TransactionAction[] = [];
+      for (const counts of countItems(items).values()) {
+        const was = stored.get(countsRowKey(icbCode, counts.orgCode));
+        if (!(was && isSameCounts(toCounts(was), counts)))
+          actions.push(['upsert', countsRow(counts), 'Replace']);
+      }
+      for (const item of items)
+        if (!isSameBlocked(stored.get(blockedRowKey(icbCode, item.orgCode, item.actionId)), item))
+          actions.push(['upsert', blockedRow(item), 'Replace']);
+      // Blind upserts, as in projectCounts: a press after the read keeps its mark set below.
+      await submitInBatches(this.counts, actions);
+    }
+    let cleared = 0;
+    for (let i = 0; i < marks.length; i += MAX_BATCH) {
+      const batch = marks.slice(i, i + MAX_BATCH);
+      const clear = (r: StoredRow): TransactionAction => [
+        'update',
+        { partitionKey, rowKey: r.rowKey ?? '', pending: false },
+        'Replace',
+        { etag: r.etag ?? '*' },
+      ];
+      try {
+        await this.table.submitTransaction(batch.map(clear));
+        cleared += batch.length;
+        continue;
+      } catch (error) {
+        if (statusOf(error) !== 412) throw translateStorageError(error);
+      }
+      // A press marked one of them meanwhile, failing the batch: clear the others one by one.
+      for (const r of batch) {
+        try {
+          await this.table.updateEntity(
+            { partitionKey, rowKey: r.rowKey ?? '', pending: false },
+            'Replace',
+            { etag: r.etag ?? '*' },
+          );
+          cleared += 1;
+        } catch (error) {
+          if (statusOf(error) !== 412) throw translateStorageError(error);
+        }
+      }
+    }
+    return cleared;
   }
 
   async setDueDates(

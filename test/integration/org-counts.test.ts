@@ -149,6 +149,29 @@ describe('organisation counts kept in step with status changes (real Azurite)', 
     await assertCountsMatchItems('demo-qz1', 'QZ1');
   });
 
+  it('catch up a whole group in one go when many organisations are marked', async () => {
+    const storage = { ...service.storage, now: () => new Date() };
+    const items = await service.storage.items.listItemsForIcb('demo-qz1', 'QZ1');
+    const oneEach = [...new Map(items.map((i) => [i.orgCode, i])).values()];
+    assert.ok(oneEach.length > 8, 'enough organisations for the group path');
+    for (const item of oneEach)
+      await changeStatus(storage, {
+        campaignId: 'demo-qz1',
+        orgCode: item.orgCode,
+        actionId: item.actionId,
+        status: item.status === 'blocked' ? 'in_progress' : 'blocked',
+        surface: 'cli',
+        actor: { userId: ADMIN },
+      });
+    assert.equal(
+      (await service.storage.items.listPendingCounts('demo-qz1', 'QZ1')).length,
+      oneEach.length,
+    );
+    assert.equal(await drainPendingCounts(service.storage), oneEach.length);
+    assert.deepEqual(await service.storage.items.listPendingCounts('demo-qz1', 'QZ1'), []);
+    await assertCountsMatchItems('demo-qz1', 'QZ1');
+  });
+
   it('are repaired by a recount when something went wrong', async () => {
     const table = (await import('../../src/storage/create-table-client')).createTableClient(
       service.storageConnectionString,

@@ -37,6 +37,11 @@ export interface ItemStore {
    * only if no change came meanwhile. False when one did (project it again).
    */
   projectCounts(campaignId: string, icbCode: string, orgCode: string): Promise<boolean>;
+  /**
+   * projectCounts for every marked organisation of one group at once (a bulk catch-up: one read
+   * of the group); marks that moved meanwhile stay set. Returns how many marks it cleared.
+   */
+  projectGroup(campaignId: string, icbCode: string): Promise<number>;
   /** Sets (or clears) the deadline of one action's items in one group; returns how many changed. */
   setDueDates(
     campaignId: string,

@@ -20,6 +20,8 @@ export interface CountsKey {
 
 /** Reads in flight at once while draining: enough to hide latency, few enough to be polite. */
 const PARALLEL_READS = 8;
+/** Above this many marked organisations in one group, the whole group is projected in one go. */
+const GROUP_AT_ONCE = 8;
 /** Passes over one organisation before leaving it for the next drain (presses keep coming). */
 const MAX_PASSES = 5;
 
@@ -51,19 +53,24 @@ export async function drainPendingCounts(deps: ProjectCountsDeps): Promise<numbe
   ).flat();
   const groups = [...regions, ...icbs].map((o) => o.code);
   const limit = pLimit(PARALLEL_READS);
-  const pending = (
-    await Promise.all(
-      campaigns.flatMap((campaign) =>
-        groups.map((icbCode) =>
-          limit(async () =>
-            (await deps.items.listPendingCounts(campaign.id, icbCode)).map(
-              (orgCode): CountsKey => ({ campaignId: campaign.id, icbCode, orgCode }),
-            ),
-          ),
-        ),
+  const counted = await Promise.all(
+    campaigns.flatMap((campaign) =>
+      groups.map((icbCode) =>
+        limit(async () => {
+          const pending = await deps.items.listPendingCounts(campaign.id, icbCode);
+          if (pending.length === 0) return 0;
+          // Many at once (a bulk import, a long outage): one read of the group beats one per
+          // organisation. A mark that moved meanwhile stays set for the next drain.
+          if (pending.length > GROUP_AT_ONCE) {
+            await deps.items.projectGroup(campaign.id, icbCode);
+            return pending.length;
+          }
+          for (const orgCode of pending)
+            await projectOrganisation(deps, { campaignId: campaign.id, icbCode, orgCode });
+          return pending.length;
+        }),
       ),
-    )
-  ).flat();
-  await Promise.all(pending.map((key) => limit(() => projectOrganisation(deps, key))));
-  return pending.length;
+    ),
+  );
+  return counted.reduce((a, b) => a + b, 0);
 }
