@@ -86,7 +86,8 @@ describe('the service as a process', function () {
       );
       const { url } = readLog(run.stdout(), 'service listening') as { url: string };
       const azuritePid = (readLog(run.stdout(), 'embedded Azurite started') as { pid: number }).pid;
-      assert.match(run.stderr(), /LOCAL MODE/);
+      // The banner goes to stderr once start returns, just after the log line on stdout.
+      await waitUntil(() => /LOCAL MODE/.test(run.stderr()), 5_000, 'the LOCAL MODE banner');
       assert.equal((await fetch(`${url}/healthz`)).status, 200);
       assert.ok(isAlive(azuritePid));
       const exited = new Promise<number | null>((r) => run.child.once('exit', (code) => r(code)));
