@@ -54,7 +54,7 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<RunningService> {
   const connected = await connectStorage(config, logger, { join: false });
-  const { storage, connectionString } = connected;
+  const { storage, requestStorage, connectionString } = connected;
   try {
     const clock = options.clock ?? systemClock;
     const now = () => clock.now();
@@ -85,7 +85,8 @@ export async function startService(
         { administrators: config.bootstrapAdministrators.length },
         'administrators from BOOTSTRAP_ADMINISTRATORS granted',
       );
-    const { services, copies } = createBotServices(storage, {
+    // Presses and commands read and write through storage bounded to what Teams waits for.
+    const { services, copies } = createBotServices(requestStorage, {
       logger,
       now,
       digestDetailUrl: config.digestDetailUrl,
@@ -115,7 +116,7 @@ export async function startService(
       requireAuthHeader: config.mode === 'production',
       teamsOnly: config.mode === 'production',
       allowedTenantIds: config.allowedTenantIds,
-      checkReady: () => storage.conversations.ping(),
+      checkReady: () => requestStorage.conversations.ping(),
       jobs: { secret: config.jobsSecret, runner: scheduler },
     });
     await new Promise<void>((resolve, reject) => {

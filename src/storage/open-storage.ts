@@ -13,7 +13,12 @@ import type { PersonalDataStore } from '../domain/retention/person-data';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
-import { createTableClient, createTableServiceClient } from './create-table-client';
+import {
+  BACKGROUND_BUDGET,
+  createTableClient,
+  createTableServiceClient,
+  type StorageBudget,
+} from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
 import { LinkTable, LINKS_TABLE } from './link-table';
 import { PreferenceTable, PREFERENCES_TABLE } from './preference-table';
@@ -58,15 +63,18 @@ export const TABLES = [
 ] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
-export async function openStorage(connectionString: string): Promise<Storage> {
-  const service = createTableServiceClient(connectionString);
+export async function openStorage(
+  connectionString: string,
+  budget: StorageBudget = BACKGROUND_BUDGET,
+): Promise<Storage> {
+  const service = createTableServiceClient(connectionString, budget);
   try {
     // createTable is a no-op for a table that exists, so this is safe on every start.
     await Promise.all(TABLES.map((name) => service.createTable(name)));
   } catch (error) {
     throw translateStorageError(error);
   }
-  const table = (name: string) => createTableClient(connectionString, name);
+  const table = (name: string) => createTableClient(connectionString, name, budget);
   return {
     conversations: new ConversationTable(table(CONVERSATIONS_TABLE)),
     organisations: new OrganisationTable(table(ORGANISATIONS_TABLE)),
