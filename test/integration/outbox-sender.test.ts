@@ -137,12 +137,66 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     assert.equal(connector.deliveredTo('19:b@thread.tacv2').length, 1);
   });
 
-  it('gives up after the maximum number of tries, with the reason', async () => {
-    connector.failNext(10, 503);
+  it('counts failures, not sends: a card redrawn eight times survives its first 503, and 429s never count', async () => {
+    await enqueue(message('redrawn', to('19:redrawn@thread.tacv2'), 'version 0'));
+    startSender();
+    await settle();
+    const posted = (await storage.outbox.getEntry(jobId, 'redrawn'))?.sentActivityId;
+    assert.ok(posted);
+    const redraw = (v: number) =>
+      enqueue({
+        jobId,
+        dedupeKey: 'redrawn-update',
+        kind: 'update',
+        target: to('19:redrawn@thread.tacv2'),
+        activityId: posted,
+        payload: { text: `version ${v}` },
+      });
+    for (let v = 1; v <= 8; v += 1) {
+      await redraw(v);
+      await settle();
+    }
+    assert.equal((await storage.outbox.getEntry(jobId, 'redrawn-update'))?.attempts, 8);
+    // Three throttled tries and one 503 on the ninth copy: one failure that counts, so no give-up.
+    connector
+      .failNext(3, 429, { retryAfterSeconds: 0.1, conversationId: '19:redrawn@thread.tacv2' })
+      .failNext(1, 503, { conversationId: '19:redrawn@thread.tacv2' });
+    await redraw(9);
+    const summary = await settle();
+    assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
+    const last = connector.delivered.filter((d) => d.method === 'PUT').at(-1);
+    assert.equal(last?.body?.['text'], 'version 9');
+  });
+
+  it('fails an update whose post was sent without an activity id instead of re-queuing it for ever', async () => {
+    await enqueue(message('no-id-post', to('19:no-id@thread.tacv2')));
+    const [due] = await storage.outbox.listDue(now(), 10);
+    assert.ok(due);
+    const claimed = await storage.outbox.claim(due, 'test', now(), 5_000);
+    assert.ok(claimed && (await storage.outbox.markSent(claimed, {}, now())));
+    await enqueue({
+      jobId,
+      dedupeKey: 'no-id-update',
+      kind: 'update',
+      target: to('19:no-id@thread.tacv2'),
+      activityOf: 'no-id-post',
+      payload: { text: 'changed' },
+    });
+    startSender();
+    const summary = await settle(8_000);
+    assert.deepEqual(summary.failedByReason, { activity_not_found: 1 });
+    assert.equal(connector.calls.length, 0, 'nothing was sent');
+  });
+
+  it('gives up after the maximum number of tries when one conversation keeps failing while others go through', async () => {
+    connector.failNext(10, 503, { conversationId: '19:c@thread.tacv2' });
     await enqueue(message('doomed', to('19:c@thread.tacv2')));
+    for (let i = 0; i < 10; i += 1)
+      await enqueue(message(`fine-${i}`, to(`19:c-${i}@thread.tacv2`)));
     startSender({ ...FAST, maxAttempts: 3 });
     const summary = await settle();
     assert.deepEqual(summary.failedByReason, { gave_up_after_retries: 1 });
+    assert.equal(summary.sent, 10);
   });
 
   it('records 403 and 404 as failures with reasons, marks the channel unhealthy, and does not retry them', async () => {

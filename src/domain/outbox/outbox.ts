@@ -55,7 +55,13 @@ export interface OutboxEntry {
   /** The activity to send (text, attachments, summary); absent for delete. */
   payload?: Record<string, unknown>;
   state: OutboxState;
+  /** Times it was claimed to be sent (every copy of a redrawn card, 429s included). */
   attempts: number;
+  /**
+   * Failures that count towards giving up since it was last sent: 5xx, 408, 412 and network
+   * errors outside an outage. 429s, 401s and failures while the sender is paused do not count.
+   */
+  failures?: number;
   /** When it may next be tried (ISO time). */
   nextAttemptAt: string;
   /** While sending: when the claim lapses and another sender may take it over. */
@@ -111,8 +117,11 @@ export interface OutboxStore {
     request: OutboxRequest,
     options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] },
   ): Promise<'enqueued' | 'duplicate' | 'coalesced'>;
-  /** Entries whose time has come (pending, or sending with a lapsed lease), oldest first. */
-  listDue(now: Date, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Entries whose time has come (pending, or sending with a lapsed lease), oldest first, leaving
+   * out `exclude` (keys made by `entryKeyOf`: the ones the caller already holds) before reading.
+   */
+  listDue(now: Date, limit: number, exclude?: ReadonlySet<string>): Promise<OutboxEntry[]>;
   /** Takes an entry for `leaseMs`; undefined when another sender got it first. */
   claim(
     entry: OutboxEntry,
@@ -126,8 +135,13 @@ export interface OutboxStore {
     result: { activityId?: string; conversationId?: string },
     now: Date,
   ): Promise<boolean>;
-  /** Puts an entry back to wait until `nextAttemptAt`. */
-  markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean>;
+  /** Puts an entry back to wait until `nextAttemptAt`; `countFailure` adds one to its failures. */
+  markRetry(
+    entry: OutboxEntry,
+    nextAttemptAt: Date,
+    error: string,
+    options?: { countFailure?: boolean },
+  ): Promise<boolean>;
   /** Records a failure for good. */
   markFailed(
     entry: OutboxEntry,
@@ -142,6 +156,11 @@ export interface OutboxStore {
   listJobs(): Promise<string[]>;
   /** Makes failed entries of a job pending again; returns how many. */
   requeueFailed(jobId: string, now: Date): Promise<number>;
+}
+
+/** One key for an entry across jobs (for sets of entries held in memory). */
+export function entryKeyOf(entry: Pick<OutboxEntry, 'jobId' | 'dedupeKey'>): string {
+  return `${entry.jobId}\u0000${entry.dedupeKey}`;
 }
 
 /** Teams' message size budget (40 KB counted as UTF-16). */
