@@ -7,6 +7,7 @@ import {
   type OutboxTarget,
 } from '../../src/domain/outbox/outbox';
 import { createLogger } from '../../src/logging/create-logger';
+import { DEFAULT_BREAKER_SETTINGS } from '../../src/proactive/circuit-breaker';
 import { ConnectorClient } from '../../src/proactive/connector-client';
 import { OutboxSender, DEFAULT_SENDER_SETTINGS } from '../../src/proactive/outbox-sender';
 import { RateLimiter } from '../../src/proactive/rate-limiter';
@@ -23,6 +24,7 @@ const FAST = {
   backoffBaseMs: 50,
   backoffCapMs: 400,
   warmupMs: 0,
+  breaker: { ...DEFAULT_BREAKER_SETTINGS, baseMs: 200, capMs: 1_000 },
 };
 
 describe('the proactive outbox and sender (real Azurite, throttling fake connector)', function () {
@@ -197,6 +199,24 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     const summary = await settle();
     assert.deepEqual(summary.failedByReason, { gave_up_after_retries: 1 });
     assert.equal(summary.sent, 10);
+  });
+
+  it("treats a 401 as the operator's problem: pauses sending, reports why, and fails no entry", async () => {
+    connector.failNext(6, 401);
+    for (let i = 0; i < 3; i += 1)
+      await enqueue(message(`auth-${i}`, to(`19:auth-${i}@thread.tacv2`)));
+    const sender = startSender({ ...FAST, maxAttempts: 2 });
+    await connector.waitFor(() => connector.rejected.filter((r) => r.status === 401).length >= 3);
+    const deadline = Date.now() + 5_000;
+    while (!sender.health().paused && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sender.health().reason, 'auth');
+    const during = summariseDelivery(jobId, await storage.outbox.listEntries(jobId));
+    assert.ok((during.waitingBecause.auth ?? 0) >= 1, JSON.stringify(during));
+    const summary = await settle();
+    assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
+    assert.equal(summary.sent, 3);
+    assert.equal(sender.health().paused, false, 'resumed once Teams accepted the token');
   });
 
   it('records 403 and 404 as failures with reasons, marks the channel unhealthy, and does not retry them', async () => {

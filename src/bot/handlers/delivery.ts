@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
 import { getDeliveryHealth, retryFailedDeliveries } from '../../domain/outbox/delivery-health';
 import {
+  describeWaiting,
   FAILURE_LABELS,
   type DeliverySummary,
   type FailureReason,
@@ -54,10 +55,14 @@ async function renderDelivery(summaries: DeliverySummary[], services: BotService
         waiting: String(s.pending + s.sending),
         failed: String(s.failed),
         duplicates: String(s.possibleDuplicates),
-        failureText:
+        failureText: [
+          describeWaiting(s.waitingBecause),
           s.failed === 0
             ? 'Nothing failed.'
             : `${reasons.join('. ')}. Where: ${targets.join('; ')}${more}.`,
+        ]
+          .filter(Boolean)
+          .join(' '),
         canRetry: s.failed > 0,
       };
     }),

@@ -37,6 +37,20 @@ export const FAILURE_LABELS: Record<FailureReason, string> = {
   gave_up_after_retries: 'Teams kept failing; gave up after the maximum number of tries',
 };
 
+/** Plain-English reasons why messages are still waiting, for administrators. */
+export const WAITING_LABELS: Record<keyof DeliverySummary['waitingBecause'], string> = {
+  auth: "waiting because Teams refuses the bot's credentials (401): renew the app secret or fix the bot identity; nothing is given up meanwhile",
+  outage: 'waiting out a Teams or network outage; they are sent when it ends',
+  throttled: 'waiting because Teams asked the bot to slow down (429)',
+};
+
+/** One sentence per reason messages wait ("" when none do). */
+export function describeWaiting(waiting: DeliverySummary['waitingBecause']): string {
+  return Object.entries(waiting)
+    .map(([why, n]) => `${n} ${WAITING_LABELS[why as keyof typeof WAITING_LABELS]}.`)
+    .join(' ');
+}
+
 /** One proactive message, as stored: durable, deduplicated, and claimed by one sender at a time. */
 export interface OutboxEntry {
   /** The campaign or job it belongs to (e.g. "campaign:demo-qz1", "nudges", "digests"). */
@@ -104,6 +118,11 @@ export interface DeliverySummary {
   failedByReason: Partial<Record<FailureReason, number>>;
   /** Entries taken over after a crash: each may have reached Teams twice. */
   possibleDuplicates: number;
+  /**
+   * Why waiting entries wait, from their last error: `auth` (Teams refused the bot's token, 401:
+   * an operator must fix the identity), `outage` (5xx or network errors) or `throttled` (429).
+   */
+  waitingBecause: Partial<Record<'auth' | 'outage' | 'throttled', number>>;
   failures: { dedupeKey: string; target: OutboxTarget; reason: FailureReason; status?: number }[];
 }
 
@@ -182,10 +201,13 @@ export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]
     failed: 0,
     failedByReason: {},
     possibleDuplicates: 0,
+    waitingBecause: {},
     failures: [],
   };
   for (const e of entries) {
     summary[e.state] += 1;
+    const waiting = e.state === 'pending' && e.lastError ? waitingReason(e.lastError) : undefined;
+    if (waiting) summary.waitingBecause[waiting] = (summary.waitingBecause[waiting] ?? 0) + 1;
     summary.possibleDuplicates += e.takeovers;
     if (e.state === 'failed' && e.failure) {
       summary.failedByReason[e.failure.reason] =
@@ -199,4 +221,13 @@ export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]
     }
   }
   return summary;
+}
+
+// Last errors are written as "<status or network> <detail>" by the sender.
+function waitingReason(lastError: string): 'auth' | 'outage' | 'throttled' | undefined {
+  const head = lastError.split(' ', 1)[0] ?? '';
+  if (head === '401') return 'auth';
+  if (head === '429') return 'throttled';
+  if (head === 'network' || /^(408|5\d\d)$/.test(head)) return 'outage';
+  return undefined;
 }
