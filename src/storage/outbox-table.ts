@@ -216,9 +216,15 @@ export class OutboxTable implements OutboxStore {
   async requeueFailed(jobId: string, now: Date): Promise<number> {
     const iso = now.toISOString();
     // A message too big to send stays failed: sending it again cannot help (and it was not kept).
-    const failed = (await this.listEntries(jobId)).filter(
-      (e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large',
-    );
+    // Only the failed rows are read: a job of thousands of sent messages costs one small query.
+    const failed = (
+      await readRows(
+        this.table,
+        `${prefixFilter(partitionOf(jobId), 'e|')} and ${odata`state eq ${'failed'}`}`,
+      )
+    )
+      .map(toEntry)
+      .filter((e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large');
     let count = 0;
     for (const entry of failed) {
       const next: OutboxEntry = {

@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { DeliveryAddress } from '../../src/domain/channels/conversations';
+import { ENGLAND } from '../../src/domain/access/roles';
+import { retryFailedDeliveries } from '../../src/domain/outbox/delivery-health';
 import { enqueueMessage } from '../../src/domain/outbox/enqueue-message';
 import {
   summariseDelivery,
@@ -397,6 +399,31 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
       1,
       'the sent one is not sent again',
     );
+  });
+
+  it('"retry the failed ones" with no job named reaches the failed entries of every job, not only the newest', async () => {
+    const admin = '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    await storage.roles.saveGrant({
+      userId: admin,
+      role: 'administrator',
+      orgCode: ENGLAND,
+      grantedBy: 'test',
+      grantedAt: now().toISOString(),
+    });
+    const jobs = Array.from({ length: 7 }, (_, i) => `${jobId}-old-${i}`);
+    for (const job of jobs) {
+      await enqueue({ ...message('lost', to('19:retry-all@thread.tacv2')), jobId: job });
+      const entry = await storage.outbox.getEntry(job, 'lost');
+      const claimed = entry && (await storage.outbox.claim(entry, 'test', now(), 5_000));
+      assert.ok(claimed);
+      await storage.outbox.markFailed(claimed, { reason: 'gave_up_after_retries' }, now());
+    }
+    const deps = { outbox: storage.outbox, roles: storage.roles, now };
+    // Other tests' failures in this storage are queued again too: at least our seven.
+    const count = await retryFailedDeliveries(deps, admin, undefined);
+    assert.ok(count >= 7, `${count} queued again`);
+    for (const job of jobs)
+      assert.equal((await storage.outbox.getEntry(job, 'lost'))?.state, 'pending');
   });
 
   it('creates a 1:1 chat when the user has none yet, then sends into it', async () => {
