@@ -1,3 +1,4 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { ConversationStore } from '../domain/channels/conversations';
 import {
@@ -111,6 +112,8 @@ export class OutboxSender {
     private readonly settings: SenderSettings = DEFAULT_SENDER_SETTINGS,
   ) {
     this.breaker = new CircuitBreaker(settings.breaker, () => deps.now().getTime());
+    // Every waiting entry listens for the stop while it pauses (and removes its listener after).
+    setMaxListeners(settings.maxWaiting + 16, this.abort.signal);
   }
 
   /** Whether an outage has paused sending, for delivery health. */
