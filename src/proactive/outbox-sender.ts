@@ -148,8 +148,10 @@ export class OutboxSender {
     while (!this.abort.signal.aborted) {
       try {
         const room = this.settings.maxWaiting - this.inFlight.size;
-        if (room <= 0) {
-          await Promise.race(this.inFlight.values());
+        // Entries already wait for a slot: there is work enough, and reading more (each read
+        // leaving out every held entry) would only load storage while the slots are busy.
+        if (room <= 0 || this.slotWaiters.length > 0) {
+          await Promise.race([...this.inFlight.values(), this.pause(this.settings.pollMs)]);
           continue;
         }
         // Entries already held here are left out in storage, so a busy conversation's backlog
