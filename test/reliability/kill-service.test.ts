@@ -22,7 +22,8 @@ describe('kill -9 of the service (its own process, real Azurite, fake connector)
   let connector: FakeConnector;
   let dataDir: string;
   let env: Record<string, string>;
-  const services: ServiceProcess[] = [];
+  // Services still running (a failed test leaves them behind): each is ended once only.
+  const running = new Set<ServiceProcess>();
 
   before(async () => {
     azurite = await startAzurite({ logger: createLogger('silent') });
@@ -33,12 +34,12 @@ describe('kill -9 of the service (its own process, real Azurite, fake connector)
       STORAGE_CONNECTION_STRING: azurite.connectionString,
       PORT: '0',
       DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info', // the "service listening" line tells ServiceProcess it is up
       SCHEDULER_ENABLED: 'false',
     };
   });
   after(async () => {
-    for (const service of services) await service.kill().catch(() => undefined);
+    for (const service of running) await service.kill().catch(() => undefined);
     await connector?.stop();
     await azurite?.stop();
     if (dataDir) removeDataDir(dataDir);
@@ -69,14 +70,15 @@ describe('kill -9 of the service (its own process, real Azurite, fake connector)
       connector.delivered.filter((d) => String(d.body?.['text']).startsWith(`${jobId}|`));
 
     const first = new ServiceProcess(env, SOURCE_ARGS);
-    services.push(first);
+    running.add(first);
     await first.start();
     await connector.waitFor(() => mine().length >= count / 3, 60_000);
+    running.delete(first);
     await first.kill();
     const atKill = mine().length;
 
     const second = new ServiceProcess(env, SOURCE_ARGS);
-    services.push(second);
+    running.add(second);
     await second.start();
     // Entries caught mid-send wait for their 15 s lease to lapse before they are taken over.
     const deadline = Date.now() + 90_000;
@@ -85,6 +87,7 @@ describe('kill -9 of the service (its own process, real Azurite, fake connector)
       await new Promise((r) => setTimeout(r, 500));
       summary = summariseDelivery(jobId, await storage.outbox.listEntries(jobId));
     }
+    running.delete(second);
     await second.stop();
 
     const texts = mine().map((d) => String(d.body?.['text']));
