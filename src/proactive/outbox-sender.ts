@@ -560,14 +560,15 @@ export class OutboxSender {
             ? 'conversation_not_found'
             : 'activity_not_found'
           : 'rejected_by_teams';
+    // The conversation first: once the entry shows failed, its channel already shows why.
+    if (reason === 'bot_blocked_or_removed' || reason === 'conversation_not_found') {
+      await this.markUnhealthy(entry, reason, at, conversations);
+    }
     await outbox.markFailed(
       entry,
       { reason, status, ...(result.error ? { detail: result.error } : {}) },
       at,
     );
-    if (reason === 'bot_blocked_or_removed' || reason === 'conversation_not_found') {
-      await this.markUnhealthy(entry, reason, at, conversations);
-    }
   }
 
   private async markUnhealthy(
