@@ -38,7 +38,11 @@ export function createNudgeJob(options: {
     schedule: options.schedule,
     run: async (context) => {
       const previousRun = await findPreviousNudgeDate(options.runs, context.date, options.holidays);
-      return runNudges(options.deps(context.now), { date: context.date, previousRun });
+      return runNudges(options.deps(context.now), {
+        date: context.date,
+        previousRun,
+        signal: context.signal,
+      });
     },
   };
 }

@@ -132,17 +132,32 @@ export async function startService(
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
-        logger.info({ inFlight: http.inFlight() }, 'stopping: no new requests accepted');
+        // One deadline for the whole stop, inside the platform's SIGTERM grace period.
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        const left = () => Math.max(0, deadline - Date.now());
+        logger.info(
+          { inFlight: http.inFlight(), deadlineMs: config.shutdownTimeoutMs },
+          'stopping: no new requests accepted',
+        );
         const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
-        await waitUntil(() => http.inFlight() === 0, 10_000);
+        // Jobs are told to stop at once, so a /api/jobs request waiting on one is answered
+        // while turns in flight finish.
+        const schedulerStopped = scheduler.stop(left());
+        await waitUntil(() => http.inFlight() === 0, left());
+        if (http.inFlight() > 0)
+          logger.warn(
+            { inFlight: http.inFlight() },
+            'stopping: deadline reached with requests in flight; closing their connections',
+          );
         // Idle keep-alive connections would hold close() open; in-flight turns are done by now.
         http.server.server.closeAllConnections();
         await closed;
-        await scheduler.stop();
-        await copies.stop();
-        await sender.stop();
+        await schedulerStopped;
+        await finishWithin(copies.stop(), left(), 'card refreshes', logger);
+        // A send cut off here is taken over after its lease and counted as a possible duplicate.
+        await finishWithin(sender.stop(), left(), 'outbox sends', logger);
         await connected.close();
-        logger.info('stopped');
+        logger.info({ overranMs: Math.max(0, Date.now() - deadline) }, 'stopped');
       })());
     return {
       url,
@@ -173,6 +188,22 @@ function readBankHolidays(config: Config, clock: Clock, logger: Logger) {
     );
   }
   return list.dates;
+}
+
+/** Waits for `work` at most `ms`; logs what was left behind when the deadline wins. */
+async function finishWithin(
+  work: Promise<void>,
+  ms: number,
+  what: string,
+  logger: Logger,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    work.then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  if (!finished) logger.warn(`stopping: shutdown deadline reached before ${what} finished`);
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {

@@ -34,6 +34,8 @@ export interface Config {
   teamsAppId: string;
   /** Global cap on proactive sends per second from this instance. */
   proactiveRatePerSecond: number;
+  /** The whole of a graceful stop: draining requests, stopping jobs and the sender. */
+  shutdownTimeoutMs: number;
   scheduler: SchedulerConfig;
   /** Secret callers of POST /api/jobs/<name> must send; undefined switches that trigger off. Never logged. */
   jobsSecret: string | undefined;
@@ -151,6 +153,12 @@ const envSchema = z.object({
       .number({ message: 'must be a number of sends per second, from 1 to 50' })
       .min(1, 'must be at least 1')
       .max(50, 'must be at most 50 (Teams allows about 50 per second per app)'),
+  ),
+  SHUTDOWN_TIMEOUT_SECONDS: optional(
+    z.coerce
+      .number({ message: 'must be a number of seconds, from 1 to 600' })
+      .min(1, 'must be at least 1')
+      .max(600, 'must be at most 600'),
   ),
   TEAMS_APP_ID: optional(guid('generate one with `node -e "console.log(crypto.randomUUID())"`')),
   JOBS_SECRET: optional(z.string().trim()),
@@ -294,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL ?? 'info',
     teamsAppId: e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID,
     proactiveRatePerSecond: e.PROACTIVE_RATE_PER_SECOND ?? 50,
+    shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1_000,
     scheduler: {
       enabled: e.SCHEDULER_ENABLED ?? true,
       skipBankHolidays: e.SKIP_BANK_HOLIDAYS ?? true,

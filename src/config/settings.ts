@@ -85,6 +85,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'Most proactive sends per second from this instance, all conversations together (Teams allows about 50 per app per tenant; divide it between instances).',
   },
   {
+    name: 'SHUTDOWN_TIMEOUT_SECONDS',
+    default: '`25`',
+    description:
+      'How long a stop (SIGTERM, SIGINT) may take in all: requests and jobs in flight are drained and told to stop within it. Keep it under the platform’s grace period (30 s on Azure App Service and Container Apps).',
+  },
+  {
     name: 'TEAMS_APP_ID',
     default: '`5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10`',
     description:

@@ -95,9 +95,19 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     return false;
   }
 
-  async listDue(now: Date, limit: number): Promise<OutboxEntry[]> {
+  async listDue(
+    now: Date,
+    limit: number,
+    exclude: ReadonlySet<string> = new Set(),
+  ): Promise<OutboxEntry[]> {
     const iso = now.toISOString();
     const jobs = await readRows(this.table, odata`PartitionKey eq ${JOBS} and active eq true`);
+    // The caller's held entries, as partition and row keys, so they are skipped before reading.
+    const held = new Set<string>();
+    for (const key of exclude) {
+      const [jobId = '', dedupeKey = ''] = key.split('\u0000');
+      held.add(`${partitionOf(jobId)}\u0000${entryKey(dedupeKey)}`);
+    }
     const due: OutboxEntry[] = [];
     for (const job of jobs) {
       const partitionKey = `job|${job.rowKey ?? ''}`;
@@ -105,13 +115,16 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
         this.table,
         odata`PartitionKey eq ${partitionKey} and RowKey ge ${'q|'} and RowKey lt ${`q|${iso}|~`}`,
         ['RowKey', 'entryKey'],
-        limit - due.length,
+        limit - due.length + held.size,
       );
       if (queued.length === 0) {
         await this.retireJobIfIdle(job);
         continue;
       }
-      for (const q of queued.slice(0, limit - due.length)) {
+      const fresh = queued.filter(
+        (q) => !held.has(`${partitionKey}\u0000${readText(q, 'entryKey') ?? ''}`),
+      );
+      for (const q of fresh.slice(0, limit - due.length)) {
         const row = await readRow(this.table, partitionKey, readText(q, 'entryKey') ?? '');
         const entry = row ? toEntry(row) : undefined;
         // Skip what changed between reading the queue and the entry (claimed, sent) meanwhile.
@@ -155,7 +168,8 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     result: { activityId?: string; conversationId?: string },
     now: Date,
   ): Promise<boolean> {
-    const next: OutboxEntry = { ...entry, state: 'sent', sentAt: now.toISOString() };
+    // A new copy of a redrawn card starts with a clean slate: only failures in a row count.
+    const next: OutboxEntry = { ...entry, state: 'sent', sentAt: now.toISOString(), failures: 0 };
     delete next.leaseUntil;
     delete next.lastError;
     if (result.activityId) next.sentActivityId = result.activityId;
@@ -163,12 +177,18 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     return (await this.transition(entry, next, undefined)) !== undefined;
   }
 
-  async markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean> {
+  async markRetry(
+    entry: OutboxEntry,
+    nextAttemptAt: Date,
+    error: string,
+    options: { countFailure?: boolean } = {},
+  ): Promise<boolean> {
     const at = nextAttemptAt.toISOString();
     const next: OutboxEntry = {
       ...entry,
       state: 'pending',
       nextAttemptAt: at,
+      failures: (entry.failures ?? 0) + (options.countFailure ? 1 : 0),
       lastError: error.slice(0, 500),
     };
     delete next.leaseUntil;
@@ -204,12 +224,24 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
   async requeueFailed(jobId: string, now: Date): Promise<number> {
     const iso = now.toISOString();
     // A message too big to send stays failed: sending it again cannot help (and it was not kept).
-    const failed = (await this.listEntries(jobId)).filter(
-      (e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large',
-    );
+    // Only the failed rows are read: a job of thousands of sent messages costs one small query.
+    const failed = (
+      await readRows(
+        this.table,
+        `${prefixFilter(partitionOf(jobId), 'e|')} and ${odata`state eq ${'failed'}`}`,
+      )
+    )
+      .map(toEntry)
+      .filter((e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large');
     let count = 0;
     for (const entry of failed) {
-      const next: OutboxEntry = { ...entry, state: 'pending', nextAttemptAt: iso, attempts: 0 };
+      const next: OutboxEntry = {
+        ...entry,
+        state: 'pending',
+        nextAttemptAt: iso,
+        attempts: 0,
+        failures: 0,
+      };
       delete next.failure;
       if (await this.transition(entry, next, iso)) count += 1;
     }
@@ -353,6 +385,7 @@ function toRow(entry: OutboxEntry): Row {
     target: JSON.stringify(entry.target),
     state: entry.state,
     attempts: entry.attempts,
+    failures: entry.failures ?? 0,
     nextAttemptAt: entry.nextAttemptAt,
     takeovers: entry.takeovers,
     createdAt: entry.createdAt,
@@ -380,6 +413,7 @@ function toEntry(row: StoredRow): OutboxEntry {
     target: JSON.parse(readText(row, 'target') ?? '{}') as OutboxEntry['target'],
     state: readText(row, 'state') as OutboxEntry['state'],
     attempts: Number(row['attempts'] ?? 0),
+    failures: Number(row['failures'] ?? 0),
     nextAttemptAt: readText(row, 'nextAttemptAt') ?? '',
     takeovers: Number(row['takeovers'] ?? 0),
     createdAt: readText(row, 'createdAt') ?? '',

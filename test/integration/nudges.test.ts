@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import type { OutboxEntry } from '../../src/domain/outbox/outbox';
 import { nudgeJobId, runNudges } from '../../src/domain/nudges/run-nudges';
+import { createNudgeJob } from '../../src/app/nudge-job';
+import { NO_BANK_HOLIDAYS } from '../../src/domain/shared/uk-calendar';
+import { parseSchedule } from '../../src/scheduler/schedule';
 import { setDeadline } from '../../src/domain/campaigns/set-deadline';
 import { renderCard } from '../../src/cards/render-card';
 import { createCardComposer } from '../../src/proactive/compose-card-message';
@@ -262,6 +265,36 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
       /\*\*PRAC-02\*\*/,
       'a 7-day reminder, and only urgent ones were asked for',
     );
+  });
+
+  it('stops a reminder run told to stop (its abort signal) and queues nothing more', async () => {
+    const job = createNudgeJob({
+      schedule: parseSchedule('08:30'),
+      runs: service.storage.jobRuns,
+      holidays: NO_BANK_HOLIDAYS,
+      deps: (now) => ({
+        ...service.storage,
+        composer: createCardComposer(renderCard),
+        now: () => now,
+        defaultTenantId: TENANT_ID,
+      }),
+    });
+    const stopping = new AbortController();
+    stopping.abort(new Error('the scheduler is stopping'));
+    await assert.rejects(
+      job.run({
+        job: job.name,
+        slot: '2026-06-02',
+        scheduledFor: clock.now(),
+        date: '2026-06-02',
+        now: clock.now(),
+        trigger: 'http',
+        attempt: 1,
+        signal: stopping.signal,
+      }),
+      /the scheduler is stopping/,
+    );
+    assert.deepEqual(await service.storage.outbox.listEntries(nudgeJobId('2026-06-02')), []);
   });
 
   it('explains what to type for a choice it does not know', async () => {

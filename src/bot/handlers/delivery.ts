@@ -1,6 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { DeliveryReport } from '../../domain/outbox/describe-delivery';
-import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
+import { describeWaiting, FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
 import type { BotServices } from '../bot-services';
 import { cardAnswer, cardMessage } from '../reply';
 import type { Handler } from '../router';
@@ -20,10 +20,14 @@ function renderDelivery(reports: DeliveryReport[], services: BotServices, note?:
       waiting: String(s.pending + s.sending),
       failed: String(s.failed),
       duplicates: String(s.possibleDuplicates),
-      failureText:
+      failureText: [
+        describeWaiting(s.waitingBecause),
         s.failed === 0
           ? 'Nothing failed.'
           : `${reasons.join('. ')}. Where: ${s.failedWhere.join('; ')}${more}.`,
+      ]
+        .filter(Boolean)
+        .join(' '),
       canRetry: s.failed > 0,
     };
   });

@@ -67,8 +67,11 @@ export function nudgeJobId(date: string): string {
  */
 export async function runNudges(
   deps: NudgeDeps,
-  input: { date: string; previousRun: string; settings?: NudgeSettings },
+  input: { date: string; previousRun: string; settings?: NudgeSettings; signal?: AbortSignal },
 ): Promise<NudgeSummary> {
+  // Checked before each organisation: a stopping service ends the run within one organisation's
+  // work, and the dedupe keys make the resumed run skip what was already queued.
+  const checkStop = () => input.signal?.throwIfAborted();
   const settings = input.settings ?? DEFAULT_NUDGE_SETTINGS;
   const summary: NudgeSummary = {
     date: input.date,
@@ -84,6 +87,7 @@ export async function runNudges(
   const campaigns = (await deps.campaigns.listCampaigns()).filter((c) => c.status === 'running');
   const furthest = Math.max(...settings.milestones, 0);
   for (const campaign of campaigns) {
+    checkStop();
     const due = await findDueItems(deps, campaign.id, {
       from: '0000-01-01',
       to: addDays(input.date, furthest),
@@ -106,18 +110,21 @@ export async function runNudges(
       hits.filter((h) => h.item.level === 'practice'),
       (h) => h.item.orgCode,
     );
-    for (const [practice, list] of byPractice)
+    for (const [practice, list] of byPractice) {
+      checkStop();
       await run.remind(practice, 'practice_staff', list, {
         view: 'items',
         campaignId: campaign.id,
         orgCode: practice,
       });
+    }
 
     const byPcn = groupBy(
       hits.filter((h) => h.item.level === 'pcn' || (h.item.level === 'practice' && h.item.pcnCode)),
       (h) => (h.item.level === 'pcn' ? h.item.orgCode : (h.item.pcnCode ?? '')),
     );
     for (const [pcn, list] of byPcn) {
+      checkStop();
       const ref: CardRef = { view: 'overview', campaignId: campaign.id, orgCode: pcn };
       await run.remind(pcn, 'pcn_lead', list, ref);
       await run.postToChannels(pcn, list, ref);
@@ -127,12 +134,14 @@ export async function runNudges(
       h.milestones.some((m) => -m.daysBefore > settings.icbAfterDays),
     );
     const byIcb = groupBy(late, (h) => h.item.icbCode);
-    for (const [icb, list] of byIcb)
+    for (const [icb, list] of byIcb) {
+      checkStop();
       await run.remind(icb, 'icb_lead', list, {
         view: 'overview',
         campaignId: campaign.id,
         orgCode: icb,
       });
+    }
   }
   return summary;
 }

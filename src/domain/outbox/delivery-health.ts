@@ -26,13 +26,22 @@ export async function getDeliveryHealth(
   );
 }
 
-/** Queues again only the failed entries of one job; returns how many. */
+/**
+ * Queues again only the failed entries of one job, or of every job when `jobId` is undefined
+ * (not just the few newest the delivery card shows); returns how many.
+ */
 export async function retryFailedDeliveries(
   deps: DeliveryHealthDeps,
   userId: string | undefined,
   jobId: unknown,
 ): Promise<number> {
   await requireAdministrator(deps.roles, userId, 'anywhere', REFUSAL);
+  if (jobId === undefined) {
+    let count = 0;
+    for (const job of await deps.outbox.listJobs())
+      count += await deps.outbox.requeueFailed(job, deps.now());
+    return count;
+  }
   if (typeof jobId !== 'string' || jobId.trim() === '')
     throw new InvalidInputError(
       'Which job? The button did not say; refresh the delivery card and try again.',
