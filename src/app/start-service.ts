@@ -99,7 +99,7 @@ export async function startService(
       logger,
     });
     const sender = createSender(config, storage, logger);
-    const bankHolidays = readBankHolidays(config, clock, logger);
+    const bankHolidays = readBankHolidays(config);
     const scheduler = createScheduler({
       jobs: options.jobs ?? buildJobs({ config, storage, clock, logger, bankHolidays }),
       leases: storage.leases,
@@ -176,18 +176,10 @@ export async function startService(
   }
 }
 
-function readBankHolidays(config: Config, clock: Clock, logger: Logger) {
+function readBankHolidays(config: Config) {
   if (!config.scheduler.skipBankHolidays) return NO_BANK_HOLIDAYS;
-  const list = loadBankHolidays();
-  const year = clock.now().getUTCFullYear();
-  if (year >= list.lastYear) {
-    // Past the list's end every weekday counts as a working day: jobs would run on bank holidays.
-    logger.warn(
-      { lastYear: list.lastYear },
-      'data/bank-holidays.json ends soon or has ended: add the next years from GOV.UK (england-and-wales)',
-    );
-  }
-  return list.dates;
+  // Computed for any year, so there is no end of a list to warn about.
+  return loadBankHolidays().dates;
 }
 
 /** Waits for `work` at most `ms`; logs what was left behind when the deadline wins. */

@@ -124,7 +124,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'SKIP_BANK_HOLIDAYS',
     default: '`true`',
     description:
-      '`true`: England and Wales bank holidays (`data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
+      '`true`: England and Wales bank holidays (computed for any year; one-offs in `data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
   },
   {
     name: 'PURGE_SCHEDULE',

@@ -13,8 +13,10 @@ import { addDays, isIsoDate, UK_TIME_ZONE } from './uk-dates';
 
 export { UK_TIME_ZONE };
 
-/** Dates (YYYY-MM-DD) that are bank holidays; an empty set means "weekends only". */
-export type BankHolidays = ReadonlySet<string>;
+/** Which dates (YYYY-MM-DD) are bank holidays, for any year; a Set of dates will do, an empty one means "weekends only". */
+export interface BankHolidays {
+  has(date: string): boolean;
+}
 
 /** No bank holidays: used when SKIP_BANK_HOLIDAYS is false. */
 export const NO_BANK_HOLIDAYS: BankHolidays = new Set<string>();

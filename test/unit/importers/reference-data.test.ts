@@ -41,46 +41,41 @@ describe('reference data in data/', () => {
   });
 
   describe('bank-holidays.json', () => {
+    type Override = { date: string; title: string };
     const holidays = JSON.parse(readData('bank-holidays.json')) as {
       division: string;
-      dates: { date: string; title: string }[];
+      add: Override[];
+      remove: Override[];
     };
     const weekday = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
 
-    it('covers England and Wales, 2023 to 2027, in order, each date once', () => {
+    it('holds England and Wales overrides only: one-offs added, moved holidays removed, in order', () => {
       assert.equal(holidays.division, 'england-and-wales');
-      const dates = holidays.dates.map((d) => d.date);
-      assert.deepEqual([...dates].sort(), dates);
-      assert.equal(new Set(dates).size, dates.length);
-      const perYear = new Map<string, number>();
-      for (const date of dates)
-        perYear.set(date.slice(0, 4), (perYear.get(date.slice(0, 4)) ?? 0) + 1);
-      // 8 a year, plus the 2023 coronation holiday.
-      assert.deepEqual(Object.fromEntries(perYear), {
-        2023: 9,
-        2024: 8,
-        2025: 8,
-        2026: 8,
-        2027: 8,
-      });
+      for (const list of [holidays.add, holidays.remove]) {
+        const dates = list.map((d) => d.date);
+        assert.deepEqual([...dates].sort(), dates);
+        assert.equal(new Set(dates).size, dates.length);
+      }
+      // The 2023 coronation, the 2022 jubilee and state funeral, and the two moved holidays.
+      assert.deepEqual(
+        holidays.add.map((d) => d.date),
+        ['2020-05-08', '2022-06-02', '2022-06-03', '2022-09-19', '2023-05-08'],
+      );
+      assert.deepEqual(
+        holidays.remove.map((d) => d.date),
+        ['2020-05-04', '2022-05-30'],
+      );
     });
 
-    it('falls on weekdays only, with Good Friday on a Friday and Easter Monday 3 days later', () => {
-      for (const { date, title } of holidays.dates) {
+    it('adds weekdays only and removes Mondays (the holidays that move), each with a reason', () => {
+      for (const { date, title } of holidays.add) {
         assert.ok(weekday(date) >= 1 && weekday(date) <= 5, `${date} ${title} is a weekend`);
-        if (title === 'Good Friday') assert.equal(weekday(date), 5, date);
-        if (/Monday|bank holiday$/.test(title)) assert.equal(weekday(date), 1, `${date} ${title}`);
+        assert.ok(title.length > 10, date);
       }
-      const goodFridays = holidays.dates
-        .filter((d) => d.title === 'Good Friday')
-        .map((d) => Date.parse(d.date));
-      const easterMondays = holidays.dates
-        .filter((d) => d.title === 'Easter Monday')
-        .map((d) => Date.parse(d.date));
-      assert.deepEqual(
-        easterMondays,
-        goodFridays.map((t) => t + 3 * 86_400_000),
-      );
+      for (const { date, title } of holidays.remove) {
+        assert.equal(weekday(date), 1, `${date} ${title}`);
+        assert.match(title, /moved to/, date);
+      }
     });
   });
 
