@@ -497,6 +497,8 @@ function describeGeography(judged: GeographyJudgement, withLookup: boolean): str
   const list = (codes: readonly string[]): string =>
     `${formatCount(codes.length)} ${choose(codes.length, 'code', 'codes')}, such as ${codes[0]}`;
   const asOf = formatUkDate(SHIPPED_AS_OF);
+  if (icbCodes.length + olderCodes.length + otherCodes.length === 0)
+    return 'The file lists no GP practices in NHS England, so there was nothing to load from it.';
   const parts: string[] = [];
   if (era === 'icb') {
     parts.push(
