@@ -8,6 +8,7 @@ import {
   type ItemStatus,
   type TrackedItem,
 } from '../items/tracked-items';
+import { formatOrgName } from '../access/display-name';
 import type { Organisation } from '../access/organisations';
 import { describeDue, formatUkDateTime, formatUkDay } from '../shared/uk-dates';
 import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
@@ -220,7 +221,7 @@ export function buildEditCard(input: {
   const { item, action } = input;
   return {
     title: `${item.actionId}: ${action?.title ?? 'an action no longer in the checklist'}`,
-    subtitle: `${escapeMarkdown(input.org.name)} (${input.org.code}) · ${escapeMarkdown(input.campaign.name)}`,
+    subtitle: `${escapeMarkdown(formatOrgName(input.org.name))} (${input.org.code}) · ${escapeMarkdown(input.campaign.name)}`,
     notice: input.notice ?? '',
     detail: action?.detail ?? '',
     ...describeDeadline(item, input.today),
@@ -298,7 +299,7 @@ export function buildChecklistCard(input: {
     }));
   const areaLabel = input.area ? ` · ${describeArea(input.area)}` : '';
   return {
-    title: `${escapeMarkdown(org.name)} (${org.code})`,
+    title: `${escapeMarkdown(formatOrgName(org.name))} (${org.code})`,
     subtitle: `${escapeMarkdown(campaign.name)}${areaLabel}`,
     summary:
       items.length === 0
@@ -323,7 +324,7 @@ export function buildOverviewCard(input: {
   const all = input.members.flatMap((m) => m.items);
   const noun = org.level === 'icb' ? 'PCNs' : 'practices';
   return {
-    title: `${escapeMarkdown(org.name)} (${org.code}): ${noun}`,
+    title: `${escapeMarkdown(formatOrgName(org.name))} (${org.code}): ${noun}`,
     subtitle: escapeMarkdown(campaign.name),
     summary:
       all.length === 0
@@ -333,7 +334,7 @@ export function buildOverviewCard(input: {
     rows: input.members.map((m) => {
       const progress = summariseProgress(m.items, today);
       return {
-        name: `${escapeMarkdown(m.org.name)} (${m.org.code})`,
+        name: `${escapeMarkdown(formatOrgName(m.org.name))} (${m.org.code})`,
         summary: m.items.length ? describeProgress(progress) : 'No actions',
         percent: `${progress.percentComplete}%`,
       };

@@ -40,6 +40,57 @@ describe('reference data in data/', () => {
     });
   });
 
+  describe('icbs-and-regions.json', () => {
+    const file = JSON.parse(readData('icbs-and-regions.json')) as {
+      source: string;
+      asOf: string;
+      regions: { code: string; name: string }[];
+      icbs: { code: string; name: string; regionCode: string }[];
+    };
+
+    it('names its source and date', () => {
+      assert.match(file.source, /Organisation Data Service/);
+      assert.equal(file.asOf, '2022-07-01');
+    });
+
+    it('has the same 7 regions as regions.json', () => {
+      assert.deepEqual(file.regions, JSON.parse(readData('regions.json')));
+    });
+
+    it('lists the 42 ICBs once each, by ODS code, in their regions', () => {
+      assert.equal(file.icbs.length, 42);
+      assert.equal(new Set(file.icbs.map((icb) => icb.code)).size, 42);
+      const perRegion: Record<string, number> = {};
+      for (const icb of file.icbs) {
+        assert.match(icb.code, /^Q[A-Z0-9]{2}$/);
+        assert.match(icb.name, /^NHS .+ Integrated Care Board$/);
+        perRegion[icb.regionCode] = (perRegion[icb.regionCode] ?? 0) + 1;
+      }
+      // NHS England's list: London 5, South West 7, South East 6, Midlands 11, East of England 6,
+      // North West 3, North East and Yorkshire 4.
+      assert.deepEqual(perRegion, {
+        Y56: 5,
+        Y58: 7,
+        Y59: 6,
+        Y60: 11,
+        Y61: 6,
+        Y62: 3,
+        Y63: 4,
+      });
+    });
+
+    it('agrees with the ONS lookup sample on the ICBs both name', () => {
+      const lookup = readFileSync(
+        path.join(__dirname, '..', '..', 'fixtures', 'ods', 'sub-icb-lookup-sample.csv'),
+        'utf8',
+      );
+      for (const icb of file.icbs) {
+        const line = lookup.split(/\r?\n/).find((l) => l.includes(`,${icb.code},`));
+        if (line) assert.ok(line.includes(`,${icb.name},`), `${icb.code}: ${line}`);
+      }
+    });
+  });
+
   describe('bank-holidays.json', () => {
     type Override = { date: string; title: string };
     const holidays = JSON.parse(readData('bank-holidays.json')) as {
