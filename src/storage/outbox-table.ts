@@ -35,7 +35,25 @@ const OPTIONAL_TEXT = [
   'sentConversationId',
   'sentAt',
   'lastError',
+  'orgCode',
 ] as const;
+
+// Every entry column but the payload: what the delivery health view reads.
+const SUMMARY_COLUMNS = [
+  'jobId',
+  'dedupeKey',
+  'kind',
+  'target',
+  'state',
+  'attempts',
+  'failures',
+  'nextAttemptAt',
+  'takeovers',
+  'createdAt',
+  'failure',
+  'queueKey',
+  ...OPTIONAL_TEXT,
+];
 
 /** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
 export class OutboxTable implements OutboxStore, OutboxHistory {
@@ -221,7 +239,24 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
       .map((r) => readText(r, 'jobId') ?? '');
   }
 
-  async requeueFailed(jobId: string, now: Date): Promise<number> {
+  async listEntrySummaries(
+    jobId: string,
+    maxRows: number,
+  ): Promise<{ entries: OutboxEntry[]; complete: boolean }> {
+    const rows = await readRows(
+      this.table,
+      prefixFilter(partitionOf(jobId), 'e|'),
+      SUMMARY_COLUMNS,
+      maxRows + 1,
+    );
+    return { entries: rows.slice(0, maxRows).map(toEntry), complete: rows.length <= maxRows };
+  }
+
+  async requeueFailed(
+    jobId: string,
+    now: Date,
+    only: (entry: OutboxEntry) => boolean | Promise<boolean> = () => true,
+  ): Promise<number> {
     const iso = now.toISOString();
     // A message too big to send stays failed: sending it again cannot help (and it was not kept).
     // Only the failed rows are read: a job of thousands of sent messages costs one small query.
@@ -235,6 +270,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
       .filter((e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large');
     let count = 0;
     for (const entry of failed) {
+      if (!(await only(entry))) continue;
       const next: OutboxEntry = {
         ...entry,
         state: 'pending',

@@ -418,7 +418,12 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
       assert.ok(claimed);
       await storage.outbox.markFailed(claimed, { reason: 'gave_up_after_retries' }, now());
     }
-    const deps = { outbox: storage.outbox, roles: storage.roles, now };
+    const deps = {
+      outbox: storage.outbox,
+      roles: storage.roles,
+      organisations: storage.organisations,
+      now,
+    };
     // Other tests' failures in this storage are queued again too: at least our seven.
     const count = await retryFailedDeliveries(deps, admin, undefined);
     assert.ok(count >= 7, `${count} queued again`);

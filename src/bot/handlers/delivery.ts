@@ -1,4 +1,5 @@
 import type { TurnContext } from 'botbuilder';
+import { MAX_ENTRIES_READ } from '../../domain/outbox/delivery-health';
 import type { DeliveryReport } from '../../domain/outbox/describe-delivery';
 import { describeWaiting, FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
 import type { BotServices } from '../bot-services';
@@ -21,6 +22,9 @@ function renderDelivery(reports: DeliveryReport[], services: BotServices, note?:
       failed: String(s.failed),
       duplicates: String(s.possibleDuplicates),
       failureText: [
+        s.partial
+          ? `Counted from the first ${MAX_ENTRIES_READ.toLocaleString('en-GB')} messages.`
+          : '',
         describeWaiting(s.waitingBecause),
         s.failed === 0
           ? 'Nothing failed.'
@@ -35,7 +39,7 @@ function renderDelivery(reports: DeliveryReport[], services: BotServices, note?:
     note ??
     (jobs.length === 0
       ? 'Nothing has been sent yet.'
-      : `The ${jobs.length} most recent jobs, newest first.`);
+      : `The ${jobs.length} most recent jobs with messages in your scope, newest first.`);
   return services.renderCard('delivery', { intro, jobs });
 }
 

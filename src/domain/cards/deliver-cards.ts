@@ -50,7 +50,7 @@ export function postKeyOf(
 export async function putCard(
   deps: Pick<DeliveryDeps, 'outbox' | 'composer' | 'now'>,
   campaignId: string,
-  link: Pick<ChannelLink, 'teamId' | 'channelId'>,
+  link: Pick<ChannelLink, 'teamId' | 'channelId'> & Partial<Pick<ChannelLink, 'orgCode'>>,
   card: PlannedCard,
   options: { redraw?: boolean } = {},
 ): Promise<'posted' | 'updated'> {
@@ -67,6 +67,7 @@ export async function putCard(
       kind: 'send',
       target,
       payload,
+      ...(link.orgCode ? { orgCode: link.orgCode } : {}),
     });
     if (posted !== 'duplicate') return 'posted';
   }
@@ -77,6 +78,7 @@ export async function putCard(
     target,
     activityOf: postKey,
     payload,
+    ...(link.orgCode ? { orgCode: link.orgCode } : {}),
   });
   return 'updated';
 }

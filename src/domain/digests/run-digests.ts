@@ -225,6 +225,7 @@ export async function runDigests(
             kind: 'send',
             target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
             payload,
+            orgCode,
           });
           count(summary, outcome);
         }

@@ -203,6 +203,7 @@ class NudgeRun {
         kind: 'send',
         target: { kind: 'personal', tenantId, userAadObjectId: person.userId },
         payload,
+        orgCode,
       });
       if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
       else this.summary.nudgesQueued += 1;
@@ -223,6 +224,7 @@ class NudgeRun {
         kind: 'send',
         target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
         payload,
+        orgCode: pcnCode,
       });
       if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
       else this.summary.channelPosts += 1;

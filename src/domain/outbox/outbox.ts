@@ -93,6 +93,11 @@ export interface OutboxEntry {
   /** Times it was taken over after a sender stopped mid-send: each may have been a duplicate. */
   takeovers: number;
   createdAt: string;
+  /**
+   * The organisation the message is about (a channel's linked organisation, a reminder's, a
+   * digest's region): delivery health shows it only to administrators whose scope reaches it.
+   */
+  orgCode?: string;
   /** Opaque concurrency token from storage. */
   etag?: string;
 }
@@ -106,6 +111,8 @@ export interface OutboxRequest {
   activityId?: string;
   activityOf?: string;
   payload?: Record<string, unknown>;
+  /** The organisation the message is about (see OutboxEntry.orgCode). */
+  orgCode?: string;
 }
 
 /** Counts for one job, for the delivery health view. */
@@ -174,8 +181,20 @@ export interface OutboxStore {
   listEntries(jobId: string): Promise<OutboxEntry[]>;
   /** The jobs that have entries, newest first. */
   listJobs(): Promise<string[]>;
-  /** Makes failed entries of a job pending again; returns how many. */
-  requeueFailed(jobId: string, now: Date): Promise<number>;
+  /**
+   * A job's entries without their payloads (the delivery health view), at most `maxRows`;
+   * `complete` is false when there were more.
+   */
+  listEntrySummaries(
+    jobId: string,
+    maxRows: number,
+  ): Promise<{ entries: OutboxEntry[]; complete: boolean }>;
+  /** Makes failed entries of a job pending again (only those `only` accepts); returns how many. */
+  requeueFailed(
+    jobId: string,
+    now: Date,
+    only?: (entry: OutboxEntry) => boolean | Promise<boolean>,
+  ): Promise<number>;
 }
 
 /** Port: the outbox's history, worked through page by page by the retention purge (never a request path). */
