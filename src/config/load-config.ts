@@ -79,6 +79,18 @@ export class ConfigError extends Error {
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+/** True for the development storage shortcut or a Table endpoint on a loopback address. */
+function isLoopbackStorage(connectionString: string): boolean {
+  if (/(^|;)\s*UseDevelopmentStorage=true/i.test(connectionString)) return true;
+  const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+  if (!endpoint) return false;
+  try {
+    return LOOPBACK.test(new URL(endpoint).hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false; // not a URL: certainly not a loopback Azurite
+  }
+}
 const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
 const DEFAULT_NUDGE_SCHEDULE = '08:30';
 const DEFAULT_DIGEST_SCHEDULE = 'Monday 09:00';
@@ -142,6 +154,7 @@ const envSchema = z.object({
         'does not look like a storage connection string (copy it from the storage account → Access keys)',
       ),
   ),
+  LOCAL_MODE_REMOTE_STORAGE: optional(flag()),
   DATA_DIR: optional(z.string().trim()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -248,6 +261,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     if (e.MicrosoftAppId) {
       problems.push(
         'ARB_MODE: local mode runs without a bot identity, but MicrosoftAppId is set; remove MicrosoftAppId or set ARB_MODE=production',
+      );
+    }
+    // Local mode makes everyone who talks to it an administrator of the demo: never over real data
+    // by accident. A loopback Azurite is fine; anything else needs saying so.
+    if (
+      e.STORAGE_CONNECTION_STRING &&
+      !isLoopbackStorage(e.STORAGE_CONNECTION_STRING) &&
+      !e.LOCAL_MODE_REMOTE_STORAGE
+    ) {
+      problems.push(
+        'STORAGE_CONNECTION_STRING: local mode (unauthenticated, demo roles for everyone) is for local data, but this is not a loopback Azurite; leave it empty for the embedded one, set ARB_MODE=production with a bot identity, or set LOCAL_MODE_REMOTE_STORAGE=true if you really mean it',
       );
     }
   } else {

@@ -67,6 +67,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'Azure Storage connection string for the Table service. Empty in local mode starts Azurite on a free loopback port; required in production.',
   },
   {
+    name: 'LOCAL_MODE_REMOTE_STORAGE',
+    default: '`false`',
+    description:
+      '`true` lets local mode (unauthenticated, demo roles for everyone) use a `STORAGE_CONNECTION_STRING` that is not a loopback Azurite. Off by default, so a local run never touches real data by accident.',
+  },
+  {
     name: 'DATA_DIR',
     default: '`.data`',
     description:
