@@ -149,11 +149,24 @@ describe('outbox reliability (real Azurite, fake connector)', function () {
     connector.failRandomly(1, 429, 11, { retryAfterSeconds: 0.3 });
     startSender({ ...COMPRESSED, maxAttempts: 3 });
     await new Promise((r) => setTimeout(r, 3_000));
-    const refused = connector.rejected.filter((r) => r.status === 429).length;
+    const storm = connector.rejected.filter((r) => r.status === 429);
+    const refused = storm.length;
+    // Refusals per conversation: an entry refused more often than maxAttempts shows 429s don't count.
+    const perConversation = new Map<string, number>();
+    for (const r of storm)
+      perConversation.set(
+        r.call.conversationId ?? '',
+        (perConversation.get(r.call.conversationId ?? '') ?? 0) + 1,
+      );
     connector.failRandomly(0, 429, 11);
     connector.failNext(10, 503);
     const summary = await settle();
-    assert.ok(refused >= count * 3, `${refused} refusals in the storm`);
+    // Counts, not timings: a busy machine makes fewer tries in the 3 s, but some entry must have
+    // been refused more often than maxAttempts (3) for the test to show that 429s do not count.
+    assert.ok(
+      Math.max(0, ...perConversation.values()) > 3,
+      `${refused} refusals in the storm, at most ${Math.max(0, ...perConversation.values())} for one entry`,
+    );
     assert.equal(summary.failed, 0, JSON.stringify(summary.failedByReason));
     const { keys, duplicates } = delivered();
     assert.equal(keys.size, count);
@@ -188,9 +201,19 @@ describe('outbox reliability (real Azurite, fake connector)', function () {
       `      quiet 200 in ${quietSeconds.toFixed(1)} s (${quietInFirst2s} in the first 2 s); busy channel ${busyWhenQuietDone}/40 by then, all 40 in ${busySeconds.toFixed(1)} s\n`,
     );
     // 200 at 50 per second is 4 s; the busy channel's 40 need about 10 s at 7 per 1 s and 8 per 2 s.
-    assert.ok(quietInFirst2s >= 50, `${quietInFirst2s} quiet channels served in the first 2 s`);
-    assert.ok(quietSeconds < 8, `the quiet channels took ${quietSeconds} s`);
+    // The timings are printed, not asserted (a busy machine is slower); the property is that the
+    // quiet channels did not wait behind the busy one: they were all served while it still drained.
     assert.ok(busyWhenQuietDone < 40, 'the busy channel was still draining at its own rate');
+    // Measured against the busy channel's own clock (its 9th card cannot go before 2 s of its
+    // window): quiet channels were being served meanwhile, not queued behind it (0 before the fix).
+    const ninthBusy = mine
+      .filter((d) => d.conversationId === busy)
+      .map((d) => d.at)
+      .sort((a, b) => a - b)[8];
+    const quietBeforeNinth = mine.filter(
+      (d) => d.conversationId !== busy && ninthBusy !== undefined && d.at < ninthBusy,
+    ).length;
+    assert.ok(quietBeforeNinth >= 20, `${quietBeforeNinth} quiet channels served meanwhile`);
     assert.equal(summary.sent, 240);
     assert.equal(connector.throttled, 0, 'no 429 from either limit');
     assert.ok(connector.maxRatePerConversation(1_000) <= 7);
