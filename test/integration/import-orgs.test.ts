@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runAdmin } from '../../src/cli/admin';
+import { adminCli } from '../support/admin-cli';
 import { createLogger } from '../../src/logging/create-logger';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
@@ -53,16 +53,7 @@ describe('import-orgs with national ODS files (npm run admin)', function () {
   });
   after(() => azurite?.stop());
 
-  async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAdmin(argv, env, {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      interactive: false,
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = adminCli(() => env);
 
   function writeFile(name: string, rows: readonly string[]): string {
     const file = path.join(tmp, name);

@@ -9,7 +9,7 @@
 // and it has ISO weeks, calendar arithmetic and the two readings of a repeated hour built in.
 
 import { DateTime } from 'luxon';
-import { addDays, isIsoDate, UK_TIME_ZONE } from './uk-dates';
+import { addDays, isIsoDate, UK_DATE_TIME_PARTS, UK_TIME_ZONE } from './uk-dates';
 
 export { UK_TIME_ZONE };
 
@@ -65,16 +65,7 @@ export function fromUkLocalTime(date: string, time: string): Date {
 /** An instant as people in the UK read it: "Mon, 30 Mar 2026, 08:30 BST". */
 export function formatUkInstant(instant: Date): string {
   return DateTime.fromJSDate(instant, { zone: UK_TIME_ZONE }).toLocaleString(
-    {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    },
+    { weekday: 'short', ...UK_DATE_TIME_PARTS, timeZoneName: 'short' },
     { locale: 'en-GB' },
   );
 }
