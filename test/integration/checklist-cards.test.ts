@@ -143,7 +143,10 @@ describe('checklist cards in a PCN channel, updated from Teams (real server, rea
     const saved = await press('setStatus', { ...done['data'], note: 'Switched on 12 Oct' });
     assert.equal(saved.status, 200);
     assert.equal(saved.body['type'], 'application/vnd.microsoft.card.adaptive');
-    assert.match(text(saved.body['value']), new RegExp(`${actionId}.*?✔ Done.*?set by Priya Shah`));
+    assert.match(
+      text(saved.body['value']),
+      new RegExp(`${actionId}.*?✔ Done.*?[Ss]et by Priya Shah`),
+    );
 
     const after = await practiceItem(actionId);
     assert.equal(after?.status, 'done');

@@ -136,6 +136,46 @@ describe('checklist card size budget (largest realistic data: a PCN with 12 prac
   });
 });
 
+describe('checklist card rows (short, plain, details one click away)', () => {
+  const rendered = () => renderCard('checklist', samplePracticeCard(true));
+  const elements = (card: unknown, type: string) =>
+    findElements(card, (e) => e['type'] === type) as Record<string, unknown>[];
+
+  it('shows title, status and deadline; hides detail, history and source behind "Details"', () => {
+    const card = rendered();
+    const toggles = elements(card, 'Action.ToggleVisibility');
+    assert.equal(toggles.length, 12);
+    const hidden = elements(card, 'Container').filter((c) => c['isVisible'] === false);
+    const ids = hidden.map((c) => c['id']);
+    assert.equal(new Set(ids).size, 12, 'every details container has its own id');
+    assert.deepEqual(
+      toggles.map((t) => (t['targetElements'] as string[])[0]),
+      ids,
+      'each toggle opens its own row',
+    );
+    assert.ok(hidden.every((c) => /\[Source\]\(https:|Source: /.test(JSON.stringify(c))));
+  });
+
+  it('says where an action comes from in words, never the checklist’s internal tags', () => {
+    const text = JSON.stringify(rendered());
+    assert.doesNotMatch(text, /Confidence:|\bREAD\b|INFERRED|due high/);
+    assert.match(text, /From NHS England's letters/);
+    assert.match(text, /Reconstructed from public sources/);
+  });
+
+  it('cuts details and notes at a word, with "…"', () => {
+    for (const block of elements(rendered(), 'TextBlock')) {
+      for (const cut of String(block['text']).match(/\S*…/g) ?? [])
+        assert.match(cut, /(^|[\p{L}\p{N}])…$/u, `cut at a word: ${cut}`);
+    }
+    const detail = samplePracticeCard().sections[0]!.rows[0]!.details.split('\n\n')[0]!;
+    assert.equal(
+      detail,
+      'Give patients online access to new entries in their record by default, subject to…',
+    );
+  });
+});
+
 describe('digest card', () => {
   it('keeps the worst case within 40 KB of UTF-16: 12 ICBs, long names, five 500-character notes', () => {
     const bytes = measureCardBytes(renderCard('digest', sampleDigestCard(true)));
