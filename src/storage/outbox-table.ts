@@ -35,7 +35,16 @@ const OPTIONAL_TEXT = [
   'sentConversationId',
   'sentAt',
   'lastError',
+  'sequence',
 ] as const;
+
+// Entries queued in one instant (a job putting a channel's cards) share a queue time; this counter
+// keeps their queue rows in the order they were queued. Across processes the time orders them.
+let queued = 0;
+function nextSequence(): string {
+  queued = (queued + 1) % 1e12;
+  return String(queued).padStart(12, '0');
+}
 
 /** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
 export class OutboxTable implements OutboxStore, OutboxHistory {
@@ -53,6 +62,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
       nextAttemptAt: now,
       takeovers: 0,
       createdAt: now,
+      sequence: nextSequence(),
       ...(options.failure ? { failure: options.failure } : {}),
     };
     if (options.failure?.reason === 'payload_too_large') delete entry.payload; // too big to keep; the failure says why
@@ -298,7 +308,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
   ): Promise<OutboxEntry | undefined> {
     const oldQueueKey = queueKeyOf(from);
     const row = toRow(to);
-    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to.dedupeKey);
+    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to);
     else delete row['queueKey'];
     const actions: TransactionAction[] = [['update', row, 'Replace', { etag: from.etag ?? '*' }]];
     if (oldQueueKey)
@@ -359,8 +369,8 @@ function entryKey(dedupeKey: string): string {
   return `e|${encodeKey(dedupeKey)}`;
 }
 
-function queueRowKey(at: string, dedupeKey: string): string {
-  return `q|${at}|${encodeKey(dedupeKey)}`;
+function queueRowKey(at: string, entry: Pick<OutboxEntry, 'dedupeKey' | 'sequence'>): string {
+  return `q|${at}|${entry.sequence ?? ''}|${encodeKey(entry.dedupeKey)}`;
 }
 
 function queueKeyOf(entry: OutboxEntry): string | undefined {
@@ -370,7 +380,7 @@ function queueKeyOf(entry: OutboxEntry): string | undefined {
 function queueRow(entry: OutboxEntry, at: string): Row {
   return {
     partitionKey: partitionOf(entry.jobId),
-    rowKey: queueRowKey(at, entry.dedupeKey),
+    rowKey: queueRowKey(at, entry),
     entryKey: entryKey(entry.dedupeKey),
   };
 }
@@ -399,7 +409,7 @@ function toRow(entry: OutboxEntry): Row {
   if (entry.state === 'pending' || entry.state === 'sending') {
     row['queueKey'] = queueRowKey(
       entry.state === 'sending' && entry.leaseUntil ? entry.leaseUntil : entry.nextAttemptAt,
-      entry.dedupeKey,
+      entry,
     );
   }
   return row;
