@@ -271,7 +271,9 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     });
 
     it('shows the linked organisation in a linked channel', async () => {
-      assert.match(await say(channel('status')), /Progress of Demo Riverside PCN/);
+      const reply = await say(channel('status'));
+      assert.match(reply, /"text":"Progress of Demo Riverside PCN \(U99901\)"/);
+      assert.doesNotMatch(reply, /Your progress/);
     });
 
     it('explains bad arguments', async () => {

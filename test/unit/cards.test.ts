@@ -17,6 +17,8 @@ import {
   sampleEditCard,
 } from '../support/sample-cards';
 import { SAMPLES } from '../support/card-samples';
+import { describeProgress } from '../../src/domain/cards/card-views';
+import type { Progress } from '../../src/domain/items/get-progress';
 import { sampleDigestCard } from '../support/sample-digest';
 import { checkChart, findElements, lintCard, lintCardWithoutCharts } from '../support/lint-card';
 
@@ -173,6 +175,27 @@ describe('checklist card rows (short, plain, details one click away)', () => {
       detail,
       'Give patients online access to new entries in their record by default, subject to…',
     );
+  });
+});
+
+describe('numbers on cards', () => {
+  it('uses thousands separators in progress lines', () => {
+    const byStatus = {
+      done: 1200,
+      not_applicable: 34,
+      in_progress: 2500,
+      blocked: 1001,
+      not_started: 9999,
+    };
+    assert.equal(
+      describeProgress({ total: 14734, byStatus, percentComplete: 8, overdue: 4321 } as Progress),
+      '1,234 of 14,734 finished (8%) · 2,500 in progress · 1,001 blocked · 9,999 not started · 4,321 overdue',
+    );
+  });
+
+  it('leaves the patient-details warning to where notes are typed, not the welcome card', () => {
+    assert.doesNotMatch(JSON.stringify(renderCard('welcome', SAMPLES['welcome'] ?? {})), /patient/);
+    assert.match(JSON.stringify(renderCard('edit-item', sampleEditCard())), /patient/);
   });
 });
 

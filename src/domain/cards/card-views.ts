@@ -138,12 +138,13 @@ export function describeStatus(status: ItemStatus): string {
 
 /** "4 of 12 finished (33%) · 2 in progress · 1 blocked · 3 overdue". */
 export function describeProgress(progress: Progress): string {
+  const n = (count: number) => count.toLocaleString('en-GB');
   const finished = progress.byStatus.done + progress.byStatus.not_applicable;
-  const parts = [`${finished} of ${progress.total} finished (${progress.percentComplete}%)`];
-  if (progress.byStatus.in_progress) parts.push(`${progress.byStatus.in_progress} in progress`);
-  if (progress.byStatus.blocked) parts.push(`${progress.byStatus.blocked} blocked`);
-  if (progress.byStatus.not_started) parts.push(`${progress.byStatus.not_started} not started`);
-  if (progress.overdue) parts.push(`${progress.overdue} overdue`);
+  const parts = [`${n(finished)} of ${n(progress.total)} finished (${progress.percentComplete}%)`];
+  if (progress.byStatus.in_progress) parts.push(`${n(progress.byStatus.in_progress)} in progress`);
+  if (progress.byStatus.blocked) parts.push(`${n(progress.byStatus.blocked)} blocked`);
+  if (progress.byStatus.not_started) parts.push(`${n(progress.byStatus.not_started)} not started`);
+  if (progress.overdue) parts.push(`${n(progress.overdue)} overdue`);
   return parts.join(' · ');
 }
 
