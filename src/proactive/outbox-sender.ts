@@ -82,6 +82,12 @@ function isRetryable(status: number): boolean {
   return status === 0 || status === 408 || status === 412 || status >= 500;
 }
 
+/** An entry's place among those to the same target: wait for `prior`, call `arrived` once in line. */
+interface InOrder {
+  prior: Promise<void>;
+  arrived: () => void;
+}
+
 /**
  * Works the outbox: claims due entries (ETag-conditional, so several instances can run side by
  * side), sends them within Teams' limits, and records what happened.
@@ -95,6 +101,10 @@ export class OutboxSender {
   private readonly slotWaiters: (() => void)[] = [];
   // Per conversation, the tail of the line of entries waiting for its window.
   private readonly lines = new Map<string, Promise<void>>();
+  // Per target, the last entry taken from storage that has not yet joined its conversation's line:
+  // reading a post id or a conversation reference takes a storage call of varying length, so
+  // without this a later entry could overtake an earlier one to the same channel.
+  private readonly arrivals = new Map<string, Promise<void>>();
   private running: Promise<void> | undefined;
   private readonly abort = new AbortController();
   private readonly breaker: CircuitBreaker;
@@ -165,14 +175,18 @@ export class OutboxSender {
           .then((list) => list.filter((e) => !this.inFlight.has(keyOf(e))));
         for (const entry of due.slice(0, room)) {
           const key = keyOf(entry);
-          const work = this.process(entry)
+          const order = this.arriveInOrder(JSON.stringify(entry.target));
+          const work = this.process(entry, order)
             .catch((error: unknown) =>
               logger.error(
                 { err: error, jobId: entry.jobId, dedupeKey: entry.dedupeKey },
                 'outbox entry failed unexpectedly; it will be retried after its lease',
               ),
             )
-            .finally(() => this.inFlight.delete(key));
+            .finally(() => {
+              order.arrived();
+              this.inFlight.delete(key);
+            });
           this.inFlight.set(key, work);
         }
         if (due.length === 0 || this.breaker.current().open) await this.pause(this.settings.pollMs);
@@ -184,7 +198,23 @@ export class OutboxSender {
     }
   }
 
-  private async process(waiting: OutboxEntry): Promise<void> {
+  /**
+   * Entries to one target join their conversation's line in the order storage gave them (queue
+   * order): each waits for the one before it to join (or finish) first.
+   */
+  private arriveInOrder(targetKey: string): InOrder {
+    const prior = this.arrivals.get(targetKey) ?? Promise.resolve();
+    let arrived: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => (arrived = resolve));
+    const tail = prior.then(() => mine);
+    this.arrivals.set(targetKey, tail);
+    void tail.then(() => {
+      if (this.arrivals.get(targetKey) === tail) this.arrivals.delete(targetKey);
+    });
+    return { prior, arrived };
+  }
+
+  private async process(waiting: OutboxEntry, order: InOrder): Promise<void> {
     const { outbox, now } = this.deps;
     const due = await this.resolveActivity(waiting);
     if (!due) return;
@@ -207,7 +237,7 @@ export class OutboxSender {
     }
     if (target.kind === 'createPersonal') {
       const key = `create:${target.userId}`;
-      const created = await this.claimAndCall(due, key, () =>
+      const created = await this.claimAndCall(due, key, order, () =>
         this.deps.client.createPersonalConversation(
           target.serviceUrl,
           target.botId,
@@ -235,7 +265,7 @@ export class OutboxSender {
       return;
     }
     const { address } = target;
-    const done = await this.claimAndCall(due, address.conversationId, (entry) => {
+    const done = await this.claimAndCall(due, address.conversationId, order, (entry) => {
       switch (entry.kind) {
         case 'send':
           return this.deps.client.sendToConversation(address, entry.payload ?? {});
@@ -298,11 +328,16 @@ export class OutboxSender {
   private async claimAndCall(
     due: OutboxEntry,
     conversationKey: string,
+    order: InOrder,
     call: (entry: OutboxEntry) => Promise<ConnectorResult>,
   ): Promise<{ entry: OutboxEntry; result: ConnectorResult } | undefined> {
-    const turn = await this.takeTurn(conversationKey);
+    await order.prior;
+    // takeTurn joins the conversation's line before its first await; the next entry may follow.
+    const turning = this.takeTurn(conversationKey);
+    order.arrived();
+    const turn = await turning;
     if (!turn) return undefined; // stopping: the entry stays as it was, for the next sender
-    const { permit, probe } = turn;
+    const { permit, probe, leaveLine } = turn;
     let entry: OutboxEntry | undefined;
     try {
       entry = await this.claim(due);
@@ -311,6 +346,7 @@ export class OutboxSender {
         permit.cancel(); // another sender has it, or it changed: nothing was sent
         if (probe) this.breaker.release();
         this.freeSlot();
+        leaveLine();
       }
     }
     if (!entry) return undefined;
@@ -324,19 +360,23 @@ export class OutboxSender {
     } finally {
       permit.done();
       this.freeSlot();
+      leaveLine();
     }
   }
 
   /**
    * Waits, in line with the other entries for the same conversation and without a concurrency
    * slot, until the conversation's windows allow a send; then takes a slot, waits out any outage
-   * pause, and takes a rate-limiter permit (global cap). The caller must free the slot.
+   * pause, and takes a rate-limiter permit (global cap). The caller must free the slot and leave
+   * the line once its call is answered: the next message to the conversation is sent only then,
+   * so Teams receives a conversation's messages in the order they were queued.
    */
   private async takeTurn(
     conversationKey: string,
-  ): Promise<{ permit: SendPermit; probe: boolean } | undefined> {
+  ): Promise<{ permit: SendPermit; probe: boolean; leaveLine: () => void } | undefined> {
     const signal = this.abort.signal;
     const leaveLine = await this.joinLine(conversationKey);
+    let inLine = true;
     try {
       for (;;) {
         if (signal.aborted) return undefined;
@@ -366,9 +406,10 @@ export class OutboxSender {
         this.freeSlot();
         return undefined;
       }
-      return { permit, probe };
+      inLine = false;
+      return { permit, probe, leaveLine };
     } finally {
-      leaveLine();
+      if (inLine) leaveLine();
     }
   }
 

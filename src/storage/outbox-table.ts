@@ -36,6 +36,7 @@ const OPTIONAL_TEXT = [
   'sentAt',
   'lastError',
   'orgCode',
+  'sequence',
 ] as const;
 
 // Every entry column but the payload: what the delivery health view reads.
@@ -55,6 +56,14 @@ const SUMMARY_COLUMNS = [
   ...OPTIONAL_TEXT,
 ];
 
+// Entries queued in one instant (a job putting a channel's cards) share a queue time; this counter
+// keeps their queue rows in the order they were queued. Across processes the time orders them.
+let queued = 0;
+function nextSequence(): string {
+  queued = (queued + 1) % 1e12;
+  return String(queued).padStart(12, '0');
+}
+
 /** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
 export class OutboxTable implements OutboxStore, OutboxHistory {
   constructor(private readonly table: TableClient) {}
@@ -71,6 +80,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
       nextAttemptAt: now,
       takeovers: 0,
       createdAt: now,
+      sequence: nextSequence(),
       ...(options.failure ? { failure: options.failure } : {}),
     };
     if (options.failure?.reason === 'payload_too_large') delete entry.payload; // too big to keep; the failure says why
@@ -334,7 +344,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
   ): Promise<OutboxEntry | undefined> {
     const oldQueueKey = queueKeyOf(from);
     const row = toRow(to);
-    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to.dedupeKey);
+    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to);
     else delete row['queueKey'];
     const actions: TransactionAction[] = [['update', row, 'Replace', { etag: from.etag ?? '*' }]];
     if (oldQueueKey)
@@ -395,8 +405,8 @@ function entryKey(dedupeKey: string): string {
   return `e|${encodeKey(dedupeKey)}`;
 }
 
-function queueRowKey(at: string, dedupeKey: string): string {
-  return `q|${at}|${encodeKey(dedupeKey)}`;
+function queueRowKey(at: string, entry: Pick<OutboxEntry, 'dedupeKey' | 'sequence'>): string {
+  return `q|${at}|${entry.sequence ?? ''}|${encodeKey(entry.dedupeKey)}`;
 }
 
 function queueKeyOf(entry: OutboxEntry): string | undefined {
@@ -406,7 +416,7 @@ function queueKeyOf(entry: OutboxEntry): string | undefined {
 function queueRow(entry: OutboxEntry, at: string): Row {
   return {
     partitionKey: partitionOf(entry.jobId),
-    rowKey: queueRowKey(at, entry.dedupeKey),
+    rowKey: queueRowKey(at, entry),
     entryKey: entryKey(entry.dedupeKey),
   };
 }
@@ -435,7 +445,7 @@ function toRow(entry: OutboxEntry): Row {
   if (entry.state === 'pending' || entry.state === 'sending') {
     row['queueKey'] = queueRowKey(
       entry.state === 'sending' && entry.leaseUntil ? entry.leaseUntil : entry.nextAttemptAt,
-      entry.dedupeKey,
+      entry,
     );
   }
   return row;

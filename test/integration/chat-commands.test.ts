@@ -138,6 +138,44 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     it('is for leads and administrators only', async () => {
       assert.match(await say(channel('deliver', OTHER_USER)), /Only leads and administrators/);
     });
+
+    it('posts fresh copies on "deliver again", and later redraws change the new copies, not the old', async () => {
+      const cardPosts = () =>
+        connector
+          .deliveredTo(CHANNEL_ID)
+          .filter((d) => d.method === 'POST' && JSON.stringify(d.body).includes('"refreshCard"'));
+      const old = new Set(cardPosts().map((d) => d.activityId));
+      assert.equal(old.size, 5);
+      assert.match(await say(channel('deliver again')), /Posting 5 fresh cards/);
+      await connector.waitFor(() => cardPosts().length >= 10, 15_000);
+      const fresh = new Set(
+        cardPosts()
+          .map((d) => d.activityId)
+          .filter((id) => !old.has(id)),
+      );
+      assert.equal(fresh.size, 5);
+
+      const puts = () => connector.deliveredTo(CHANNEL_ID).filter((d) => d.method === 'PUT');
+      const before = puts().length;
+      assert.match(await say(channel('deliver')), /Queued 0 new cards and 5 redraws/);
+      await connector.waitFor(() => puts().length >= before + 5, 15_000);
+      const redrawn = puts()
+        .slice(before)
+        .map((d) => d.activityId);
+      assert.ok(
+        redrawn.every((id) => fresh.has(id)),
+        'redraws go to the new copies',
+      );
+      assert.equal(
+        connector.deliveredTo(CHANNEL_ID).filter((d) => d.method === 'DELETE').length,
+        0,
+      );
+    });
+
+    it('posts fresh copies for administrators only', async () => {
+      assert.match(await say(channel('deliver again', OTHER_USER)), /Only an administrator/);
+      assert.match(await say(channel('deliver twice')), /\*\*deliver again\*\*/);
+    });
   });
 
   describe('my actions', () => {
@@ -233,7 +271,9 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     });
 
     it('shows the linked organisation in a linked channel', async () => {
-      assert.match(await say(channel('status')), /Progress of Demo Riverside PCN/);
+      const reply = await say(channel('status'));
+      assert.match(reply, /"text":"Progress of Demo Riverside PCN \(U99901\)"/);
+      assert.doesNotMatch(reply, /Your progress/);
     });
 
     it('explains bad arguments', async () => {

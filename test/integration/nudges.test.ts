@@ -154,6 +154,19 @@ describe('deadline nudges over a simulated fortnight (fake clock, real scheduler
     assert.match(text(summary), /Demo (Bridgefoot|Mill Lane|Weirside)/);
   });
 
+  it('headlines each reminder with the number of actions it lists', () => {
+    const entries = WORKING_DAYS.flatMap((d) => sent.get(d) ?? []);
+    assert.ok(entries.length > 0);
+    for (const e of entries) {
+      const card = (e.payload?.['attachments'] as { content: { body: { text?: string }[] } }[])[0]!
+        .content;
+      const title = card.body[0]?.text ?? '';
+      const listed = (JSON.stringify(card).match(/"text":"[^"]*?\*\*[A-Z]+-\d+\*\*/g) ?? []).length;
+      const shown = /^The (\d+) /.exec(title)?.[1] ?? /^(\d+) action/.exec(title)?.[1];
+      assert.equal(Number(shown), listed, title);
+    }
+  });
+
   it('tells the ICB lead only of items more than two weeks overdue', () => {
     const entries = WORKING_DAYS.flatMap((d) => to(sent.get(d) ?? [], PEOPLE.icbLead.aadObjectId));
     assert.ok(entries.length > 0, 'the demo has items three weeks overdue');

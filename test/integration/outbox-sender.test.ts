@@ -118,6 +118,36 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     assert.equal(connector.deliveredTo('19:busy@thread.tacv2').length, 20);
   });
 
+  it("delivers one job's messages to each conversation in the order they were queued, conversations in parallel", async () => {
+    // Queued in the same instant (the clock stands still) under keys that sort the other way round:
+    // neither the time nor the key may decide the order.
+    const instant = new Date();
+    const conversations = [
+      '19:order-a@thread.tacv2',
+      '19:order-b@thread.tacv2',
+      '19:order-c@thread.tacv2',
+    ];
+    for (const [c, conversation] of conversations.entries())
+      for (let i = 0; i < 8; i += 1)
+        await enqueueMessage(
+          { outbox: storage.outbox, now: () => instant },
+          message(`z${9 - i}-${c}`, to(conversation), `${conversation} #${i}`),
+        );
+    startSender();
+    assert.equal((await settle()).sent, 24);
+    for (const conversation of conversations)
+      assert.deepEqual(
+        connector.deliveredTo(conversation).map((d) => d.body?.['text']),
+        Array.from({ length: 8 }, (_, i) => `${conversation} #${i}`),
+      );
+    const firsts = conversations.map((c) => connector.deliveredTo(c)[0]?.at ?? 0);
+    const lasts = conversations.map((c) => connector.deliveredTo(c)[7]?.at ?? 0);
+    assert.ok(
+      Math.max(...firsts) < Math.min(...lasts),
+      'the conversations were sent to side by side',
+    );
+  });
+
   it('waits as long as a 429 Retry-After asks, then delivers once', async () => {
     connector.failNext(1, 429, { retryAfterSeconds: 1 });
     const started = Date.now();

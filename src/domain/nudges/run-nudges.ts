@@ -274,19 +274,25 @@ class NudgeRun {
         : role === 'pcn_lead'
           ? 'your PCN and its practices'
           : 'your ICB';
+    // The headline counts the rows listed; when more are waiting it says of how many.
+    const count = (n: number) => n.toLocaleString('en-GB');
     const titleOf = (name: string) =>
-      role === 'icb_lead'
-        ? `${hits.length} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${name}`
-        : `${hits.length} action${hits.length === 1 ? ' needs' : 's need'} attention at ${name}`;
+      hits.length > rows.length
+        ? role === 'icb_lead'
+          ? `The ${count(rows.length)} longest overdue of ${count(hits.length)} actions more than two weeks overdue in ${name}`
+          : `The ${count(rows.length)} most urgent of ${count(hits.length)} actions that need attention at ${name}`
+        : role === 'icb_lead'
+          ? `${count(hits.length)} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${name}`
+          : `${count(hits.length)} action${hits.length === 1 ? ' needs' : 's need'} attention at ${name}`;
     const title = titleOf(orgName);
     // The card reads its text as markdown; the notification summary (`title`) is plain text.
     const view = {
       title: titleOf(escapeMarkdown(orgName)),
-      intro: `${overdue > 0 ? `${overdue} overdue. ` : ''}Reminders for ${personal ? who : escapeMarkdown(orgName)} in "${escapeMarkdown(this.campaign.name)}", as of ${formatUkDay(this.date)}.`,
+      intro: `${overdue > 0 ? `${count(overdue)} overdue. ` : ''}Reminders for ${personal ? who : escapeMarkdown(orgName)} in "${escapeMarkdown(this.campaign.name)}", as of ${formatUkDay(this.date)}.`,
       rows,
       more:
         hits.length > MAX_ROWS
-          ? `And ${hits.length - MAX_ROWS} more: open the checklist to see them all.`
+          ? `And ${count(hits.length - MAX_ROWS)} more: open the checklist to see them all.`
           : '',
       open: { card: open },
       personal,

@@ -98,6 +98,12 @@ export interface OutboxEntry {
    * digest's region): delivery health shows it only to administrators whose scope reaches it.
    */
   orgCode?: string;
+  /**
+   * Where it was queued among entries queued at the same time (a zero-padded counter): entries
+   * due together are sent in the order they were queued, so one job's cards reach a channel in
+   * the order the job put them, not in the order of their keys.
+   */
+  sequence?: string;
   /** Opaque concurrency token from storage. */
   etag?: string;
 }
