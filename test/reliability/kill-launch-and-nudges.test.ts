@@ -164,6 +164,39 @@ describe('kill -9 of the admin CLI during a campaign launch (real Azurite)', fun
     // Every organisation in scope with actions at its level has its counts row.
     assert.equal(organisations, new Set(planned.map((i) => i.orgCode)).size);
   });
+
+  it("writes the counts on the rerun of a launch killed after a group's items but before its counts", async () => {
+    // The kill above lands there by chance; this makes that moment certain. A group's items are
+    // written, then its counts rows (upserts, after the items): the counts are taken away.
+    const now = () => new Date();
+    const icb = (await storage.organisations.listAll()).find((o) => o.level === 'icb');
+    assert.ok(icb);
+    await createCampaign(
+      { ...storage, now },
+      { checklistId: CHECKLIST.id, scopeCode: icb.code, id: 'kill-counts' },
+    );
+    const first = await launchCampaign({ ...storage, now }, 'kill-counts');
+    const table = createTableClient(azurite.connectionString, ITEMS_TABLE);
+    const counts = await readRows(
+      table,
+      odata`PartitionKey ge ${'kill-counts|'} and PartitionKey lt ${'kill-counts|~'} and RowKey ge ${'counts|'} and RowKey lt ${'counts|~'}`,
+      ['PartitionKey', 'RowKey'],
+    );
+    assert.ok(counts.length > 0);
+    for (const row of counts) await table.deleteEntity(row.partitionKey ?? '', row.rowKey ?? '');
+
+    const again = await launchCampaign({ ...storage, now }, 'kill-counts');
+    assert.equal(again.created, 0);
+    const recount = countItems(await storage.items.listItemsForIcb('kill-counts', icb.code));
+    const stored = await storage.items.listCountsForGroup('kill-counts', icb.code);
+    assert.equal(
+      stored.length,
+      recount.size,
+      `${first.planned} items, one counts row per organisation`,
+    );
+    for (const c of stored)
+      assert.ok(isSameCounts(c, recount.get(c.orgCode) ?? c) && recount.has(c.orgCode));
+  });
 });
 
 describe('kill -9 of the service during a nudge run (its own process, real Azurite)', function () {
