@@ -194,8 +194,10 @@ describe('kill -9 of the admin CLI during a campaign launch (real Azurite)', fun
       recount.size,
       `${first.planned} items, one counts row per organisation`,
     );
-    for (const c of stored)
-      assert.ok(isSameCounts(c, recount.get(c.orgCode) ?? c) && recount.has(c.orgCode));
+    for (const c of stored) {
+      const expected = recount.get(c.orgCode);
+      assert.ok(expected && isSameCounts(c, expected), `counts of ${c.orgCode}`);
+    }
   });
 });
 
@@ -222,7 +224,7 @@ describe('kill -9 of the service during a nudge run (its own process, real Azuri
       // The tenant of people's 1:1 chats when no linked channel says.
       ALLOWED_TENANT_IDS: TENANT,
     };
-    // A campaign over the Midlands (11 ICBs): half its actions due in a week (today is the
+    // A campaign over North East and Yorkshire (4 ICBs): half its actions due in a week (today is the
     // 7-day reminder), half three weeks overdue (a weekly reminder, and the ICB leads hear).
     const today = todayInLondon(new Date());
     const deadlines = Object.fromEntries(
@@ -231,12 +233,12 @@ describe('kill -9 of the service during a nudge run (its own process, real Azuri
     const now = () => new Date();
     await createCampaign(
       { ...storage, now },
-      { checklistId: CHECKLIST.id, scopeCode: 'Y60', id: CAMPAIGN, deadlines },
+      { checklistId: CHECKLIST.id, scopeCode: 'Y63', id: CAMPAIGN, deadlines },
     );
     await launchCampaign({ ...storage, now }, CAMPAIGN);
     // Two members of staff for each practice, a lead for each PCN and ICB.
     const grants = orgs
-      .filter((o) => o.open && (o.regionCode === 'Y60' || o.code === 'Y60'))
+      .filter((o) => o.open && (o.regionCode === 'Y63' || o.code === 'Y63'))
       .flatMap((o, i): { userId: string; role: Role; orgCode: string }[] =>
         o.level === 'practice'
           ? [
@@ -299,7 +301,7 @@ describe('kill -9 of the service during a nudge run (its own process, real Azuri
     const keysInOutbox = async () =>
       (await storage.outbox.listEntries(jobId)).map((e) => e.dedupeKey).sort();
     const expected = await plannedKeys(date);
-    assert.ok(expected.length > 500, `${expected.length} reminders planned`);
+    assert.ok(expected.length > 200, `${expected.length} reminders planned`);
 
     const first = new ServiceProcess(env, SOURCE_ARGS);
     running.add(first);
