@@ -256,14 +256,26 @@ export class ItemTable implements ItemStore, EventHistory {
     let created = 0;
     await runWithLimit(partitions, this.parallelism, async ([partitionKey, wanted]) => {
       // Read what exists first so a relaunch creates only what is missing and never resets a
-      // status someone has already set.
-      const existing = new Set(
-        (await readRows(this.table, prefixFilter(partitionKey, 'item|'), ['RowKey'])).map(
-          (r) => r.rowKey,
-        ),
-      );
+      // status someone has already set; the counts rows' keys come in the same read.
+      const keys = (
+        await readRows(
+          this.table,
+          odata`PartitionKey eq ${partitionKey} and ((RowKey ge ${'counts|'} and RowKey lt ${'counts|~'}) or (RowKey ge ${'item|'} and RowKey lt ${'item|~'}))`,
+          ['RowKey'],
+        )
+      ).map((r) => r.rowKey ?? '');
+      const existing = new Set(keys.filter((k) => k.startsWith('item|')));
+      const counted = new Set(keys.filter((k) => k.startsWith('counts|')));
       const missing = wanted.filter((row) => !existing.has(row.rowKey));
       done += wanted.length - missing.length;
+      if (missing.length === 0) {
+        // A launch stopped (kill -9) after a partition's items but before its counts: count now.
+        const items = wanted.map((row) => toItem(row as StoredRow));
+        const first = items[0];
+        if (first && items.some((item) => !counted.has(countsRowKey(item.orgCode))))
+          await this.recountGroup(first.campaignId, first.icbCode);
+        return;
+      }
       await submitInBatches(
         this.table,
         missing.map((row): TransactionAction => ['create', row]),
@@ -273,7 +285,6 @@ export class ItemTable implements ItemStore, EventHistory {
           onProgress?.(done);
         },
       );
-      if (missing.length === 0) return;
       const first = toItem(missing[0] as StoredRow);
       if (existing.size === 0) {
         // A first launch: the counts follow from what was just written, without reading it back.
