@@ -3,8 +3,8 @@ import type { Organisation } from '../access/organisations';
 import type { RoleStore } from '../access/roles';
 import type { ChannelPlace } from '../channels/link-channel';
 import { escapeMarkdown } from '../shared/escape-markdown';
-import { NotFoundError } from '../shared/errors';
 import { deliverToChannel, type DeliveryCount, type DeliveryDeps } from './deliver-cards';
+import { findChecklistLink } from './redeliver-channel';
 
 /**
  * `deliver again`: posts fresh copies of a linked checklist channel's cards (after they were
@@ -16,13 +16,7 @@ export async function postCardsAgain(
   deps: DeliveryDeps & { roles: RoleStore },
   place: ChannelPlace,
 ): Promise<{ org: Organisation; count: DeliveryCount }> {
-  const link = await deps.links.findLinkOfChannel(place.teamId, place.channelId);
-  if (!link?.active || link.purpose !== 'checklist')
-    throw new NotFoundError(
-      'This channel is not linked to an ICB or PCN checklist. An administrator can link it with **link** and the ODS code, for example **link U99901**.',
-    );
-  const org = await deps.organisations.getOrganisation(link.orgCode);
-  if (!org) throw new NotFoundError(`The linked organisation ${link.orgCode} no longer exists.`);
+  const { link, org } = await findChecklistLink(deps, place);
   await requireAdministrator(
     deps.roles,
     place.userId,
