@@ -130,7 +130,15 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
 
   describe('deliver', () => {
     it('posts the cards again as redraws, not duplicates', async () => {
-      await connector.waitFor(() => connector.deliveredTo(CHANNEL_ID).length >= 5, 15_000);
+      // The five cards, not just any five messages (the bot's replies go to this channel too).
+      await connector.waitFor(
+        () =>
+          connector
+            .deliveredTo(CHANNEL_ID)
+            .filter((d) => d.method === 'POST' && JSON.stringify(d.body).includes('"refreshCard"'))
+            .length >= 5,
+        15_000,
+      );
       const reply = await say(channel('deliver'));
       assert.match(reply, /Queued 0 new cards and 5 redraws/);
     });
@@ -144,6 +152,8 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
         connector
           .deliveredTo(CHANNEL_ID)
           .filter((d) => d.method === 'POST' && JSON.stringify(d.body).includes('"refreshCard"'));
+      // The link's five cards may still be on their way (one conversation's cards go one by one).
+      await connector.waitFor(() => cardPosts().length >= 5, 15_000);
       const old = new Set(cardPosts().map((d) => d.activityId));
       assert.equal(old.size, 5);
       assert.match(await say(channel('deliver again')), /Posting 5 fresh cards/);
