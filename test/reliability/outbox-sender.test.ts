@@ -7,16 +7,11 @@ import {
 } from '../../src/domain/outbox/outbox';
 import { createLogger } from '../../src/logging/create-logger';
 import { DEFAULT_BREAKER_SETTINGS } from '../../src/proactive/circuit-breaker';
-import { ConnectorClient } from '../../src/proactive/connector-client';
-import {
-  DEFAULT_SENDER_SETTINGS,
-  OutboxSender,
-  type SenderSettings,
-} from '../../src/proactive/outbox-sender';
-import { RateLimiter } from '../../src/proactive/rate-limiter';
+import { DEFAULT_SENDER_SETTINGS, type SenderSettings } from '../../src/proactive/outbox-sender';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
+import { senderPool } from '../support/sender-pool';
 
 const BOT = '28:0b6e4a2c-8f3d-4c1b-9e7a-5d2f1c3b4a69';
 const TENANT = '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f';
@@ -44,7 +39,6 @@ describe('outbox reliability (real Azurite, fake connector)', function () {
   let azurite: EmbeddedAzurite;
   let storage: Storage;
   let connector: FakeConnector;
-  let senders: OutboxSender[] = [];
   let job = 0;
   let jobId = '';
   const now = () => new Date();
@@ -62,27 +56,10 @@ describe('outbox reliability (real Azurite, fake connector)', function () {
     connector.reset();
     jobId = `reliability-${++job}`;
   });
-  afterEach(async () => {
-    await Promise.all(senders.map((s) => s.stop()));
-    senders = [];
-  });
+  afterEach(() => senders.stopAll());
 
-  function startSender(settings = COMPRESSED): OutboxSender {
-    const sender = new OutboxSender(
-      {
-        outbox: storage.outbox,
-        conversations: storage.conversations,
-        client: new ConnectorClient(async () => undefined),
-        limiter: new RateLimiter(50),
-        logger: createLogger('silent'),
-        now,
-      },
-      settings,
-    );
-    sender.start();
-    senders.push(sender);
-    return sender;
-  }
+  const senders = senderPool(() => storage, now, COMPRESSED);
+  const startSender = senders.start;
 
   const to = (conversationId: string): OutboxTarget => ({
     kind: 'address',
