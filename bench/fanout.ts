@@ -89,9 +89,89 @@ function figures(connector: FakeConnector, jobId: string): RunFigures {
   };
 }
 
+const QUIET = 200;
+const BUSY = 40;
+
+interface HeadOfLineFigures {
+  quiet_conversations: number;
+  busy_channel_cards: number;
+  /** From the first delivery to the last quiet one. */
+  quiet_seconds: number;
+  quiet_rate_fraction_of_cap: number;
+  busy_seconds: number;
+  busy_max_per_1s: number;
+  busy_sent_when_quiet_done: number;
+  throttled_429: number;
+  lost: number;
+  duplicates: number;
+}
+
+/**
+ * 40 cards due for one channel and one card for each of 200 other channels, the busy channel's
+ * queued first: the 200 should go at the global rate while the 40 drain at the per-conversation
+ * rate, rather than wait behind them.
+ */
+async function runHeadOfLine(
+  storage: Storage,
+  connector: FakeConnector,
+): Promise<HeadOfLineFigures> {
+  const jobId = 'fanout-hol';
+  const address = (conversationId: string) => ({
+    serviceUrl: connector.url,
+    tenantId: '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f',
+    botId: '28:bench-bot',
+    conversationId,
+  });
+  const busy = '19:hol-busy@thread.tacv2';
+  const requests: OutboxRequest[] = [
+    ...Array.from({ length: BUSY }, (_, i) => ({
+      key: `busy-${String(i).padStart(2, '0')}`,
+      to: busy,
+    })),
+    ...Array.from({ length: QUIET }, (_, i) => ({
+      key: `quiet-${i}`,
+      to: `19:hol-quiet-${i}@thread.tacv2`,
+    })),
+  ].map(({ key, to }) => ({
+    jobId,
+    dedupeKey: key,
+    kind: 'send',
+    target: { kind: 'address', address: address(to) },
+    payload: { text: `${jobId}|${key}` },
+  }));
+  // The busy channel's cards first, so they are the oldest due and head the queue.
+  for (const r of requests.slice(0, BUSY)) await storage.outbox.enqueue(r, { now: new Date() });
+  await runWithLimit(requests.slice(BUSY), 16, async (r) => {
+    await storage.outbox.enqueue(r, { now: new Date() });
+  });
+  await waitForJob(storage, jobId);
+  const mine = connector.delivered.filter((d) =>
+    String(d.body?.['text'] ?? '').startsWith(`${jobId}|`),
+  );
+  const quiet = mine.filter((d) => d.conversationId !== busy);
+  const busyOnes = mine.filter((d) => d.conversationId === busy);
+  const first = Math.min(...mine.map((d) => d.at));
+  const quietDone = Math.max(...quiet.map((d) => d.at));
+  const unique = new Set(mine.map((d) => String(d.body?.['text'])));
+  const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
+  return {
+    quiet_conversations: QUIET,
+    busy_channel_cards: BUSY,
+    quiet_seconds: round((quietDone - first) / 1000),
+    quiet_rate_fraction_of_cap: round(quiet.length / ((quietDone - first) / 1000) / GLOBAL_CAP, 3),
+    busy_seconds: round((Math.max(...busyOnes.map((d) => d.at)) - first) / 1000),
+    busy_max_per_1s: connector.maxRatePerConversation(1_000),
+    busy_sent_when_quiet_done: busyOnes.filter((d) => d.at <= quietDone).length,
+    throttled_429: connector.throttled,
+    lost: BUSY + QUIET - unique.size,
+    duplicates: mine.length - unique.size,
+  };
+}
+
 /**
  * One card to each of 1,300 conversations through the real service (built, in its own process) against
- * the throttling fake connector: clean, with 5% injected 503s, and with a kill -9 mid-way.
+ * the throttling fake connector: clean, with 5% injected 503s, with a kill -9 mid-way, and one busy
+ * channel beside 200 quiet ones (head-of-line blocking).
  */
 export async function runFanoutBenchmark(): Promise<Record<string, unknown>> {
   say('Building the service (npm run build)…');
@@ -160,6 +240,15 @@ export async function runFanoutBenchmark(): Promise<Record<string, unknown>> {
       `   ${crash.seconds} s including the restart (entries caught mid-send were taken over when their 15 s lease lapsed); lost ${crash.lost}; duplicates ${crash.duplicates} (the outbox reported ${crash.possible_duplicates_reported} possible)`,
     );
 
+    say(
+      `4. one busy channel (${BUSY} cards, queued first) beside ${QUIET} quiet ones (one card each)`,
+    );
+    connector.reset();
+    const hol = await runHeadOfLine(storage, connector);
+    say(
+      `   the ${QUIET} quiet ones in ${hol.quiet_seconds} s (${(hol.quiet_rate_fraction_of_cap * GLOBAL_CAP).toFixed(1)} sends/s = ${hol.quiet_rate_fraction_of_cap} of the cap), while the busy channel had ${hol.busy_sent_when_quiet_done} of its ${BUSY}; it drained in ${hol.busy_seconds} s at most ${hol.busy_max_per_1s} per second; 429s ${hol.throttled_429}; lost ${hol.lost}; duplicates ${hol.duplicates}`,
+    );
+
     await service.stop();
     peakRssKb = Math.max(peakRssKb, service.peakRssKb);
     say(`Peak RSS of the service: ${Math.round(peakRssKb / 1024)} MB (target ≤ 150 MB)`);
@@ -169,6 +258,7 @@ export async function runFanoutBenchmark(): Promise<Record<string, unknown>> {
       clean,
       with_503s: flaky,
       with_kill: crash,
+      busy_beside_quiet: hol,
       service_peak_rss_mb: Math.round(peakRssKb / 1024),
     };
   } finally {

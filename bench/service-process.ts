@@ -24,6 +24,7 @@ export class ServiceProcess {
   url = '';
   private child: ChildProcess | undefined;
   private sampler: NodeJS.Timeout | undefined;
+  private readonly logWatchers = new Set<(line: Record<string, unknown>) => void>();
 
   constructor(
     private readonly env: Record<string, string>,
@@ -39,7 +40,22 @@ export class ServiceProcess {
     });
     this.child = child;
     let out = '';
+    let partial = '';
     child.stderr?.resume();
+    child.stdout?.on('data', (chunk: Buffer) => {
+      if (this.logWatchers.size === 0) return;
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        let parsed: Record<string, unknown> | undefined;
+        try {
+          parsed = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          continue; // not a log line (a banner)
+        }
+        for (const watch of this.logWatchers) watch(parsed);
+      }
+    });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`service did not start: ${out.slice(-2000)}`)),
@@ -89,6 +105,26 @@ export class ServiceProcess {
     } catch {
       // The process has gone.
     }
+  }
+
+  /** Resolves with the first log line (from now on) that `matches`; rejects after `timeoutMs`. */
+  waitForLog(
+    matches: (line: Record<string, unknown>) => boolean,
+    timeoutMs: number,
+  ): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.logWatchers.delete(watch);
+        reject(new Error(`no matching log line within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const watch = (line: Record<string, unknown>) => {
+        if (!matches(line)) return;
+        clearTimeout(timer);
+        this.logWatchers.delete(watch);
+        resolve(line);
+      };
+      this.logWatchers.add(watch);
+    });
   }
 
   /** kill -9: no chance to finish anything. */

@@ -2,7 +2,7 @@ import type { Config } from '../config/load-config';
 import { renderCard } from '../cards/render-card';
 import type { Clock } from '../domain/shared/clock';
 import type { BankHolidays } from '../domain/shared/uk-calendar';
-import { createNudgeJob } from './nudge-job';
+import { createNudgeJob, NUDGE_JOB } from './nudge-job';
 import { DIGEST_JOB, runDigests } from '../domain/digests/run-digests';
 import { PURGE_JOB, runPurge } from '../domain/retention/run-purge';
 import type { Logger } from '../logging/create-logger';
@@ -42,6 +42,8 @@ export function buildJobs(deps: JobDeps): JobDefinition[] {
         now: () => now,
         ...(defaultTenantId ? { defaultTenantId } : {}),
       }),
+      // A long run (England: thousands of reminders) shows it is moving in the log.
+      onProgress: (queued) => deps.logger.info({ job: NUDGE_JOB, queued }, 'nudges: queued so far'),
     }),
     // ── Add scheduled jobs here ──────────────────────────────────────────────────────────────
     // Each is { name, schedule, run(context) => summary }; `run` must be idempotent (outbox

@@ -37,6 +37,8 @@ export function createBotServices(
     demo?: { practiceCode: string; regionCode: string };
     /** Where a digest's "Full detail" button goes. */
     digestDetailUrl: string;
+    /** Storage for work behind the requests (the counts projection); `uncached` when absent. */
+    background?: Storage;
   },
 ): { services: BotServices; copies: CopyRefresher; counts: CountsProjector } {
   const now = options.now ?? (() => new Date());
@@ -51,7 +53,7 @@ export function createBotServices(
       }
     : cached;
   // Counts are a projection of the items: presses mark the organisation, this recounts it.
-  const counts = createCountsProjector(uncached, {
+  const counts = createCountsProjector(options.background ?? uncached, {
     delayMs: COUNTS_PROJECTION_DELAY_MS,
     onError: (error) =>
       options.logger.warn(

@@ -32,13 +32,20 @@ export function createNudgeJob(options: {
   runs: JobRunStore;
   holidays: BankHolidays;
   deps: (now: Date) => NudgeDeps;
+  /** Told how many reminders the run has queued so far, after each batch. */
+  onProgress?: (queued: number) => void;
 }): JobDefinition {
   return {
     name: NUDGE_JOB,
     schedule: options.schedule,
     run: async (context) => {
       const previousRun = await findPreviousNudgeDate(options.runs, context.date, options.holidays);
-      return runNudges(options.deps(context.now), { date: context.date, previousRun });
+      return runNudges(options.deps(context.now), {
+        date: context.date,
+        previousRun,
+        signal: context.signal,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
     },
   };
 }

@@ -57,7 +57,7 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<RunningService> {
   const connected = await connectStorage(config, logger, { join: false });
-  const { storage, connectionString } = connected;
+  const { storage, requestStorage, connectionString } = connected;
   try {
     const clock = options.clock ?? systemClock;
     const now = () => clock.now();
@@ -88,7 +88,10 @@ export async function startService(
         { administrators: config.bootstrapAdministrators.length },
         'administrators from BOOTSTRAP_ADMINISTRATORS granted',
       );
-    const { services, copies, counts } = createBotServices(storage, {
+    // Presses and commands read and write through storage bounded to what Teams waits for;
+    // the counts projector works behind them on the background budget.
+    const { services, copies, counts } = createBotServices(requestStorage, {
+      background: storage,
       logger,
       now,
       digestDetailUrl: config.digestDetailUrl,
@@ -103,7 +106,7 @@ export async function startService(
       logger,
     });
     const sender = createSender(config, storage, logger);
-    const bankHolidays = readBankHolidays(config, clock, logger);
+    const bankHolidays = readBankHolidays(config);
     const scheduler = createScheduler({
       jobs: options.jobs ?? buildJobs({ config, storage, clock, logger, bankHolidays }),
       leases: storage.leases,
@@ -120,7 +123,7 @@ export async function startService(
       requireAuthHeader: config.mode === 'production',
       teamsOnly: config.mode === 'production',
       allowedTenantIds: config.allowedTenantIds,
-      checkReady: () => storage.conversations.ping(),
+      checkReady: () => requestStorage.conversations.ping(),
       jobs: { secret: config.jobsSecret, runner: scheduler },
     });
     await new Promise<void>((resolve, reject) => {
@@ -136,18 +139,34 @@ export async function startService(
     let stopping: Promise<void> | undefined;
     const stop = () =>
       (stopping ??= (async () => {
-        logger.info({ inFlight: http.inFlight() }, 'stopping: no new requests accepted');
+        // One deadline for the whole stop, inside the platform's SIGTERM grace period.
+        const deadline = Date.now() + config.shutdownTimeoutMs;
+        const left = () => Math.max(0, deadline - Date.now());
+        logger.info(
+          { inFlight: http.inFlight(), deadlineMs: config.shutdownTimeoutMs },
+          'stopping: no new requests accepted',
+        );
         const closed = new Promise<void>((resolve) => http.server.close(() => resolve()));
-        await waitUntil(() => http.inFlight() === 0, 10_000);
+        // Jobs are told to stop at once, so a /api/jobs request waiting on one is answered
+        // while turns in flight finish.
+        const schedulerStopped = scheduler.stop(left());
+        await waitUntil(() => http.inFlight() === 0, left());
+        if (http.inFlight() > 0)
+          logger.warn(
+            { inFlight: http.inFlight() },
+            'stopping: deadline reached with requests in flight; closing their connections',
+          );
         // Idle keep-alive connections would hold close() open; in-flight turns are done by now.
         http.server.server.closeAllConnections();
         await closed;
-        await scheduler.stop();
-        await copies.stop();
-        await counts.stop();
-        await sender.stop();
+        await schedulerStopped;
+        await finishWithin(copies.stop(), left(), 'card refreshes', logger);
+        // A projection cut off here leaves its mark set; the next start's drain repairs it.
+        await finishWithin(counts.stop(), left(), 'counts projection', logger);
+        // A send cut off here is taken over after its lease and counted as a possible duplicate.
+        await finishWithin(sender.stop(), left(), 'outbox sends', logger);
         await connected.close();
-        logger.info('stopped');
+        logger.info({ overranMs: Math.max(0, Date.now() - deadline) }, 'stopped');
       })());
     return {
       url,
@@ -167,18 +186,26 @@ export async function startService(
   }
 }
 
-function readBankHolidays(config: Config, clock: Clock, logger: Logger) {
+function readBankHolidays(config: Config) {
   if (!config.scheduler.skipBankHolidays) return NO_BANK_HOLIDAYS;
-  const list = loadBankHolidays();
-  const year = clock.now().getUTCFullYear();
-  if (year >= list.lastYear) {
-    // Past the list's end every weekday counts as a working day: jobs would run on bank holidays.
-    logger.warn(
-      { lastYear: list.lastYear },
-      'data/bank-holidays.json ends soon or has ended: add the next years from GOV.UK (england-and-wales)',
-    );
-  }
-  return list.dates;
+  // Computed for any year, so there is no end of a list to warn about.
+  return loadBankHolidays().dates;
+}
+
+/** Waits for `work` at most `ms`; logs what was left behind when the deadline wins. */
+async function finishWithin(
+  work: Promise<void>,
+  ms: number,
+  what: string,
+  logger: Logger,
+): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const finished = await Promise.race([
+    work.then(() => true),
+    new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), ms))),
+  ]);
+  clearTimeout(timer);
+  if (!finished) logger.warn(`stopping: shutdown deadline reached before ${what} finished`);
 }
 
 async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {

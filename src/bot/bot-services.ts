@@ -1,6 +1,7 @@
 import type { CardJson } from '../cards/render-card';
 import { listMyRoles } from '../domain/access/list-my-roles';
 import { connectChannel } from '../domain/cards/connect-channel';
+import { postCardsAgain } from '../domain/cards/post-cards-again';
 import { redeliverChannel } from '../domain/cards/redeliver-channel';
 import { listTeamLinks, unlinkChannel } from '../domain/channels/link-channel';
 import {
@@ -38,6 +39,7 @@ const BOT_USE_CASES = {
   unlinkChannel,
   listTeamLinks,
   redeliverChannel,
+  postCardsAgain,
   recordConversation,
   recordConversations,
   recordTeamDeleted,

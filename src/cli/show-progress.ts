@@ -1,6 +1,9 @@
 import { SingleBar, Presets } from 'cli-progress';
 
-/** Reports progress of long work: a bar on a terminal, a line every 10% otherwise. */
+/**
+ * Reports progress of long work: a bar on a terminal, otherwise a line each time another tenth
+ * is done, giving the exact share done (41%, not 40%).
+ */
 export interface ProgressReporter {
   update(done: number, total?: number): void;
   stop(): void;
@@ -17,6 +20,9 @@ export function startProgress(
       {
         format: `${label} [{bar}] {percentage}% | {value}/{total} | {eta_formatted} left`,
         stream: process.stderr,
+        // Counts with thousands separators, as everywhere else ("12,345/84,000").
+        formatValue: (value: number, _options: unknown, type: string) =>
+          type === 'value' || type === 'total' ? value.toLocaleString('en-GB') : String(value),
       },
       Presets.shades_classic,
     );
@@ -38,10 +44,16 @@ export function startProgress(
       if (tenth > lastTenth) {
         lastTenth = tenth;
         options.err(
-          `${label}: ${done.toLocaleString('en-GB')} of ${currentTotal.toLocaleString('en-GB')} (${tenth * 10}%)`,
+          `${label}: ${done.toLocaleString('en-GB')} of ${currentTotal.toLocaleString('en-GB')} (${describePercent(done, currentTotal)})`,
         );
       }
     },
     stop() {},
   };
+}
+
+/** The share of `total` that `done` is, as a whole percentage rounded down ("100%" only when all are done). */
+export function describePercent(done: number, total: number): string {
+  if (total <= 0 || done >= total) return '100%';
+  return `${Math.floor((done / total) * 100)}%`;
 }

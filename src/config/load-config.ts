@@ -34,6 +34,8 @@ export interface Config {
   teamsAppId: string;
   /** Global cap on proactive sends per second from this instance. */
   proactiveRatePerSecond: number;
+  /** The whole of a graceful stop: draining requests, stopping jobs and the sender. */
+  shutdownTimeoutMs: number;
   scheduler: SchedulerConfig;
   /** Secret callers of POST /api/jobs/<name> must send; undefined switches that trigger off. Never logged. */
   jobsSecret: string | undefined;
@@ -77,6 +79,18 @@ export class ConfigError extends Error {
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|localhost)$/;
+
+/** True for the development storage shortcut or a Table endpoint on a loopback address. */
+function isLoopbackStorage(connectionString: string): boolean {
+  if (/(^|;)\s*UseDevelopmentStorage=true/i.test(connectionString)) return true;
+  const endpoint = /(?:^|;)\s*TableEndpoint=([^;]+)/i.exec(connectionString)?.[1];
+  if (!endpoint) return false;
+  try {
+    return LOOPBACK.test(new URL(endpoint).hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false; // not a URL: certainly not a loopback Azurite
+  }
+}
 const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
 const DEFAULT_NUDGE_SCHEDULE = '08:30';
 const DEFAULT_DIGEST_SCHEDULE = 'Monday 09:00';
@@ -140,6 +154,7 @@ const envSchema = z.object({
         'does not look like a storage connection string (copy it from the storage account → Access keys)',
       ),
   ),
+  LOCAL_MODE_REMOTE_STORAGE: optional(flag()),
   DATA_DIR: optional(z.string().trim()),
   LOG_LEVEL: optional(
     z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -151,6 +166,12 @@ const envSchema = z.object({
       .number({ message: 'must be a number of sends per second, from 1 to 50' })
       .min(1, 'must be at least 1')
       .max(50, 'must be at most 50 (Teams allows about 50 per second per app)'),
+  ),
+  SHUTDOWN_TIMEOUT_SECONDS: optional(
+    z.coerce
+      .number({ message: 'must be a number of seconds, from 1 to 600' })
+      .min(1, 'must be at least 1')
+      .max(600, 'must be at most 600'),
   ),
   TEAMS_APP_ID: optional(guid('generate one with `node -e "console.log(crypto.randomUUID())"`')),
   JOBS_SECRET: optional(z.string().trim()),
@@ -242,6 +263,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         'ARB_MODE: local mode runs without a bot identity, but MicrosoftAppId is set; remove MicrosoftAppId or set ARB_MODE=production',
       );
     }
+    // Local mode makes everyone who talks to it an administrator of the demo: never over real data
+    // by accident. A loopback Azurite is fine; anything else needs saying so.
+    if (
+      e.STORAGE_CONNECTION_STRING &&
+      !isLoopbackStorage(e.STORAGE_CONNECTION_STRING) &&
+      !e.LOCAL_MODE_REMOTE_STORAGE
+    ) {
+      problems.push(
+        'STORAGE_CONNECTION_STRING: local mode (unauthenticated, demo roles for everyone) is for local data, but this is not a loopback Azurite; leave it empty for the embedded one, set ARB_MODE=production with a bot identity, or set LOCAL_MODE_REMOTE_STORAGE=true if you really mean it',
+      );
+    }
   } else {
     bot = readBotIdentity(e, problems, malformed);
     if (bot && e.BOT_OPENID_METADATA_URL) bot.openIdMetadataUrl = e.BOT_OPENID_METADATA_URL;
@@ -294,6 +326,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     logLevel: e.LOG_LEVEL ?? 'info',
     teamsAppId: e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID,
     proactiveRatePerSecond: e.PROACTIVE_RATE_PER_SECOND ?? 50,
+    shutdownTimeoutMs: (e.SHUTDOWN_TIMEOUT_SECONDS ?? 25) * 1_000,
     scheduler: {
       enabled: e.SCHEDULER_ENABLED ?? true,
       skipBankHolidays: e.SKIP_BANK_HOLIDAYS ?? true,

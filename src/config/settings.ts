@@ -67,6 +67,12 @@ export const SETTINGS: readonly SettingDoc[] = [
       'Azure Storage connection string for the Table service. Empty in local mode starts Azurite on a free loopback port; required in production.',
   },
   {
+    name: 'LOCAL_MODE_REMOTE_STORAGE',
+    default: '`false`',
+    description:
+      '`true` lets local mode (unauthenticated, demo roles for everyone) use a `STORAGE_CONNECTION_STRING` that is not a loopback Azurite. Off by default, so a local run never touches real data by accident.',
+  },
+  {
     name: 'DATA_DIR',
     default: '`.data`',
     description:
@@ -83,6 +89,12 @@ export const SETTINGS: readonly SettingDoc[] = [
     default: '`50`',
     description:
       'Most proactive sends per second from this instance, all conversations together (Teams allows about 50 per app per tenant; divide it between instances).',
+  },
+  {
+    name: 'SHUTDOWN_TIMEOUT_SECONDS',
+    default: '`25`',
+    description:
+      'How long a stop (SIGTERM, SIGINT) may take in all: requests and jobs in flight are drained and told to stop within it. Keep it under the platform’s grace period (30 s on Azure App Service and Container Apps).',
   },
   {
     name: 'TEAMS_APP_ID',
@@ -118,7 +130,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'SKIP_BANK_HOLIDAYS',
     default: '`true`',
     description:
-      '`true`: England and Wales bank holidays (`data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
+      '`true`: England and Wales bank holidays (computed for any year; one-offs in `data/bank-holidays.json`) are not working days, so working-day schedules skip them. `false`: only weekends are skipped.',
   },
   {
     name: 'PURGE_SCHEDULE',

@@ -16,7 +16,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 /** The HTTP front door plus what graceful shutdown needs to know. */
 export interface HttpServer {
   server: Server;
-  /** Requests to /api/messages still being processed. */
+  /** Requests still being handled: /api/messages turns and /api/jobs runs. */
   inFlight(): number;
 }
 
@@ -160,6 +160,7 @@ export function createServer(options: {
       return;
     }
     const name = String((req.params as Record<string, unknown>)['name'] ?? '');
+    inFlight += 1; // drained at shutdown like turns: a stop tells the job to end, then waits
     try {
       const outcome = await jobs.runner.runJobNow(name, readRunRequest(req.query));
       const status =
@@ -187,6 +188,8 @@ export function createServer(options: {
         message: coded.userMessage,
         ...(status === 404 ? { jobs: jobs.runner.jobNames() } : {}),
       });
+    } finally {
+      inFlight -= 1;
     }
   });
 

@@ -42,9 +42,11 @@ export function formatProblem(problem: ImportProblem): string {
 }
 
 function describeProblems(what: string, problems: readonly ImportProblem[]): string {
-  const count = problems.length === 1 ? '1 problem' : `${problems.length} problems`;
+  const count =
+    problems.length === 1 ? '1 problem' : `${problems.length.toLocaleString('en-GB')} problems`;
   const lines = problems.slice(0, MAX_LISTED).map((p) => `- ${formatProblem(p)}`);
-  if (problems.length > MAX_LISTED) lines.push(`- …and ${problems.length - MAX_LISTED} more.`);
+  if (problems.length > MAX_LISTED)
+    lines.push(`- …and ${(problems.length - MAX_LISTED).toLocaleString('en-GB')} more.`);
   return [
     `The ${what} was not imported because it has ${count}; nothing from it was used. Fix ${problems.length === 1 ? 'it' : 'them'} and load the file again:`,
     ...lines,

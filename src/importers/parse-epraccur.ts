@@ -1,10 +1,18 @@
-import regions from '../../data/regions.json';
 import type { Organisation } from '../domain/access/organisations';
+import { findNationOutsideEngland, type NationOutsideEngland } from './find-nation-outside-england';
 import { throwIfProblems, type ImportProblem } from './import-errors';
 import type { PcnMembership } from './parse-pcn-membership';
 import type { SubIcbEntry } from './parse-sub-icb-lookup';
 import { readCsvRows } from './read-csv-rows';
+import { formatUkDate } from '../domain/shared/uk-dates';
 import { checkHierarchy } from './resolve-hierarchy';
+import {
+  findGeographyEra,
+  SHIPPED_AS_OF,
+  SHIPPED_ICBS,
+  SHIPPED_REGIONS,
+  type ShippedIcb,
+} from './shipped-geography';
 
 /** The optional files that place practices under real ICBs and PCNs. */
 export interface ParseEpraccurOptions {
@@ -21,6 +29,15 @@ export interface EpraccurReport {
   open: number;
   closed: number;
   skippedProposed: number;
+  /** GP practices left out because they are outside NHS England, by nation (only those met). */
+  skippedOutsideEngland: Partial<Record<NationOutsideEngland, number>>;
+  /** Rows left out because they are not GP practices (Prescribing Setting other than 4). */
+  skippedOtherSettings: number;
+  /**
+   * Which structure the file's High Level Health Geography codes belong to: ICB codes (files
+   * since July 2022), the area teams and local offices of the CCG years, both, or neither.
+   */
+  geography: 'icb' | 'before-icb' | 'mixed' | 'unknown';
   /** Plain-English remarks: fallbacks taken and oddities in the data. */
   notes: string[];
 }
@@ -64,8 +81,6 @@ const STATUSES: Record<string, 'open' | 'closed' | 'proposed'> = {
   PROPOSED: 'proposed',
 };
 
-const CURRENT_REGIONS: ReadonlyMap<string, string> = new Map(regions.map((r) => [r.code, r.name]));
-
 interface PracticeRow {
   line: number;
   code: string;
@@ -96,6 +111,7 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
   const practices: PracticeRow[] = [];
   let otherSettings = 0;
   let skippedProposed = 0;
+  const outsideEngland: Partial<Record<NationOutsideEngland, number>> = {};
 
   for (const { line, fields } of csv.rows) {
     if (fields.length !== COLUMN_COUNT) {
@@ -108,6 +124,16 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
     const cell = (index: number): string => (fields[index] ?? '').trim();
     if (cell(PRESCRIBING_SETTING) !== GP_PRACTICE_SETTING) {
       otherSettings += 1;
+      continue;
+    }
+    const region = cell(NATIONAL_GROUPING).toUpperCase();
+    const geography = cell(HIGH_LEVEL_GEOGRAPHY).toUpperCase();
+    const commissioner = cell(COMMISSIONER).toUpperCase();
+    // National files list Welsh practices and the Crown Dependencies' too: they are not NHS
+    // England's to track, so they are counted and left out before anything else is checked.
+    const nation = findNationOutsideEngland({ region, geography, commissioner });
+    if (nation !== undefined) {
+      outsideEngland[nation] = (outsideEngland[nation] ?? 0) + 1;
       continue;
     }
     const status = STATUSES[cell(STATUS).toUpperCase()];
@@ -123,14 +149,13 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
       skippedProposed += 1;
       continue;
     }
-    const region = cell(NATIONAL_GROUPING).toUpperCase();
     // An empty region is tolerated (the ICB-level parent decides the region); a malformed one
     // usually means the columns are shifted, so it is refused.
     if (region !== '' && !/^Y\d{2}$/.test(region)) {
       problems.push({
         line,
         field: COLUMN_NAMES[NATIONAL_GROUPING],
-        message: `${JSON.stringify(region)} is not an NHS England region code (expected Y and 2 digits, such as Y63)`,
+        message: `${JSON.stringify(region)} is not an NHS England region code (expected Y and 2 digits, such as Y63, or W00 for a Welsh practice, which is skipped)`,
       });
       continue;
     }
@@ -140,8 +165,8 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
       name: cell(NAME),
       open: status === 'open',
       region,
-      geography: cell(HIGH_LEVEL_GEOGRAPHY).toUpperCase(),
-      commissioner: cell(COMMISSIONER).toUpperCase(),
+      geography,
+      commissioner,
     });
   }
 
@@ -164,6 +189,13 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
     icbs.set(icb.code, icb);
     return icb;
   };
+  const addShippedIcb = (shipped: ShippedIcb): IcbLevel =>
+    addLookupIcb({
+      icbCode: shipped.code,
+      icbName: shipped.name,
+      regionCode: shipped.regionCode,
+      regionName: SHIPPED_REGIONS.get(shipped.regionCode) ?? shipped.regionCode,
+    });
 
   // Each practice's ICB-level parent: its commissioner's ICB when a lookup is given (the
   // lookup wins over the file's own columns), otherwise the High Level Health Geography code.
@@ -179,6 +211,12 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
     const known = lookupIcbs.get(practice.geography);
     if (known) {
       icbOfPractice.set(practice, addLookupIcb(known));
+      continue;
+    }
+    // Without a lookup, a geography that is one of the 42 ICBs is named from the shipped list.
+    const shipped = SHIPPED_ICBS.get(practice.geography);
+    if (shipped) {
+      icbOfPractice.set(practice, addShippedIcb(shipped));
       continue;
     }
     if (!/^Q[A-Z0-9]{2}$/.test(practice.geography)) {
@@ -269,7 +307,7 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
     lookupRegionNames.set(entry.regionCode, entry.regionName);
   const formerRegions: string[] = [];
   const regionOrgs: Organisation[] = [...regionCodes].sort().map((code) => {
-    const name = CURRENT_REGIONS.get(code) ?? lookupRegionNames.get(code);
+    const name = SHIPPED_REGIONS.get(code) ?? lookupRegionNames.get(code);
     if (name !== undefined) return { code, name, level: 'region', open: true };
     formerRegions.push(code);
     return { code, name: `Former region ${code}`, level: 'region', open: false };
@@ -314,11 +352,9 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
   throwIfProblems(WHAT, problems);
 
   // Notes, in the order an administrator would want to read them.
-  if (!lookup) {
-    notes.push(
-      `No sub-ICB lookup was given, so practices are grouped under the file's own High Level Health Geography codes (${formatCount(icbOrgs.length)} of them, named like "Health geography Q74 (from epraccur)") instead of ICBs. In files from before July 2022 these are older NHS England geographies (area teams and local offices), not ICBs. Load the ONS sub-ICB location → ICB → region lookup with this file to group practices by ICB.`,
-    );
-  } else if (notInLookup.length > 0) {
+  const geography = judgeGeography(practices);
+  notes.push(describeGeography(geography, lookup !== undefined));
+  if (lookup && notInLookup.length > 0) {
     const example = notInLookup[0];
     notes.push(
       `${describePractices(notInLookup)} ${choose(notInLookup.length, 'has', 'have')} a commissioner code that is not in the sub-ICB lookup (for example ${example?.commissioner || 'an empty code'} on line ${example?.line}), so ${choose(notInLookup.length, 'it is', 'they are')} grouped under ${choose(notInLookup.length, 'its', 'their')} High Level Health Geography code instead. A lookup from the same date as this file avoids this.`,
@@ -332,7 +368,7 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
   });
   if (elsewhere.length > 0) {
     notes.push(
-      `${describePractices(elsewhere)} ${choose(elsewhere.length, 'carries', 'carry')} a National Grouping (region) that differs from the region of the ICB ${choose(elsewhere.length, 'it is', 'they are')} grouped under, and ${choose(elsewhere.length, 'is', 'are')} counted in that ICB's region${lookup ? ', because the lookup wins over the file' : ' (each geography belongs to the region most of its open practices carry)'}.`,
+      `${describePractices(elsewhere)} ${choose(elsewhere.length, 'carries', 'carry')} a National Grouping (region) that differs from the region of the ICB ${choose(elsewhere.length, 'it is', 'they are')} grouped under, and ${choose(elsewhere.length, 'is', 'are')} counted in that ICB's region${lookup ? ', because the lookup wins over the file' : ' (an ICB’s region comes from the shipped ICB list; any other geography belongs to the region most of its open practices carry)'}.`,
     );
   }
   if (formerRegions.length > 0) {
@@ -363,17 +399,6 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
       );
     }
   }
-  if (skippedProposed > 0) {
-    notes.push(
-      `${formatCount(skippedProposed)} proposed ${choose(skippedProposed, 'practice (status P) was', 'practices (status P) were')} skipped; ${choose(skippedProposed, 'it is', 'they are')} loaded once open.`,
-    );
-  }
-  if (otherSettings > 0) {
-    notes.push(
-      `${formatCount(otherSettings)} ${choose(otherSettings, 'row is not a GP practice', 'rows are not GP practices')} (Prescribing Setting other than 4) and ${choose(otherSettings, 'was', 'were')} left out.`,
-    );
-  }
-
   const open = placed.filter((practice) => practice.open).length;
   return {
     organisations: checked.organisations,
@@ -382,6 +407,9 @@ export function parseEpraccur(text: string, options: ParseEpraccurOptions = {}):
       open,
       closed: placed.length - open,
       skippedProposed,
+      skippedOutsideEngland: outsideEngland,
+      skippedOtherSettings: otherSettings,
+      geography: geography.era,
       notes,
     },
   };
@@ -427,4 +455,87 @@ function choose(count: number, one: string, many: string): string {
 function describePractices(practices: readonly PracticeRow[]): string {
   const open = practices.filter((practice) => practice.open).length;
   return `${formatCount(practices.length)} ${choose(practices.length, 'practice', 'practices')} (${formatCount(open)} open)`;
+}
+
+interface GeographyJudgement {
+  era: EpraccurReport['geography'];
+  icbCodes: string[];
+  olderCodes: string[];
+  otherCodes: string[];
+}
+
+// Judged from the open practices' codes (closed ones keep the code they closed under, which may
+// be years old), or from every practice when none is open.
+function judgeGeography(practices: readonly PracticeRow[]): GeographyJudgement {
+  const open = practices.filter((practice) => practice.open);
+  const judged = open.length > 0 ? open : practices;
+  const codes = {
+    icb: new Set<string>(),
+    'before-icb': new Set<string>(),
+    unknown: new Set<string>(),
+  };
+  for (const practice of judged)
+    codes[findGeographyEra(practice.geography)].add(practice.geography);
+  const [icbCodes, olderCodes, otherCodes] = [codes.icb, codes['before-icb'], codes.unknown].map(
+    (set) => [...set].sort(),
+  ) as [string[], string[], string[]];
+  const era =
+    icbCodes.length > 0 && olderCodes.length > 0
+      ? 'mixed'
+      : icbCodes.length > 0
+        ? 'icb'
+        : olderCodes.length > 0
+          ? 'before-icb'
+          : 'unknown';
+  return { era, icbCodes, olderCodes, otherCodes };
+}
+
+// Says which structure the file's codes are, and, without a lookup, what the practices were
+// grouped under as a result.
+function describeGeography(judged: GeographyJudgement, withLookup: boolean): string {
+  const { era, icbCodes, olderCodes, otherCodes } = judged;
+  const list = (codes: readonly string[]): string =>
+    `${formatCount(codes.length)} ${choose(codes.length, 'code', 'codes')}, such as ${codes[0]}`;
+  const asOf = formatUkDate(SHIPPED_AS_OF);
+  if (icbCodes.length + olderCodes.length + otherCodes.length === 0)
+    return 'The file lists no GP practices in NHS England, so there was nothing to load from it.';
+  const parts: string[] = [];
+  if (era === 'icb') {
+    parts.push(
+      `This file uses the ICB geography (July 2022 onwards): its High Level Health Geography column holds ICB codes (${list(icbCodes)}) and its Commissioner column sub-ICB locations.`,
+    );
+  } else if (era === 'before-icb') {
+    parts.push(
+      `This file uses the CCG-era geography (before July 2022): its High Level Health Geography column holds NHS England area teams and local offices (${list(olderCodes)}), not ICBs, and its Commissioner column CCGs.`,
+    );
+  } else if (era === 'mixed') {
+    parts.push(
+      `This file mixes two geographies in its High Level Health Geography column: ICB codes (${list(icbCodes)}, used since July 2022) and the older area teams and local offices of the CCG years (${list(olderCodes)}).`,
+    );
+  } else {
+    parts.push(
+      `This file's High Level Health Geography codes (${list(otherCodes)}) are neither ICB codes nor the older area-team codes.`,
+    );
+  }
+  if (!withLookup) {
+    const grouped: string[] = [];
+    if (icbCodes.length > 0)
+      grouped.push(
+        `practices are grouped under their ICBs, named from the shipped list of the 42 ICBs (data/icbs-and-regions.json, as of ${asOf})`,
+      );
+    const unnamed = [...olderCodes, ...otherCodes];
+    if (unnamed.length > 0)
+      grouped.push(
+        `${icbCodes.length > 0 ? 'the others' : 'practices are grouped'} under the file's own codes, named like "Health geography ${unnamed[0]} (from epraccur)", instead of ICBs`,
+      );
+    parts.push(`No sub-ICB lookup was given, so ${grouped.join('; ')}.`);
+    if (unnamed.length > 0) {
+      parts.push(
+        otherCodes.length > 0
+          ? 'If ICBs have changed since, replace data/icbs-and-regions.json with the current ODS list, or load the ONS sub-ICB location → ICB → region lookup with this file.'
+          : 'Load the ONS sub-ICB location → ICB → region lookup with this file to group practices by ICB.',
+      );
+    }
+  }
+  return parts.join(' ');
 }

@@ -1,14 +1,23 @@
+import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import type { ConversationStore } from '../domain/channels/conversations';
 import {
+  entryKeyOf,
   measurePayloadBytes,
   PAYLOAD_BUDGET_BYTES,
   type OutboxEntry,
   type OutboxStore,
 } from '../domain/outbox/outbox';
 import type { Logger } from '../logging/create-logger';
+import {
+  CircuitBreaker,
+  classifyOutage,
+  DEFAULT_BREAKER_SETTINGS,
+  type BreakerSettings,
+  type BreakerState,
+} from './circuit-breaker';
 import type { ConnectorClient, ConnectorResult } from './connector-client';
-import type { RateLimiter } from './rate-limiter';
+import type { RateLimiter, SendPermit } from './rate-limiter';
 import { resolveTarget } from './resolve-target';
 
 /** How the sender behaves; the defaults suit Teams. */
@@ -17,9 +26,18 @@ export interface SenderSettings {
   leaseMs: number;
   /** How often to look for due entries when idle. */
   pollMs: number;
-  /** Sends in flight at once (each still waits for the rate limiter). */
+  /** Sends in flight at once (each still waits for the global rate limit). */
   concurrency: number;
-  /** Tries for 412/5xx/network errors before giving up (429s wait as Teams asks and do not count). */
+  /**
+   * Entries held in memory waiting for their conversation's rate window (or a paused sender):
+   * they hold no concurrency slot, so one busy channel cannot starve the others.
+   */
+  maxWaiting: number;
+  /**
+   * Failures (412/5xx/network) before giving up, counted since the entry was last sent. 429s
+   * wait as Teams asks, 401s wait for the operator, and failures during an outage (the breaker
+   * open) do not count.
+   */
   maxAttempts: number;
   backoffBaseMs: number;
   backoffCapMs: number;
@@ -29,6 +47,8 @@ export interface SenderSettings {
    * the two from adding up.
    */
   warmupMs: number;
+  /** When an outage pauses the whole sender. */
+  breaker: BreakerSettings;
 }
 
 /** Defaults: a 15 s lease keeps the duplicate window after a crash short without cutting off slow sends. */
@@ -36,15 +56,37 @@ export const DEFAULT_SENDER_SETTINGS: SenderSettings = {
   leaseMs: 15_000,
   pollMs: 200,
   concurrency: 32,
+  maxWaiting: 512,
   maxAttempts: 8,
   backoffBaseMs: 1_000,
   backoffCapMs: 60_000,
   warmupMs: 1_000,
+  breaker: DEFAULT_BREAKER_SETTINGS,
 };
 
 // How long an update waits for the post it changes to be sent.
 const POST_WAIT_MS = 2_000;
-const RETRYABLE = new Set([0, 408, 412, 500, 502, 503, 504]);
+
+/** Is the sender sending, or paused by an outage (and why)? For logs and delivery health. */
+export interface SenderHealth {
+  paused: boolean;
+  reason?: 'server' | 'network' | 'auth';
+  /** When the pause began and when the next probe goes (ISO times). */
+  since?: string;
+  probeAt?: string;
+  /** The last error that paused it, as the connector said it. */
+  lastError?: string;
+}
+
+function isRetryable(status: number): boolean {
+  return status === 0 || status === 408 || status === 412 || status >= 500;
+}
+
+/** An entry's place among those to the same target: wait for `prior`, call `arrived` once in line. */
+interface InOrder {
+  prior: Promise<void>;
+  arrived: () => void;
+}
 
 /**
  * Works the outbox: claims due entries (ETag-conditional, so several instances can run side by
@@ -52,9 +94,21 @@ const RETRYABLE = new Set([0, 408, 412, 500, 502, 503, 504]);
  */
 export class OutboxSender {
   readonly senderId = `sender-${randomUUID().slice(0, 8)}`;
+  // Everything being worked on, waiting ones included (bounded by maxWaiting).
   private readonly inFlight = new Map<string, Promise<void>>();
+  // Concurrency slots: taken only once the entry's conversation may be sent to.
+  private active = 0;
+  private readonly slotWaiters: (() => void)[] = [];
+  // Per conversation, the tail of the line of entries waiting for its window.
+  private readonly lines = new Map<string, Promise<void>>();
+  // Per target, the last entry taken from storage that has not yet joined its conversation's line:
+  // reading a post id or a conversation reference takes a storage call of varying length, so
+  // without this a later entry could overtake an earlier one to the same channel.
+  private readonly arrivals = new Map<string, Promise<void>>();
   private running: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  private readonly breaker: CircuitBreaker;
+  private lastOutageError: string | undefined;
 
   constructor(
     private readonly deps: {
@@ -66,7 +120,24 @@ export class OutboxSender {
       now: () => Date;
     },
     private readonly settings: SenderSettings = DEFAULT_SENDER_SETTINGS,
-  ) {}
+  ) {
+    this.breaker = new CircuitBreaker(settings.breaker, () => deps.now().getTime());
+    // Every waiting entry listens for the stop while it pauses (and removes its listener after).
+    setMaxListeners(settings.maxWaiting + 16, this.abort.signal);
+  }
+
+  /** Whether an outage has paused sending, for delivery health. */
+  health(): SenderHealth {
+    const state = this.breaker.current();
+    if (!state.open) return { paused: false };
+    return {
+      paused: true,
+      ...(state.kind ? { reason: state.kind } : {}),
+      ...(state.since ? { since: new Date(state.since).toISOString() } : {}),
+      ...(state.until ? { probeAt: new Date(state.until).toISOString() } : {}),
+      ...(this.lastOutageError ? { lastError: this.lastOutageError } : {}),
+    };
+  }
 
   /** Starts the loop in the background. */
   start(): void {
@@ -76,6 +147,7 @@ export class OutboxSender {
   /** Stops claiming new work and waits for sends in flight to finish. */
   async stop(): Promise<void> {
     this.abort.abort();
+    for (const wake of this.slotWaiters.splice(0)) wake();
     await this.running;
     await Promise.allSettled(this.inFlight.values());
   }
@@ -85,27 +157,39 @@ export class OutboxSender {
     await this.pause(this.settings.warmupMs);
     while (!this.abort.signal.aborted) {
       try {
-        const room = this.settings.concurrency - this.inFlight.size;
-        if (room <= 0) {
-          await Promise.race(this.inFlight.values());
+        const room = this.settings.maxWaiting - this.inFlight.size;
+        // Entries already wait for a slot: there is work enough, and reading more (each read
+        // leaving out every held entry) would only load storage while the slots are busy.
+        if (room <= 0 || this.slotWaiters.length > 0) {
+          await Promise.race([...this.inFlight.values(), this.pause(this.settings.pollMs)]);
           continue;
         }
-        const due = (
-          await this.deps.outbox.listDue(this.deps.now(), this.settings.concurrency * 2)
-        ).filter((e) => !this.inFlight.has(keyOf(e)));
+        // Entries already held here are left out in storage, so a busy conversation's backlog
+        // does not fill every read and hide the quiet conversations queued behind it.
+        const due = await this.deps.outbox
+          .listDue(
+            this.deps.now(),
+            Math.min(room, this.settings.concurrency * 2),
+            new Set(this.inFlight.keys()),
+          )
+          .then((list) => list.filter((e) => !this.inFlight.has(keyOf(e))));
         for (const entry of due.slice(0, room)) {
           const key = keyOf(entry);
-          const work = this.process(entry)
+          const order = this.arriveInOrder(JSON.stringify(entry.target));
+          const work = this.process(entry, order)
             .catch((error: unknown) =>
               logger.error(
                 { err: error, jobId: entry.jobId, dedupeKey: entry.dedupeKey },
                 'outbox entry failed unexpectedly; it will be retried after its lease',
               ),
             )
-            .finally(() => this.inFlight.delete(key));
+            .finally(() => {
+              order.arrived();
+              this.inFlight.delete(key);
+            });
           this.inFlight.set(key, work);
         }
-        if (due.length === 0) await this.pause(this.settings.pollMs);
+        if (due.length === 0 || this.breaker.current().open) await this.pause(this.settings.pollMs);
         else await this.pause(5);
       } catch (error) {
         logger.warn({ err: error }, 'outbox poll failed; trying again shortly');
@@ -114,7 +198,23 @@ export class OutboxSender {
     }
   }
 
-  private async process(waiting: OutboxEntry): Promise<void> {
+  /**
+   * Entries to one target join their conversation's line in the order storage gave them (queue
+   * order): each waits for the one before it to join (or finish) first.
+   */
+  private arriveInOrder(targetKey: string): InOrder {
+    const prior = this.arrivals.get(targetKey) ?? Promise.resolve();
+    let arrived: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => (arrived = resolve));
+    const tail = prior.then(() => mine);
+    this.arrivals.set(targetKey, tail);
+    void tail.then(() => {
+      if (this.arrivals.get(targetKey) === tail) this.arrivals.delete(targetKey);
+    });
+    return { prior, arrived };
+  }
+
+  private async process(waiting: OutboxEntry, order: InOrder): Promise<void> {
     const { outbox, now } = this.deps;
     const due = await this.resolveActivity(waiting);
     if (!due) return;
@@ -137,7 +237,7 @@ export class OutboxSender {
     }
     if (target.kind === 'createPersonal') {
       const key = `create:${target.userId}`;
-      const created = await this.claimAndCall(due, key, () =>
+      const created = await this.claimAndCall(due, key, order, () =>
         this.deps.client.createPersonalConversation(
           target.serviceUrl,
           target.botId,
@@ -165,7 +265,7 @@ export class OutboxSender {
       return;
     }
     const { address } = target;
-    const done = await this.claimAndCall(due, address.conversationId, (entry) => {
+    const done = await this.claimAndCall(due, address.conversationId, order, (entry) => {
       switch (entry.kind) {
         case 'send':
           return this.deps.client.sendToConversation(address, entry.payload ?? {});
@@ -184,7 +284,8 @@ export class OutboxSender {
 
   /**
    * An update or delete of a message posted by another entry needs that message's activity id:
-   * it waits while the post is still queued, and fails if the post failed or never existed.
+   * it waits while the post is still queued, and fails if the post failed, never existed, or was
+   * sent without an id (it would otherwise re-queue every two seconds for ever).
    */
   private async resolveActivity(entry: OutboxEntry): Promise<OutboxEntry | undefined> {
     if (entry.kind === 'send' || entry.activityId || !entry.activityOf) return entry;
@@ -192,7 +293,7 @@ export class OutboxSender {
     const posted = await outbox.getEntry(entry.jobId, entry.activityOf);
     if (posted?.state === 'sent' && posted.sentActivityId)
       return { ...entry, activityId: posted.sentActivityId };
-    if (posted && posted.state !== 'failed') {
+    if (posted && posted.state !== 'failed' && posted.state !== 'sent') {
       await outbox.markRetry(
         entry,
         new Date(now().getTime() + POST_WAIT_MS),
@@ -206,7 +307,13 @@ export class OutboxSender {
         claimed,
         {
           reason: 'activity_not_found',
-          detail: posted ? 'the message to change was never posted' : 'no such message was queued',
+          // Sent without an id (Teams gave none): waiting cannot help, so it is reported now.
+          detail:
+            posted?.state === 'sent'
+              ? 'the message was posted, but Teams gave no id to change it by'
+              : posted
+                ? 'the message to change was never posted'
+                : 'no such message was queued',
         },
         now(),
       );
@@ -214,43 +321,129 @@ export class OutboxSender {
   }
 
   /**
-   * Waits for the rate limiter first and claims the entry only then, right before the call: a
-   * claim held while waiting for a busy conversation could outlive its lease, and another
-   * sender would then send the same message.
+   * Waits for its turn first and claims the entry only then, right before the call: a claim held
+   * while waiting for a busy conversation could outlive its lease, and another sender would then
+   * send the same message.
    */
   private async claimAndCall(
     due: OutboxEntry,
     conversationKey: string,
+    order: InOrder,
     call: (entry: OutboxEntry) => Promise<ConnectorResult>,
   ): Promise<{ entry: OutboxEntry; result: ConnectorResult } | undefined> {
-    const permit = await this.deps.limiter
-      .acquire(conversationKey, this.abort.signal)
-      .catch(() => undefined);
-    if (!permit) return undefined; // stopping: the entry stays as it was, for the next sender
-    const entry = await this.claim(due).catch((error: unknown) => {
-      permit.cancel();
-      throw error;
-    });
-    if (!entry) {
-      permit.cancel(); // another sender has it, or it changed: nothing was sent
-      return undefined;
-    }
+    await order.prior;
+    // takeTurn joins the conversation's line before its first await; the next entry may follow.
+    const turning = this.takeTurn(conversationKey);
+    order.arrived();
+    const turn = await turning;
+    if (!turn) return undefined; // stopping: the entry stays as it was, for the next sender
+    const { permit, probe, leaveLine } = turn;
+    let entry: OutboxEntry | undefined;
     try {
-      return { entry, result: await call(entry) };
-    } catch (error) {
-      return {
-        entry,
-        result: {
-          status: 0,
-          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-        },
-      };
+      entry = await this.claim(due);
+    } finally {
+      if (!entry) {
+        permit.cancel(); // another sender has it, or it changed: nothing was sent
+        if (probe) this.breaker.release();
+        this.freeSlot();
+        leaveLine();
+      }
+    }
+    if (!entry) return undefined;
+    try {
+      const result = await call(entry).catch((error: unknown): ConnectorResult => ({
+        status: 0,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      }));
+      this.observe(result, probe);
+      return { entry, result };
     } finally {
       permit.done();
+      this.freeSlot();
+      leaveLine();
     }
   }
 
-  /** One more rate-limited call under a claim already held; a network failure becomes status 0. */
+  /**
+   * Waits, in line with the other entries for the same conversation and without a concurrency
+   * slot, until the conversation's windows allow a send; then takes a slot, waits out any outage
+   * pause, and takes a rate-limiter permit (global cap). The caller must free the slot and leave
+   * the line once its call is answered: the next message to the conversation is sent only then,
+   * so Teams receives a conversation's messages in the order they were queued.
+   */
+  private async takeTurn(
+    conversationKey: string,
+  ): Promise<{ permit: SendPermit; probe: boolean; leaveLine: () => void } | undefined> {
+    const signal = this.abort.signal;
+    const leaveLine = await this.joinLine(conversationKey);
+    let inLine = true;
+    try {
+      for (;;) {
+        if (signal.aborted) return undefined;
+        const wait = this.deps.limiter.conversationWait(conversationKey);
+        if (wait <= 0) break;
+        await this.pause(Math.min(wait, 250));
+      }
+      if (!(await this.takeSlot())) return undefined;
+      let probe = false;
+      for (;;) {
+        if (signal.aborted) {
+          this.freeSlot();
+          return undefined;
+        }
+        const admitted = this.breaker.admit();
+        if (admitted) {
+          probe = admitted === 'probe';
+          break;
+        }
+        await this.pause(Math.min(Math.max(this.breaker.waitFor(), 10), 250));
+      }
+      const permit = await this.deps.limiter
+        .acquire(conversationKey, signal)
+        .catch(() => undefined);
+      if (!permit) {
+        if (probe) this.breaker.release();
+        this.freeSlot();
+        return undefined;
+      }
+      inLine = false;
+      return { permit, probe, leaveLine };
+    } finally {
+      if (inLine) leaveLine();
+    }
+  }
+
+  /** Queues behind earlier entries for the same conversation; returns how to leave the line. */
+  private async joinLine(conversationKey: string): Promise<() => void> {
+    const before = this.lines.get(conversationKey) ?? Promise.resolve();
+    let leave: () => void = () => undefined;
+    const mine = new Promise<void>((resolve) => (leave = resolve));
+    const tail = before.then(() => mine);
+    this.lines.set(conversationKey, tail);
+    await before;
+    return () => {
+      leave();
+      if (this.lines.get(conversationKey) === tail) this.lines.delete(conversationKey);
+    };
+  }
+
+  private async takeSlot(): Promise<boolean> {
+    while (this.active >= this.settings.concurrency) {
+      if (this.abort.signal.aborted) return false;
+      // stop() wakes every waiter, so none is left behind.
+      await new Promise<void>((resolve) => this.slotWaiters.push(resolve));
+    }
+    if (this.abort.signal.aborted) return false;
+    this.active += 1;
+    return true;
+  }
+
+  private freeSlot(): void {
+    this.active -= 1;
+    this.slotWaiters.shift()?.();
+  }
+
+  /** One more rate-limited call under a claim (and slot) already held; a network failure becomes status 0. */
   private async call(
     conversationId: string,
     call: () => Promise<ConnectorResult>,
@@ -260,15 +453,50 @@ export class OutboxSender {
       .catch(() => undefined);
     if (!permit) return { status: 0, error: 'stopping' };
     try {
-      return await call();
-    } catch (error) {
-      return {
+      const result = await call().catch((error: unknown): ConnectorResult => ({
         status: 0,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      };
+      }));
+      this.observe(result, false);
+      return result;
     } finally {
       permit.done();
     }
+  }
+
+  /** Tells the breaker how a call went, and logs when sending pauses or resumes. */
+  private observe(result: ConnectorResult, probe: boolean): void {
+    const { status } = result;
+    const kind = status >= 200 && status < 300 ? 'ok' : (classifyOutage(status) ?? 'ok');
+    const before = this.breaker.current();
+    if (kind !== 'ok') this.lastOutageError = `${status || 'network'} ${result.error ?? ''}`.trim();
+    const open = this.breaker.record(kind, probe);
+    const after = this.breaker.current();
+    if (open && !before.open) this.logPause(after);
+    else if (!open && before.open)
+      this.deps.logger.info(
+        { pausedSince: before.since ? new Date(before.since).toISOString() : undefined },
+        'outbox sending resumed: the Bot Connector answers again',
+      );
+  }
+
+  private logPause(state: BreakerState): void {
+    const details = {
+      reason: state.kind,
+      resumesAt: state.until ? new Date(state.until).toISOString() : undefined,
+      lastError: this.lastOutageError,
+    };
+    if (state.kind === 'auth')
+      // An operator problem, not Teams': nothing is given up, but someone must fix the identity.
+      this.deps.logger.error(
+        details,
+        "outbox sending paused: the Bot Connector refuses the bot's token (401). Check MicrosoftAppId, MicrosoftAppPassword (expired secret?) or the managed identity; queued messages wait and go once it is fixed",
+      );
+    else
+      this.deps.logger.warn(
+        details,
+        'outbox sending paused: most sends fail the same way (Bot Connector outage?); queued messages wait and are not given up',
+      );
   }
 
   private async claim(due: OutboxEntry): Promise<OutboxEntry | undefined> {
@@ -329,8 +557,20 @@ export class OutboxSender {
       );
       return;
     }
-    if (RETRYABLE.has(status)) {
-      if (entry.attempts >= this.settings.maxAttempts) {
+    if (status === 401) {
+      // Our identity was refused: an operator problem (see the log), never this message's fault.
+      await outbox.markRetry(
+        entry,
+        new Date(at.getTime() + Math.max(this.breaker.waitFor(), this.backoff(entry.attempts))),
+        `401 ${result.error ?? ''}`.trim(),
+      );
+      return;
+    }
+    if (isRetryable(status)) {
+      // While the breaker is open the failure is the outage's, not this message's.
+      const paused = this.breaker.current().open;
+      const failures = (entry.failures ?? 0) + (paused ? 0 : 1);
+      if (!paused && failures >= this.settings.maxAttempts) {
         await outbox.markFailed(
           entry,
           {
@@ -342,16 +582,14 @@ export class OutboxSender {
         );
         return;
       }
-      // Capped exponential back-off with full jitter, so retries from many senders spread out.
-      const ceiling = Math.min(
-        this.settings.backoffCapMs,
-        this.settings.backoffBaseMs * 2 ** (entry.attempts - 1),
-      );
-      const delay = Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+      const delay = paused
+        ? this.breaker.waitFor() + Math.round(Math.random() * this.settings.backoffBaseMs)
+        : this.backoff(failures);
       await outbox.markRetry(
         entry,
         new Date(at.getTime() + delay),
         `${status || 'network'} ${result.error ?? ''}`.trim(),
+        { countFailure: !paused },
       );
       return;
     }
@@ -363,14 +601,15 @@ export class OutboxSender {
             ? 'conversation_not_found'
             : 'activity_not_found'
           : 'rejected_by_teams';
+    // The conversation first: once the entry shows failed, its channel already shows why.
+    if (reason === 'bot_blocked_or_removed' || reason === 'conversation_not_found') {
+      await this.markUnhealthy(entry, reason, at, conversations);
+    }
     await outbox.markFailed(
       entry,
       { reason, status, ...(result.error ? { detail: result.error } : {}) },
       at,
     );
-    if (reason === 'bot_blocked_or_removed' || reason === 'conversation_not_found') {
-      await this.markUnhealthy(entry, reason, at, conversations);
-    }
   }
 
   private async markUnhealthy(
@@ -399,6 +638,15 @@ export class OutboxSender {
     });
   }
 
+  /** Capped exponential back-off with full jitter, so retries from many senders spread out. */
+  private backoff(failures: number): number {
+    const ceiling = Math.min(
+      this.settings.backoffCapMs,
+      this.settings.backoffBaseMs * 2 ** Math.max(0, failures - 1),
+    );
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
   private pause(ms: number): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
@@ -412,6 +660,4 @@ export class OutboxSender {
   }
 }
 
-function keyOf(entry: OutboxEntry): string {
-  return `${entry.jobId}\u0000${entry.dedupeKey}`;
-}
+const keyOf = entryKeyOf;

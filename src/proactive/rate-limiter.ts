@@ -57,6 +57,16 @@ export class RateLimiter {
     }
   }
 
+  /**
+   * Milliseconds until this conversation's own windows (and any 429 pause) allow a send, leaving
+   * the global cap aside: a sender waits this out without holding one of its concurrency slots.
+   */
+  conversationWait(conversationId: string): number {
+    const now = this.clock();
+    const paused = (this.pausedUntil.get(conversationId) ?? 0) - now;
+    return Math.max(0, paused, this.windowOf(conversationId).waitFor(now));
+  }
+
   /** After a 429: send nothing more to this conversation until `until` (ms). */
   pause(conversationId: string, until: number): void {
     this.pausedUntil.set(

@@ -92,8 +92,11 @@ export interface Scheduler {
   jobNames(): string[];
   /** Starts ticking (at once, then every `tickMs`); does nothing when disabled. */
   start(): void;
-  /** Stops ticking, tells running jobs to stop and waits for them, then releases the leader lease. */
-  stop(): Promise<void>;
+  /**
+   * Stops ticking, tells running jobs to stop and waits for them (at most `timeoutMs`, by default
+   * `stopTimeoutMs`), then releases the leader lease.
+   */
+  stop(timeoutMs?: number): Promise<void>;
   /** Takes or renews the leader lease and, if leader, runs each job's latest due slot that has not run. */
   tick(): Promise<TickResult>;
   /** Runs a job now for the HTTP trigger (no lease needed: run records keep it to one runner per slot). */
@@ -235,13 +238,13 @@ export function createScheduler(options: SchedulerOptions): Scheduler {
       loop();
     },
 
-    async stop() {
+    async stop(timeoutMs = timings.stopTimeoutMs) {
       stopping.abort(new Error('the scheduler is stopping'));
       clearTimeout(timer);
       const waited = Promise.allSettled([ticking, ...inFlight]);
       const gaveUp = await Promise.race([
         waited.then(() => false),
-        delay(timings.stopTimeoutMs).then(() => true),
+        delay(Math.min(timeoutMs, timings.stopTimeoutMs)).then(() => true),
       ]);
       if (gaveUp)
         logger.warn('scheduler: jobs still running at stop; their runs will be resumed elsewhere');

@@ -372,6 +372,14 @@ export class ItemTable implements ItemStore, EventHistory {
       );
       const missing = wanted.filter((row) => !existing.has(row.rowKey));
       done += wanted.length - missing.length;
+      if (missing.length === 0) {
+        // A launch stopped (kill -9) after a partition's items but before its counts: count now.
+        const items = wanted.map((row) => toItem(row as StoredRow));
+        const first = items[0];
+        if (first && (await this.lacksCounts(items)))
+          await this.recountGroup(first.campaignId, first.icbCode);
+        return;
+      }
       await submitInBatches(
         this.table,
         missing.map((row): TransactionAction => ['create', row]),
@@ -381,7 +389,6 @@ export class ItemTable implements ItemStore, EventHistory {
           onProgress?.(done);
         },
       );
-      if (missing.length === 0) return;
       const first = toItem(missing[0] as StoredRow);
       if (existing.size === 0) {
         // A first launch: the counts follow from what was just written, without reading it back.
@@ -394,6 +401,23 @@ export class ItemTable implements ItemStore, EventHistory {
       } else await this.recountGroup(first.campaignId, first.icbCode);
     });
     return created;
+  }
+
+  /** Whether any organisation of one group's items has no counts row in the projection. */
+  private async lacksCounts(items: readonly TrackedItem[]): Promise<boolean> {
+    const first = items[0];
+    if (!first) return false;
+    const prefix = `counts|${first.icbCode}|`;
+    const counted = new Set(
+      (
+        await readRows(
+          this.counts,
+          prefixFilter(countsPartitionOf(first.campaignId, first.regionCode), prefix),
+          ['RowKey'],
+        )
+      ).map((r) => r.rowKey),
+    );
+    return items.some((item) => !counted.has(countsRowKey(first.icbCode, item.orgCode)));
   }
 
   async listEventsPage(campaignId: string, page: PageRequest): Promise<Page<StoredEvent>> {

@@ -105,6 +105,7 @@ function toFields(link: ChannelLink): Record<string, unknown> {
     linkedBy: link.linkedBy,
     linkedAt: link.linkedAt,
     active: link.active,
+    postings: link.postings ?? 0,
   };
 }
 
@@ -117,5 +118,6 @@ function toLink(row: StoredRow): ChannelLink {
     linkedBy: readText(row, 'linkedBy') ?? '',
     linkedAt: readText(row, 'linkedAt') ?? '',
     active: row['active'] === true,
+    ...(Number(row['postings'] ?? 0) > 0 ? { postings: Number(row['postings']) } : {}),
   };
 }

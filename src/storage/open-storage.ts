@@ -14,9 +14,10 @@ import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
 import { ConversationTable, CONVERSATIONS_TABLE } from './conversation-table';
 import {
+  BACKGROUND_BUDGET,
   createTableClient,
   createTableServiceClient,
-  type StorageTimings,
+  type StorageBudget,
 } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
 import { LinkTable, LINKS_TABLE } from './link-table';
@@ -63,22 +64,19 @@ export const TABLES = [
   LEASES_TABLE,
 ] as const;
 
-/**
- * Creates the tables the service needs (if missing) and returns the stores over them. `timings`
- * is for bulk work only (benchmarks); request paths keep the short defaults.
- */
+/** Creates the tables the service needs (if missing) and returns the stores over them. */
 export async function openStorage(
   connectionString: string,
-  timings?: StorageTimings,
+  budget: StorageBudget = BACKGROUND_BUDGET,
 ): Promise<Storage> {
-  const service = createTableServiceClient(connectionString, timings);
+  const service = createTableServiceClient(connectionString, budget);
   try {
     // createTable is a no-op for a table that exists, so this is safe on every start.
     await Promise.all(TABLES.map((name) => service.createTable(name)));
   } catch (error) {
     throw translateStorageError(error);
   }
-  const table = (name: string) => createTableClient(connectionString, name, timings);
+  const table = (name: string) => createTableClient(connectionString, name, budget);
   return {
     conversations: new ConversationTable(table(CONVERSATIONS_TABLE)),
     organisations: new OrganisationTable(table(ORGANISATIONS_TABLE)),

@@ -35,7 +35,34 @@ const OPTIONAL_TEXT = [
   'sentConversationId',
   'sentAt',
   'lastError',
+  'orgCode',
+  'sequence',
 ] as const;
+
+// Every entry column but the payload: what the delivery health view reads.
+const SUMMARY_COLUMNS = [
+  'jobId',
+  'dedupeKey',
+  'kind',
+  'target',
+  'state',
+  'attempts',
+  'failures',
+  'nextAttemptAt',
+  'takeovers',
+  'createdAt',
+  'failure',
+  'queueKey',
+  ...OPTIONAL_TEXT,
+];
+
+// Entries queued in one instant (a job putting a channel's cards) share a queue time; this counter
+// keeps their queue rows in the order they were queued. Across processes the time orders them.
+let queued = 0;
+function nextSequence(): string {
+  queued = (queued + 1) % 1e12;
+  return String(queued).padStart(12, '0');
+}
 
 /** Azure Tables implementation of OutboxStore: entries and their queue rows share a partition per job. */
 export class OutboxTable implements OutboxStore, OutboxHistory {
@@ -53,6 +80,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
       nextAttemptAt: now,
       takeovers: 0,
       createdAt: now,
+      sequence: nextSequence(),
       ...(options.failure ? { failure: options.failure } : {}),
     };
     if (options.failure?.reason === 'payload_too_large') delete entry.payload; // too big to keep; the failure says why
@@ -95,9 +123,19 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     return false;
   }
 
-  async listDue(now: Date, limit: number): Promise<OutboxEntry[]> {
+  async listDue(
+    now: Date,
+    limit: number,
+    exclude: ReadonlySet<string> = new Set(),
+  ): Promise<OutboxEntry[]> {
     const iso = now.toISOString();
     const jobs = await readRows(this.table, odata`PartitionKey eq ${JOBS} and active eq true`);
+    // The caller's held entries, as partition and row keys, so they are skipped before reading.
+    const held = new Set<string>();
+    for (const key of exclude) {
+      const [jobId = '', dedupeKey = ''] = key.split('\u0000');
+      held.add(`${partitionOf(jobId)}\u0000${entryKey(dedupeKey)}`);
+    }
     const due: OutboxEntry[] = [];
     for (const job of jobs) {
       const partitionKey = `job|${job.rowKey ?? ''}`;
@@ -105,13 +143,16 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
         this.table,
         odata`PartitionKey eq ${partitionKey} and RowKey ge ${'q|'} and RowKey lt ${`q|${iso}|~`}`,
         ['RowKey', 'entryKey'],
-        limit - due.length,
+        limit - due.length + held.size,
       );
       if (queued.length === 0) {
         await this.retireJobIfIdle(job);
         continue;
       }
-      for (const q of queued.slice(0, limit - due.length)) {
+      const fresh = queued.filter(
+        (q) => !held.has(`${partitionKey}\u0000${readText(q, 'entryKey') ?? ''}`),
+      );
+      for (const q of fresh.slice(0, limit - due.length)) {
         const row = await readRow(this.table, partitionKey, readText(q, 'entryKey') ?? '');
         const entry = row ? toEntry(row) : undefined;
         // Skip what changed between reading the queue and the entry (claimed, sent) meanwhile.
@@ -155,7 +196,8 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     result: { activityId?: string; conversationId?: string },
     now: Date,
   ): Promise<boolean> {
-    const next: OutboxEntry = { ...entry, state: 'sent', sentAt: now.toISOString() };
+    // A new copy of a redrawn card starts with a clean slate: only failures in a row count.
+    const next: OutboxEntry = { ...entry, state: 'sent', sentAt: now.toISOString(), failures: 0 };
     delete next.leaseUntil;
     delete next.lastError;
     if (result.activityId) next.sentActivityId = result.activityId;
@@ -163,12 +205,18 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     return (await this.transition(entry, next, undefined)) !== undefined;
   }
 
-  async markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean> {
+  async markRetry(
+    entry: OutboxEntry,
+    nextAttemptAt: Date,
+    error: string,
+    options: { countFailure?: boolean } = {},
+  ): Promise<boolean> {
     const at = nextAttemptAt.toISOString();
     const next: OutboxEntry = {
       ...entry,
       state: 'pending',
       nextAttemptAt: at,
+      failures: (entry.failures ?? 0) + (options.countFailure ? 1 : 0),
       lastError: error.slice(0, 500),
     };
     delete next.leaseUntil;
@@ -201,15 +249,45 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
       .map((r) => readText(r, 'jobId') ?? '');
   }
 
-  async requeueFailed(jobId: string, now: Date): Promise<number> {
+  async listEntrySummaries(
+    jobId: string,
+    maxRows: number,
+  ): Promise<{ entries: OutboxEntry[]; complete: boolean }> {
+    const rows = await readRows(
+      this.table,
+      prefixFilter(partitionOf(jobId), 'e|'),
+      SUMMARY_COLUMNS,
+      maxRows + 1,
+    );
+    return { entries: rows.slice(0, maxRows).map(toEntry), complete: rows.length <= maxRows };
+  }
+
+  async requeueFailed(
+    jobId: string,
+    now: Date,
+    only: (entry: OutboxEntry) => boolean | Promise<boolean> = () => true,
+  ): Promise<number> {
     const iso = now.toISOString();
     // A message too big to send stays failed: sending it again cannot help (and it was not kept).
-    const failed = (await this.listEntries(jobId)).filter(
-      (e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large',
-    );
+    // Only the failed rows are read: a job of thousands of sent messages costs one small query.
+    const failed = (
+      await readRows(
+        this.table,
+        `${prefixFilter(partitionOf(jobId), 'e|')} and ${odata`state eq ${'failed'}`}`,
+      )
+    )
+      .map(toEntry)
+      .filter((e) => e.state === 'failed' && e.failure?.reason !== 'payload_too_large');
     let count = 0;
     for (const entry of failed) {
-      const next: OutboxEntry = { ...entry, state: 'pending', nextAttemptAt: iso, attempts: 0 };
+      if (!(await only(entry))) continue;
+      const next: OutboxEntry = {
+        ...entry,
+        state: 'pending',
+        nextAttemptAt: iso,
+        attempts: 0,
+        failures: 0,
+      };
       delete next.failure;
       if (await this.transition(entry, next, iso)) count += 1;
     }
@@ -266,7 +344,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
   ): Promise<OutboxEntry | undefined> {
     const oldQueueKey = queueKeyOf(from);
     const row = toRow(to);
-    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to.dedupeKey);
+    if (queueAt) row['queueKey'] = queueRowKey(queueAt, to);
     else delete row['queueKey'];
     const actions: TransactionAction[] = [['update', row, 'Replace', { etag: from.etag ?? '*' }]];
     if (oldQueueKey)
@@ -398,8 +476,8 @@ function entryKey(dedupeKey: string): string {
   return `e|${encodeKey(dedupeKey)}`;
 }
 
-function queueRowKey(at: string, dedupeKey: string): string {
-  return `q|${at}|${encodeKey(dedupeKey)}`;
+function queueRowKey(at: string, entry: Pick<OutboxEntry, 'dedupeKey' | 'sequence'>): string {
+  return `q|${at}|${entry.sequence ?? ''}|${encodeKey(entry.dedupeKey)}`;
 }
 
 function queueKeyOf(entry: OutboxEntry): string | undefined {
@@ -409,7 +487,7 @@ function queueKeyOf(entry: OutboxEntry): string | undefined {
 function queueRow(entry: OutboxEntry, at: string): Row {
   return {
     partitionKey: partitionOf(entry.jobId),
-    rowKey: queueRowKey(at, entry.dedupeKey),
+    rowKey: queueRowKey(at, entry),
     entryKey: entryKey(entry.dedupeKey),
   };
 }
@@ -424,6 +502,7 @@ function toRow(entry: OutboxEntry): Row {
     target: JSON.stringify(entry.target),
     state: entry.state,
     attempts: entry.attempts,
+    failures: entry.failures ?? 0,
     nextAttemptAt: entry.nextAttemptAt,
     takeovers: entry.takeovers,
     createdAt: entry.createdAt,
@@ -437,7 +516,7 @@ function toRow(entry: OutboxEntry): Row {
   if (entry.state === 'pending' || entry.state === 'sending') {
     row['queueKey'] = queueRowKey(
       entry.state === 'sending' && entry.leaseUntil ? entry.leaseUntil : entry.nextAttemptAt,
-      entry.dedupeKey,
+      entry,
     );
   }
   return row;
@@ -451,6 +530,7 @@ function toEntry(row: StoredRow): OutboxEntry {
     target: JSON.parse(readText(row, 'target') ?? '{}') as OutboxEntry['target'],
     state: readText(row, 'state') as OutboxEntry['state'],
     attempts: Number(row['attempts'] ?? 0),
+    failures: Number(row['failures'] ?? 0),
     nextAttemptAt: readText(row, 'nextAttemptAt') ?? '',
     takeovers: Number(row['takeovers'] ?? 0),
     createdAt: readText(row, 'createdAt') ?? '',

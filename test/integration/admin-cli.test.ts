@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { runAdmin } from '../../src/cli/admin';
+import { adminCli } from '../support/admin-cli';
 import { setStatus } from '../../src/domain/status/set-status';
 import { createLogger } from '../../src/logging/create-logger';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
@@ -33,16 +33,7 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
   });
   after(() => azurite?.stop());
 
-  async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAdmin(argv, env, {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      interactive: false,
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = adminCli(() => env);
 
   it('lists every command in --help, with the exit codes, and exits 0', async () => {
     const { code, out } = await admin('--help');

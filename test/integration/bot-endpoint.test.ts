@@ -386,6 +386,8 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
             channelId: '19:no-channel@thread.tacv2',
           },
           payload: { text: 'hello' },
+          // About the demo PCN: within the demo administrator's region.
+          orgCode: 'U99901',
         },
         { now: new Date() },
       );

@@ -130,13 +130,61 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
 
   describe('deliver', () => {
     it('posts the cards again as redraws, not duplicates', async () => {
-      await connector.waitFor(() => connector.deliveredTo(CHANNEL_ID).length >= 5, 15_000);
+      // The five cards, not just any five messages (the bot's replies go to this channel too).
+      await connector.waitFor(
+        () =>
+          connector
+            .deliveredTo(CHANNEL_ID)
+            .filter((d) => d.method === 'POST' && JSON.stringify(d.body).includes('"refreshCard"'))
+            .length >= 5,
+        15_000,
+      );
       const reply = await say(channel('deliver'));
       assert.match(reply, /Queued 0 new cards and 5 redraws/);
     });
 
     it('is for leads and administrators only', async () => {
       assert.match(await say(channel('deliver', OTHER_USER)), /Only leads and administrators/);
+    });
+
+    it('posts fresh copies on "deliver again", and later redraws change the new copies, not the old', async () => {
+      const cardPosts = () =>
+        connector
+          .deliveredTo(CHANNEL_ID)
+          .filter((d) => d.method === 'POST' && JSON.stringify(d.body).includes('"refreshCard"'));
+      // The link's five cards may still be on their way (one conversation's cards go one by one).
+      await connector.waitFor(() => cardPosts().length >= 5, 15_000);
+      const old = new Set(cardPosts().map((d) => d.activityId));
+      assert.equal(old.size, 5);
+      assert.match(await say(channel('deliver again')), /Posting 5 fresh cards/);
+      await connector.waitFor(() => cardPosts().length >= 10, 15_000);
+      const fresh = new Set(
+        cardPosts()
+          .map((d) => d.activityId)
+          .filter((id) => !old.has(id)),
+      );
+      assert.equal(fresh.size, 5);
+
+      const puts = () => connector.deliveredTo(CHANNEL_ID).filter((d) => d.method === 'PUT');
+      const before = puts().length;
+      assert.match(await say(channel('deliver')), /Queued 0 new cards and 5 redraws/);
+      await connector.waitFor(() => puts().length >= before + 5, 15_000);
+      const redrawn = puts()
+        .slice(before)
+        .map((d) => d.activityId);
+      assert.ok(
+        redrawn.every((id) => fresh.has(id)),
+        'redraws go to the new copies',
+      );
+      assert.equal(
+        connector.deliveredTo(CHANNEL_ID).filter((d) => d.method === 'DELETE').length,
+        0,
+      );
+    });
+
+    it('posts fresh copies for administrators only', async () => {
+      assert.match(await say(channel('deliver again', OTHER_USER)), /Only an administrator/);
+      assert.match(await say(channel('deliver twice')), /\*\*deliver again\*\*/);
     });
   });
 
@@ -233,7 +281,9 @@ describe('chat and channel commands: link, links, unlink, deliver, my actions, u
     });
 
     it('shows the linked organisation in a linked channel', async () => {
-      assert.match(await say(channel('status')), /Progress of Demo Riverside PCN/);
+      const reply = await say(channel('status'));
+      assert.match(reply, /"text":"Progress of Demo Riverside PCN \(U99901\)"/);
+      assert.doesNotMatch(reply, /Your progress/);
     });
 
     it('explains bad arguments', async () => {

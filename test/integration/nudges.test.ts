@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import type { OutboxEntry } from '../../src/domain/outbox/outbox';
 import { nudgeJobId, runNudges } from '../../src/domain/nudges/run-nudges';
+import { createNudgeJob } from '../../src/app/nudge-job';
+import { NO_BANK_HOLIDAYS } from '../../src/domain/shared/uk-calendar';
+import { parseSchedule } from '../../src/scheduler/schedule';
 import { setDeadline } from '../../src/domain/campaigns/set-deadline';
 import { renderCard } from '../../src/cards/render-card';
 import { createCardComposer } from '../../src/proactive/compose-card-message';
@@ -151,6 +154,19 @@ describe('deadline nudges over a simulated fortnight (fake clock, real scheduler
     assert.match(text(summary), /Demo (Bridgefoot|Mill Lane|Weirside)/);
   });
 
+  it('headlines each reminder with the number of actions it lists', () => {
+    const entries = WORKING_DAYS.flatMap((d) => sent.get(d) ?? []);
+    assert.ok(entries.length > 0);
+    for (const e of entries) {
+      const card = (e.payload?.['attachments'] as { content: { body: { text?: string }[] } }[])[0]!
+        .content;
+      const title = card.body[0]?.text ?? '';
+      const listed = (JSON.stringify(card).match(/"text":"[^"]*?\*\*[A-Z]+-\d+\*\*/g) ?? []).length;
+      const shown = /^The (\d+) /.exec(title)?.[1] ?? /^(\d+) action/.exec(title)?.[1];
+      assert.equal(Number(shown), listed, title);
+    }
+  });
+
   it('tells the ICB lead only of items more than two weeks overdue', () => {
     const entries = WORKING_DAYS.flatMap((d) => to(sent.get(d) ?? [], PEOPLE.icbLead.aadObjectId));
     assert.ok(entries.length > 0, 'the demo has items three weeks overdue');
@@ -262,6 +278,36 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
       /\*\*PRAC-02\*\*/,
       'a 7-day reminder, and only urgent ones were asked for',
     );
+  });
+
+  it('stops a reminder run told to stop (its abort signal) and queues nothing more', async () => {
+    const job = createNudgeJob({
+      schedule: parseSchedule('08:30'),
+      runs: service.storage.jobRuns,
+      holidays: NO_BANK_HOLIDAYS,
+      deps: (now) => ({
+        ...service.storage,
+        composer: createCardComposer(renderCard),
+        now: () => now,
+        defaultTenantId: TENANT_ID,
+      }),
+    });
+    const stopping = new AbortController();
+    stopping.abort(new Error('the scheduler is stopping'));
+    await assert.rejects(
+      job.run({
+        job: job.name,
+        slot: '2026-06-02',
+        scheduledFor: clock.now(),
+        date: '2026-06-02',
+        now: clock.now(),
+        trigger: 'http',
+        attempt: 1,
+        signal: stopping.signal,
+      }),
+      /the scheduler is stopping/,
+    );
+    assert.deepEqual(await service.storage.outbox.listEntries(nudgeJobId('2026-06-02')), []);
   });
 
   it('explains what to type for a choice it does not know', async () => {

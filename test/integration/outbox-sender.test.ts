@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import type { DeliveryAddress } from '../../src/domain/channels/conversations';
+import { ENGLAND } from '../../src/domain/access/roles';
+import { retryFailedDeliveries } from '../../src/domain/outbox/delivery-health';
 import { enqueueMessage } from '../../src/domain/outbox/enqueue-message';
 import {
   summariseDelivery,
@@ -7,12 +9,12 @@ import {
   type OutboxTarget,
 } from '../../src/domain/outbox/outbox';
 import { createLogger } from '../../src/logging/create-logger';
-import { ConnectorClient } from '../../src/proactive/connector-client';
-import { OutboxSender, DEFAULT_SENDER_SETTINGS } from '../../src/proactive/outbox-sender';
-import { RateLimiter } from '../../src/proactive/rate-limiter';
+import { DEFAULT_BREAKER_SETTINGS } from '../../src/proactive/circuit-breaker';
+import { DEFAULT_SENDER_SETTINGS } from '../../src/proactive/outbox-sender';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
+import { senderPool } from '../support/sender-pool';
 
 const BOT = '28:0b6e4a2c-8f3d-4c1b-9e7a-5d2f1c3b4a69';
 const TENANT = '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f';
@@ -23,6 +25,7 @@ const FAST = {
   backoffBaseMs: 50,
   backoffCapMs: 400,
   warmupMs: 0,
+  breaker: { ...DEFAULT_BREAKER_SETTINGS, baseMs: 200, capMs: 1_000 },
 };
 
 describe('the proactive outbox and sender (real Azurite, throttling fake connector)', function () {
@@ -30,7 +33,6 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
   let azurite: EmbeddedAzurite;
   let storage: Storage;
   let connector: FakeConnector;
-  let senders: OutboxSender[] = [];
   let job = 0;
   let jobId = '';
   const now = () => new Date();
@@ -48,27 +50,10 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     connector.reset();
     jobId = `test-job-${++job}`;
   });
-  afterEach(async () => {
-    await Promise.all(senders.map((s) => s.stop()));
-    senders = [];
-  });
+  afterEach(() => senders.stopAll());
 
-  function startSender(settings = FAST): OutboxSender {
-    const sender = new OutboxSender(
-      {
-        outbox: storage.outbox,
-        conversations: storage.conversations,
-        client: new ConnectorClient(async () => undefined),
-        limiter: new RateLimiter(50),
-        logger: createLogger('silent'),
-        now,
-      },
-      settings,
-    );
-    sender.start();
-    senders.push(sender);
-    return sender;
-  }
+  const senders = senderPool(() => storage, now, FAST);
+  const startSender = senders.start;
 
   const address = (conversationId: string): DeliveryAddress => ({
     serviceUrl: connector.url,
@@ -114,6 +99,36 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     assert.equal(connector.deliveredTo('19:busy@thread.tacv2').length, 20);
   });
 
+  it("delivers one job's messages to each conversation in the order they were queued, conversations in parallel", async () => {
+    // Queued in the same instant (the clock stands still) under keys that sort the other way round:
+    // neither the time nor the key may decide the order.
+    const instant = new Date();
+    const conversations = [
+      '19:order-a@thread.tacv2',
+      '19:order-b@thread.tacv2',
+      '19:order-c@thread.tacv2',
+    ];
+    for (const [c, conversation] of conversations.entries())
+      for (let i = 0; i < 8; i += 1)
+        await enqueueMessage(
+          { outbox: storage.outbox, now: () => instant },
+          message(`z${9 - i}-${c}`, to(conversation), `${conversation} #${i}`),
+        );
+    startSender();
+    assert.equal((await settle()).sent, 24);
+    for (const conversation of conversations)
+      assert.deepEqual(
+        connector.deliveredTo(conversation).map((d) => d.body?.['text']),
+        Array.from({ length: 8 }, (_, i) => `${conversation} #${i}`),
+      );
+    const firsts = conversations.map((c) => connector.deliveredTo(c)[0]?.at ?? 0);
+    const lasts = conversations.map((c) => connector.deliveredTo(c)[7]?.at ?? 0);
+    assert.ok(
+      Math.max(...firsts) < Math.min(...lasts),
+      'the conversations were sent to side by side',
+    );
+  });
+
   it('waits as long as a 429 Retry-After asks, then delivers once', async () => {
     connector.failNext(1, 429, { retryAfterSeconds: 1 });
     const started = Date.now();
@@ -137,12 +152,84 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     assert.equal(connector.deliveredTo('19:b@thread.tacv2').length, 1);
   });
 
-  it('gives up after the maximum number of tries, with the reason', async () => {
-    connector.failNext(10, 503);
+  it('counts failures, not sends: a card redrawn eight times survives its first 503, and 429s never count', async () => {
+    await enqueue(message('redrawn', to('19:redrawn@thread.tacv2'), 'version 0'));
+    startSender();
+    await settle();
+    const posted = (await storage.outbox.getEntry(jobId, 'redrawn'))?.sentActivityId;
+    assert.ok(posted);
+    const redraw = (v: number) =>
+      enqueue({
+        jobId,
+        dedupeKey: 'redrawn-update',
+        kind: 'update',
+        target: to('19:redrawn@thread.tacv2'),
+        activityId: posted,
+        payload: { text: `version ${v}` },
+      });
+    for (let v = 1; v <= 8; v += 1) {
+      await redraw(v);
+      await settle();
+    }
+    assert.equal((await storage.outbox.getEntry(jobId, 'redrawn-update'))?.attempts, 8);
+    // Three throttled tries and one 503 on the ninth copy: one failure that counts, so no give-up.
+    connector
+      .failNext(3, 429, { retryAfterSeconds: 0.1, conversationId: '19:redrawn@thread.tacv2' })
+      .failNext(1, 503, { conversationId: '19:redrawn@thread.tacv2' });
+    await redraw(9);
+    const summary = await settle();
+    assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
+    const last = connector.delivered.filter((d) => d.method === 'PUT').at(-1);
+    assert.equal(last?.body?.['text'], 'version 9');
+  });
+
+  it('fails an update whose post was sent without an activity id instead of re-queuing it for ever', async () => {
+    await enqueue(message('no-id-post', to('19:no-id@thread.tacv2')));
+    const [due] = await storage.outbox.listDue(now(), 10);
+    assert.ok(due);
+    const claimed = await storage.outbox.claim(due, 'test', now(), 5_000);
+    assert.ok(claimed && (await storage.outbox.markSent(claimed, {}, now())));
+    await enqueue({
+      jobId,
+      dedupeKey: 'no-id-update',
+      kind: 'update',
+      target: to('19:no-id@thread.tacv2'),
+      activityOf: 'no-id-post',
+      payload: { text: 'changed' },
+    });
+    startSender();
+    const summary = await settle(8_000);
+    assert.deepEqual(summary.failedByReason, { activity_not_found: 1 });
+    assert.equal(connector.calls.length, 0, 'nothing was sent');
+  });
+
+  it('gives up after the maximum number of tries when one conversation keeps failing while others go through', async () => {
+    connector.failNext(10, 503, { conversationId: '19:c@thread.tacv2' });
     await enqueue(message('doomed', to('19:c@thread.tacv2')));
+    for (let i = 0; i < 10; i += 1)
+      await enqueue(message(`fine-${i}`, to(`19:c-${i}@thread.tacv2`)));
     startSender({ ...FAST, maxAttempts: 3 });
     const summary = await settle();
     assert.deepEqual(summary.failedByReason, { gave_up_after_retries: 1 });
+    assert.equal(summary.sent, 10);
+  });
+
+  it("treats a 401 as the operator's problem: pauses sending, reports why, and fails no entry", async () => {
+    connector.failNext(6, 401);
+    for (let i = 0; i < 3; i += 1)
+      await enqueue(message(`auth-${i}`, to(`19:auth-${i}@thread.tacv2`)));
+    const sender = startSender({ ...FAST, maxAttempts: 2 });
+    await connector.waitFor(() => connector.rejected.filter((r) => r.status === 401).length >= 3);
+    const deadline = Date.now() + 5_000;
+    while (!sender.health().paused && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 10));
+    assert.equal(sender.health().reason, 'auth');
+    const during = summariseDelivery(jobId, await storage.outbox.listEntries(jobId));
+    assert.ok((during.waitingBecause.auth ?? 0) >= 1, JSON.stringify(during));
+    const summary = await settle();
+    assert.equal(summary.failed, 0, JSON.stringify(summary.failures));
+    assert.equal(summary.sent, 3);
+    assert.equal(sender.health().paused, false, 'resumed once Teams accepted the token');
   });
 
   it('records 403 and 404 as failures with reasons, marks the channel unhealthy, and does not retry them', async () => {
@@ -323,6 +410,36 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
       1,
       'the sent one is not sent again',
     );
+  });
+
+  it('"retry the failed ones" with no job named reaches the failed entries of every job, not only the newest', async () => {
+    const admin = '7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d';
+    await storage.roles.saveGrant({
+      userId: admin,
+      role: 'administrator',
+      orgCode: ENGLAND,
+      grantedBy: 'test',
+      grantedAt: now().toISOString(),
+    });
+    const jobs = Array.from({ length: 7 }, (_, i) => `${jobId}-old-${i}`);
+    for (const job of jobs) {
+      await enqueue({ ...message('lost', to('19:retry-all@thread.tacv2')), jobId: job });
+      const entry = await storage.outbox.getEntry(job, 'lost');
+      const claimed = entry && (await storage.outbox.claim(entry, 'test', now(), 5_000));
+      assert.ok(claimed);
+      await storage.outbox.markFailed(claimed, { reason: 'gave_up_after_retries' }, now());
+    }
+    const deps = {
+      outbox: storage.outbox,
+      roles: storage.roles,
+      organisations: storage.organisations,
+      now,
+    };
+    // Other tests' failures in this storage are queued again too: at least our seven.
+    const count = await retryFailedDeliveries(deps, admin, undefined);
+    assert.ok(count >= 7, `${count} queued again`);
+    for (const job of jobs)
+      assert.equal((await storage.outbox.getEntry(job, 'lost'))?.state, 'pending');
   });
 
   it('creates a 1:1 chat when the user has none yet, then sends into it', async () => {

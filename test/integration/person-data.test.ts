@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { runAdmin } from '../../src/cli/admin';
+import { adminCli } from '../support/admin-cli';
 import { grantRole } from '../../src/domain/access/manage-roles';
 import { createCampaign } from '../../src/domain/campaigns/create-campaign';
 import { launchCampaign } from '../../src/domain/campaigns/launch-campaign';
@@ -30,16 +30,7 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
   const now = () => new Date('2026-11-25T09:00:00Z');
   const deps = () => ({ ...storage, now });
 
-  async function admin(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const code = await runAdmin(argv, env, {
-      out: (l) => out.push(l),
-      err: (l) => err.push(l),
-      interactive: false,
-    });
-    return { code, out: out.join('\n'), err: err.join('\n') };
-  }
+  const admin = adminCli(() => env);
 
   /** Every row of every table the service has, as text, with the table it is in. */
   async function dumpAllTables(): Promise<{ table: string; text: string }[]> {

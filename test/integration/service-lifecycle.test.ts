@@ -10,6 +10,8 @@ import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azur
 import { openStorage } from '../../src/storage/open-storage';
 import { createBotServices } from '../../src/app/create-bot-services';
 import { CodedError, ErrorCode } from '../../src/domain/shared/errors';
+import type { JobDefinition } from '../../src/scheduler/job-definition';
+import { parseSchedule } from '../../src/scheduler/schedule';
 import { FakeConnector } from '../support/fake-connector';
 import { removeDataDir, startTestService } from '../support/start-test-service';
 import {
@@ -206,6 +208,69 @@ describe('graceful shutdown', function () {
     } finally {
       await service.stop();
       await connector.stop();
+      removeDataDir(service.dataDir);
+    }
+  });
+});
+
+describe('shutdown within a deadline', function () {
+  this.timeout(40_000);
+  const SECRET = 'a-long-enough-secret-for-the-job-trigger-0123';
+
+  /** A job that runs until told to stop (`honours`) or for a minute regardless. */
+  function slowJob(name: string, honours: boolean): JobDefinition {
+    return {
+      name,
+      schedule: parseSchedule('every day 06:00'),
+      run: (context) =>
+        new Promise((resolve, reject) => {
+          const timer = setTimeout(() => resolve({}), 60_000);
+          if (honours)
+            context.signal.addEventListener('abort', () => {
+              clearTimeout(timer);
+              reject(new Error('stopped'));
+            });
+        }),
+    };
+  }
+
+  it('drains a POST /api/jobs request in flight like a turn: its caller gets an answer', async () => {
+    const service = await startTestService({ JOBS_SECRET: SECRET }, undefined, {
+      jobs: [slowJob('polite', true)],
+    });
+    try {
+      const answer = fetch(`${service.url}/api/jobs/polite?wait=30`, {
+        method: 'POST',
+        headers: { 'x-jobs-secret': SECRET },
+      });
+      await new Promise((r) => setTimeout(r, 300)); // the request now waits on the job
+      await service.stop();
+      const res = await answer; // before: the connection was cut and fetch failed
+      assert.ok(res.status > 0);
+    } finally {
+      await service.stop();
+      removeDataDir(service.dataDir);
+    }
+  });
+
+  it('stops within SHUTDOWN_TIMEOUT_SECONDS even when a job ignores its abort signal', async () => {
+    const service = await startTestService(
+      { JOBS_SECRET: SECRET, SHUTDOWN_TIMEOUT_SECONDS: '2' },
+      undefined,
+      { jobs: [slowJob('stubborn', false)] },
+    );
+    try {
+      const res = await fetch(`${service.url}/api/jobs/stubborn?wait=0`, {
+        method: 'POST',
+        headers: { 'x-jobs-secret': SECRET },
+      });
+      assert.equal(res.status, 202);
+      const started = Date.now();
+      await service.stop();
+      const took = Date.now() - started;
+      assert.ok(took < 4_000, `took ${took} ms`);
+    } finally {
+      await service.stop();
       removeDataDir(service.dataDir);
     }
   });

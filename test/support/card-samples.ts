@@ -10,7 +10,7 @@ import { sampleEditCard, samplePcnOverview, samplePracticeCard } from './sample-
 export const SAMPLES: Record<string, Record<string, unknown>> = {
   digest: sampleDigestCard() as unknown as Record<string, unknown>,
   nudge: {
-    title: '3 actions need attention at Demo Bridgefoot Surgery',
+    title: '1 action needs attention at Demo Bridgefoot Surgery',
     intro:
       '1 overdue. Reminders for your practice in "Demo: access recovery checklist", as of Wed 25 Nov 2026.',
     rows: [
@@ -37,6 +37,7 @@ export const SAMPLES: Record<string, Record<string, unknown>> = {
   },
 
   progress: {
+    title: 'Your progress',
     intro: 'Your organisations in each running campaign, with the next actions that need work.',
     sections: [
       {

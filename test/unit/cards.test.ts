@@ -17,6 +17,8 @@ import {
   sampleEditCard,
 } from '../support/sample-cards';
 import { SAMPLES } from '../support/card-samples';
+import { describeProgress } from '../../src/domain/cards/card-views';
+import type { Progress } from '../../src/domain/items/get-progress';
 import { sampleDigestCard } from '../support/sample-digest';
 import { checkChart, findElements, lintCard, lintCardWithoutCharts } from '../support/lint-card';
 
@@ -133,6 +135,67 @@ describe('checklist card size budget (largest realistic data: a PCN with 12 prac
   it('offers every status but the current one on the update card', () => {
     const card = JSON.stringify(renderCard('edit-item', sampleEditCard()));
     assert.equal((card.match(/"verb":"setStatus"/g) ?? []).length, 4 * 2);
+  });
+});
+
+describe('checklist card rows (short, plain, details one click away)', () => {
+  const rendered = () => renderCard('checklist', samplePracticeCard(true));
+  const elements = (card: unknown, type: string) =>
+    findElements(card, (e) => e['type'] === type) as Record<string, unknown>[];
+
+  it('shows title, status and deadline; hides detail, history and source behind "Details"', () => {
+    const card = rendered();
+    const toggles = elements(card, 'Action.ToggleVisibility');
+    assert.equal(toggles.length, 12);
+    const hidden = elements(card, 'Container').filter((c) => c['isVisible'] === false);
+    const ids = hidden.map((c) => c['id']);
+    assert.equal(new Set(ids).size, 12, 'every details container has its own id');
+    assert.deepEqual(
+      toggles.map((t) => (t['targetElements'] as string[])[0]),
+      ids,
+      'each toggle opens its own row',
+    );
+    assert.ok(hidden.every((c) => /\[Source\]\(https:|Source: /.test(JSON.stringify(c))));
+  });
+
+  it('says where an action comes from in words, never the checklist’s internal tags', () => {
+    const text = JSON.stringify(rendered());
+    assert.doesNotMatch(text, /Confidence:|\bREAD\b|INFERRED|due high/);
+    assert.match(text, /From NHS England's letters/);
+    assert.match(text, /Reconstructed from public sources/);
+  });
+
+  it('cuts details and notes at a word, with "…"', () => {
+    for (const block of elements(rendered(), 'TextBlock')) {
+      for (const cut of String(block['text']).match(/\S*…/g) ?? [])
+        assert.match(cut, /(^|[\p{L}\p{N}])…$/u, `cut at a word: ${cut}`);
+    }
+    const detail = samplePracticeCard().sections[0]!.rows[0]!.details.split('\n\n')[0]!;
+    assert.equal(
+      detail,
+      'Give patients online access to new entries in their record by default, subject to…',
+    );
+  });
+});
+
+describe('numbers on cards', () => {
+  it('uses thousands separators in progress lines', () => {
+    const byStatus = {
+      done: 1200,
+      not_applicable: 34,
+      in_progress: 2500,
+      blocked: 1001,
+      not_started: 9999,
+    };
+    assert.equal(
+      describeProgress({ total: 14734, byStatus, percentComplete: 8, overdue: 4321 } as Progress),
+      '1,234 of 14,734 finished (8%) · 2,500 in progress · 1,001 blocked · 9,999 not started · 4,321 overdue',
+    );
+  });
+
+  it('leaves the patient-details warning to where notes are typed, not the welcome card', () => {
+    assert.doesNotMatch(JSON.stringify(renderCard('welcome', SAMPLES['welcome'] ?? {})), /patient/);
+    assert.match(JSON.stringify(renderCard('edit-item', sampleEditCard())), /patient/);
   });
 });
 

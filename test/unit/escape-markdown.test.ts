@@ -41,9 +41,24 @@ describe('escapeMarkdown', () => {
 
 describe('escapeShortened', () => {
   it('cuts text so that, escaped, it is no longer than asked', () => {
-    assert.equal(escapeShortened('plain words here', 10), 'plain wor…');
+    assert.equal(escapeShortened('plain words here', 13), 'plain words…');
     const escaped = escapeShortened('*'.repeat(500), 140);
     assert.ok(escaped.length <= 140, `${escaped.length}`);
     assert.equal(visibleText(renderMarkdown(escaped)).trim(), `${'*'.repeat(69)}…`);
+  });
+
+  it('never cuts a word in half: it ends at the last whole word, without its punctuation', () => {
+    const source =
+      'requirement read; legal start date uncertain - 1 Apr 2023 per LMC, possibly 15 May';
+    assert.equal(
+      escapeShortened(source, 60),
+      'requirement read; legal start date uncertain - 1 Apr 2023…',
+    );
+    assert.equal(escapeShortened('plain words here', 10), 'plain…');
+    assert.equal(escapeShortened('Switched on, then off', 13), 'Switched on…');
+  });
+
+  it('cuts inside a word only when one word would leave less than half the room', () => {
+    assert.equal(escapeShortened('Supercalifragilistic word', 10), 'Supercali…');
   });
 });

@@ -131,6 +131,33 @@ describe('loadConfig', () => {
     assert.match(problem ?? '', /^HOST: local mode accepts unauthenticated requests/);
   });
 
+  it('keeps local mode to local data: a storage account needs LOCAL_MODE_REMOTE_STORAGE=true', () => {
+    const account =
+      'DefaultEndpointsProtocol=https;AccountName=arbprod;AccountKey=c2VjcmV0;EndpointSuffix=core.windows.net';
+    assert.match(
+      problemsOf({ STORAGE_CONNECTION_STRING: account })[0] ?? '',
+      /^STORAGE_CONNECTION_STRING: local mode .* is not a loopback Azurite/,
+    );
+    assert.equal(
+      loadConfig({ STORAGE_CONNECTION_STRING: account, LOCAL_MODE_REMOTE_STORAGE: 'true' }, '/x')
+        .storage.kind,
+      'account',
+    );
+    for (const local of [
+      'UseDevelopmentStorage=true',
+      'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://127.0.0.1:10002/devstoreaccount1;',
+      'AccountName=devstoreaccount1;AccountKey=a2V5;TableEndpoint=http://localhost:41000/devstoreaccount1',
+    ])
+      assert.equal(loadConfig({ STORAGE_CONNECTION_STRING: local }, '/x').mode, 'local', local);
+    assert.match(
+      problemsOf({
+        STORAGE_CONNECTION_STRING:
+          'AccountName=x;AccountKey=a2V5;TableEndpoint=http://127.0.0.1.evil.example/x',
+      })[0] ?? '',
+      /not a loopback Azurite/,
+    );
+  });
+
   it('refuses local mode with an app id set', () => {
     assert.match(problemsOf({ ARB_MODE: 'local', MicrosoftAppId: APP_ID })[0] ?? '', /^ARB_MODE:/);
   });

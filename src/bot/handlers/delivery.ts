@@ -1,6 +1,7 @@
 import type { TurnContext } from 'botbuilder';
+import { MAX_ENTRIES_READ } from '../../domain/outbox/delivery-health';
 import type { DeliveryReport } from '../../domain/outbox/describe-delivery';
-import { FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
+import { describeWaiting, FAILURE_LABELS, type FailureReason } from '../../domain/outbox/outbox';
 import type { BotServices } from '../bot-services';
 import { cardAnswer, cardMessage } from '../reply';
 import type { Handler } from '../router';
@@ -20,10 +21,17 @@ function renderDelivery(reports: DeliveryReport[], services: BotServices, note?:
       waiting: String(s.pending + s.sending),
       failed: String(s.failed),
       duplicates: String(s.possibleDuplicates),
-      failureText:
+      failureText: [
+        s.partial
+          ? `Counted from the first ${MAX_ENTRIES_READ.toLocaleString('en-GB')} messages.`
+          : '',
+        describeWaiting(s.waitingBecause),
         s.failed === 0
           ? 'Nothing failed.'
           : `${reasons.join('. ')}. Where: ${s.failedWhere.join('; ')}${more}.`,
+      ]
+        .filter(Boolean)
+        .join(' '),
       canRetry: s.failed > 0,
     };
   });
@@ -31,7 +39,7 @@ function renderDelivery(reports: DeliveryReport[], services: BotServices, note?:
     note ??
     (jobs.length === 0
       ? 'Nothing has been sent yet.'
-      : `The ${jobs.length} most recent jobs, newest first.`);
+      : `The ${jobs.length} most recent jobs with messages in your scope, newest first.`);
   return services.renderCard('delivery', { intro, jobs });
 }
 

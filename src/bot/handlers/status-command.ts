@@ -1,3 +1,5 @@
+import { formatOrgName } from '../../domain/access/display-name';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
 import { InvalidInputError } from '../../domain/shared/errors';
 import { readCommand } from '../read-command';
 import { placeOf } from '../read-teams-context';
@@ -20,7 +22,10 @@ export const statusCommand: Handler = async (context, scope) => {
   });
   if (report.kind === 'mine') return sendProgress(context, scope);
   const { org, intro, sections } = report;
+  // Titled for the organisation it shows: in a channel, "Your progress" would read as the reader's.
+  const name = formatOrgName(org.name);
+  const title = `Progress of ${escapeMarkdown(name)} (${org.code})`;
   await context.sendActivity(
-    cardMessage(services.renderCard('progress', { intro, sections }), `Status of ${org.name}`),
+    cardMessage(services.renderCard('progress', { title, intro, sections }), `Progress of ${name}`),
   );
 };

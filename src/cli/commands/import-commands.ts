@@ -3,9 +3,9 @@ import path from 'node:path';
 import type { Command } from 'commander';
 import { InvalidInputError } from '../../domain/shared/errors';
 import type { Organisation } from '../../domain/access/organisations';
-import { applyOrgImport } from '../../importers/apply-org-import';
+import { applyOrgImport, type OrgImportReport } from '../../importers/apply-org-import';
 import { parseChecklist } from '../../importers/parse-checklist';
-import { parseEpraccur } from '../../importers/parse-epraccur';
+import { parseEpraccur, type EpraccurReport } from '../../importers/parse-epraccur';
 import { parseOrgs } from '../../importers/parse-orgs';
 import { parsePcnMembership } from '../../importers/parse-pcn-membership';
 import { parseSubIcbLookup } from '../../importers/parse-sub-icb-lookup';
@@ -40,6 +40,10 @@ export function registerImportCommands(
       'epraccur only: a sub-ICB location → ICB → region lookup CSV (ONS)',
     )
     .option('--as-of <date>', 'epraccur only: date for PCN membership, YYYY-MM-DD (default: today)')
+    .option(
+      '--close-missing',
+      'close the open practices in storage that the file does not list (only for a file that covers all of England; try it with --dry-run first)',
+    )
     .option('--dry-run', 'check the file and report what would change, write nothing')
     .action(
       (
@@ -49,6 +53,7 @@ export function registerImportCommands(
           pcnMembership?: string;
           subIcbLookup?: string;
           asOf?: string;
+          closeMissing?: boolean;
           dryRun?: boolean;
         },
       ) =>
@@ -74,8 +79,10 @@ export function registerImportCommands(
             organisations = parsed.organisations;
             const r = parsed.report;
             ctx.out(
-              `epraccur: ${r.practices.toLocaleString('en-GB')} GP practices (${r.open.toLocaleString('en-GB')} open, ${r.closed.toLocaleString('en-GB')} closed), ${r.skippedProposed} proposed practices skipped.`,
+              `epraccur: ${n(r.practices)} GP practices (${n(r.open)} open, ${n(r.closed)} closed).`,
             );
+            const skipped = describeSkipped(r);
+            if (skipped) ctx.out(skipped);
             notes.push(...r.notes);
           } else {
             if (opts.pcnMembership || opts.subIcbLookup)
@@ -88,6 +95,7 @@ export function registerImportCommands(
           const progress = startProgress('Writing organisations', 0, ctx);
           const report = await applyOrgImport((await ctx.storage()).organisations, organisations, {
             ...(opts.dryRun ? { dryRun: true } : {}),
+            ...(opts.closeMissing ? { closeMissing: true } : {}),
             onProgress: (done, total) => progress.update(done, total),
           });
           progress.stop();
@@ -95,6 +103,8 @@ export function registerImportCommands(
           ctx.out(
             `${opts.dryRun ? 'Dry run, nothing written: would add' : 'Added'} ${n(report.added)}, ${opts.dryRun ? 'update' : 'updated'} ${n(report.updated)}, ${opts.dryRun ? 'close' : 'closed'} ${n(report.closed)}; ${n(report.unchanged)} unchanged (${n(report.total)} in the file, ${n(changes)} change${changes === 1 ? '' : 's'}).`,
           );
+          const missing = describeMissing(report.missing, opts.dryRun === true);
+          if (missing) ctx.out(missing);
         }),
     );
 
@@ -123,7 +133,7 @@ export function registerImportCommands(
           });
           const levels = new Map<string, number>();
           for (const a of checklist.actions) levels.set(a.level, (levels.get(a.level) ?? 0) + 1);
-          const summary = `${checklist.id} version ${checklist.version}: ${checklist.actions.length} actions (${[...levels].map(([l, n]) => `${n} ${l}`).join(', ')})`;
+          const summary = `${checklist.id} version ${checklist.version}: ${n(checklist.actions.length)} actions (${[...levels].map(([l, count]) => `${n(count)} ${l}`).join(', ')})`;
           if (opts.dryRun) {
             ctx.out(`Dry run, nothing written: ${summary}.`);
             return;
@@ -132,6 +142,47 @@ export function registerImportCommands(
           ctx.out(`${outcome === 'created' ? 'Loaded' : 'Already loaded, unchanged:'} ${summary}.`);
         }),
     );
+}
+
+// One line for everything left out, each reason with its count, or undefined when nothing was.
+function describeSkipped(r: EpraccurReport): string | undefined {
+  const parts: string[] = [];
+  const nations = Object.entries(r.skippedOutsideEngland);
+  const outside = nations.reduce((sum, [, count]) => sum + count, 0);
+  if (outside > 0) {
+    parts.push(
+      `${n(outside)} GP ${outside === 1 ? 'practice' : 'practices'} outside NHS England (${nations.map(([nation, count]) => `${nation} ${n(count)}`).join(', ')})`,
+    );
+  }
+  if (r.skippedProposed > 0) {
+    parts.push(
+      `${n(r.skippedProposed)} proposed ${r.skippedProposed === 1 ? 'practice' : 'practices'} (status P; loaded once open)`,
+    );
+  }
+  if (r.skippedOtherSettings > 0) {
+    parts.push(
+      `${n(r.skippedOtherSettings)} ${r.skippedOtherSettings === 1 ? 'row that is' : 'rows that are'} not GP practices (Prescribing Setting other than 4)`,
+    );
+  }
+  return parts.length > 0 ? `Skipped: ${parts.join('; ')}.` : undefined;
+}
+
+// What happens to open practices in storage that the file does not list.
+function describeMissing(missing: OrgImportReport['missing'], dryRun: boolean): string | undefined {
+  const count = missing.count;
+  const noun = count === 1 ? 'practice is' : 'practices are';
+  const examples =
+    count === 0
+      ? ''
+      : ` (${count > missing.examples.length ? 'for example ' : ''}${missing.examples.map((org) => `${org.code} ${org.name}`).join(', ')})`;
+  if (count === 0)
+    return missing.closed
+      ? 'Every open practice in storage is in this file: none to close.'
+      : undefined;
+  if (!missing.closed) {
+    return `${n(count)} open ${noun} not in this file${examples}; kept open. Use --close-missing when the file covers all of England (try it with --dry-run first).`;
+  }
+  return `${dryRun ? 'Would close' : 'Closed'} ${n(count)} open ${count === 1 ? 'practice' : 'practices'} not in this file${examples}.`;
 }
 
 function readInput(file: string): string {

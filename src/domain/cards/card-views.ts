@@ -8,9 +8,11 @@ import {
   type ItemStatus,
   type TrackedItem,
 } from '../items/tracked-items';
+import { formatOrgName } from '../access/display-name';
 import type { Organisation } from '../access/organisations';
 import { describeDue, formatUkDateTime, formatUkDay } from '../shared/uk-dates';
-import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
+import { cutAtWord, escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
+import { describeConfidence } from './describe-source';
 
 // View models for the checklist cards: plain data that cards/*.json templates bind to. Pure:
 // loading happens in plan-cards.ts, rendering in src/cards, sending in src/proactive. Teams reads
@@ -48,9 +50,16 @@ export interface ItemRowView {
   heading: string;
   dueText: string;
   dueColor: 'Default' | 'Accent' | 'Attention' | 'Good';
+  /** The status in words with its mark; who set it and when is in `history`. */
   statusText: string;
-  note: string;
-  sourceText: string;
+  /** Id of the row's hidden details container, unique on the card (the "Details" toggle's target). */
+  detailsId: string;
+  /**
+   * Behind the row's "Details" toggle, one paragraph each: the action's detail, who set the status
+   * and when, the note, and the source in words with a link. Detail and note are cut at a word (the
+   * update card shows them whole). One TextBlock: twelve rows of four would not fit the size budget.
+   */
+  details: string;
   updateTitle: string;
   canUpdate: boolean;
   edit: EditButtonData;
@@ -101,6 +110,12 @@ export interface OverviewCardView {
 /** Cards show at most this much of a note; the whole note is kept and shown in history. */
 export const CARD_NOTE_CHARS = 140;
 
+/** A checklist row shows less of a note, behind its "Details"; the update card shows it whole. */
+export const ROW_NOTE_CHARS = 80;
+
+/** Checklist cards show at most this much of an action's detail; the update card shows it all. */
+export const CARD_DETAIL_CHARS = 90;
+
 /** Cards show at most this much of a person's name (Teams does not bound display names). */
 export const CARD_NAME_CHARS = 60;
 
@@ -123,12 +138,13 @@ export function describeStatus(status: ItemStatus): string {
 
 /** "4 of 12 finished (33%) · 2 in progress · 1 blocked · 3 overdue". */
 export function describeProgress(progress: Progress): string {
+  const n = (count: number) => count.toLocaleString('en-GB');
   const finished = progress.byStatus.done + progress.byStatus.not_applicable;
-  const parts = [`${finished} of ${progress.total} finished (${progress.percentComplete}%)`];
-  if (progress.byStatus.in_progress) parts.push(`${progress.byStatus.in_progress} in progress`);
-  if (progress.byStatus.blocked) parts.push(`${progress.byStatus.blocked} blocked`);
-  if (progress.byStatus.not_started) parts.push(`${progress.byStatus.not_started} not started`);
-  if (progress.overdue) parts.push(`${progress.overdue} overdue`);
+  const parts = [`${n(finished)} of ${n(progress.total)} finished (${progress.percentComplete}%)`];
+  if (progress.byStatus.in_progress) parts.push(`${n(progress.byStatus.in_progress)} in progress`);
+  if (progress.byStatus.blocked) parts.push(`${n(progress.byStatus.blocked)} blocked`);
+  if (progress.byStatus.not_started) parts.push(`${n(progress.byStatus.not_started)} not started`);
+  if (progress.overdue) parts.push(`${n(progress.overdue)} overdue`);
   return parts.join(' · ');
 }
 
@@ -137,12 +153,8 @@ export function describeArea(area: string): string {
   return area === 'cross-cutting' ? 'Cross-cutting' : `Area ${area}: ${AREA_NAMES[area] ?? ''}`;
 }
 
-function firstUrl(source: string): string | undefined {
-  return /https?:\/\/[^\s;,)]+/.exec(source)?.[0];
-}
-
-function shorten(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1).trimEnd()}…`;
+function findUrls(source: string): string[] {
+  return source.match(/https?:\/\/[^\s;,)]+/g) ?? [];
 }
 
 function describeDeadline(item: TrackedItem, today: string) {
@@ -159,6 +171,7 @@ function describeDeadline(item: TrackedItem, today: string) {
   return { dueText, dueColor };
 }
 
+/** "set by Dr Shah, Mon 5 Oct 2026 14:02", or empty when the status was never set. */
 function describeSetter(item: TrackedItem): string {
   const who = item.updatedByName
     ? escapeShortened(item.updatedByName, CARD_NAME_CHARS)
@@ -166,15 +179,22 @@ function describeSetter(item: TrackedItem): string {
       ? 'someone'
       : undefined;
   const when = item.updatedAt ? formatUkDateTime(item.updatedAt) : undefined;
-  return who && when
-    ? `**${describeStatus(item.status)}** (set by ${who}, ${when})`
-    : `**${describeStatus(item.status)}**`;
+  return who && when ? `set by ${who}, ${when}` : '';
 }
 
-function describeSource(action: ChecklistAction | undefined): string {
-  if (!action) return 'Source: not in this checklist version';
-  const url = firstUrl(action.source);
-  return `${url ? `[Source](${url})` : `Source: ${shorten(action.source, 80)}`} · Confidence: ${shorten(action.confidence, 60)}`;
+// Where the action comes from, in words a practice manager reads ("From NHS England's published
+// letters · [Source](…)"); the checklist's own confidence note stays with the checklist's editors.
+// A card row links the first source; the update card links them all.
+function describeSource(action: ChecklistAction | undefined, all: boolean): string {
+  if (!action) return 'Not in this checklist version';
+  const urls = findUrls(action.source);
+  const links =
+    urls.length === 0
+      ? `Source: ${escapeShortened(action.source, all ? 500 : 80)}`
+      : all && urls.length > 1
+        ? urls.map((url, i) => `[Source ${i + 1}](${url})`).join(' · ')
+        : `[Source](${urls[0]})`;
+  return `${describeConfidence(action, all ? 'long' : 'short')} · ${links}`;
 }
 
 /** Builds one action row: deadline in words, status with who and when, source, an Update button. */
@@ -193,9 +213,17 @@ export function buildItemRow(input: {
     heading:
       `${input.orgLabel ? `${escapeMarkdown(input.orgLabel)}: ` : ''}**${item.actionId}** ${action?.title ?? ''}`.trim(),
     ...describeDeadline(item, today),
-    statusText: describeSetter(item),
-    note: item.note ? `Note: ${escapeShortened(item.note, CARD_NOTE_CHARS)}` : '',
-    sourceText: describeSource(action),
+    statusText: `**${describeStatus(item.status)}**`,
+    // Unique on the card: a "my actions" card can list the same action for two organisations.
+    detailsId: `${item.orgCode}-${item.actionId}`,
+    details: [
+      action ? escapeMarkdown(cutWithEllipsis(action.detail, CARD_DETAIL_CHARS)) : '',
+      capitalise(describeSetter(item)),
+      item.note ? `Note: ${escapeShortened(item.note, ROW_NOTE_CHARS)}` : '',
+      describeSource(action, false),
+    ]
+      .filter(Boolean)
+      .join('\n\n'),
     updateTitle: `Update ${item.actionId}`,
     canUpdate: input.canUpdate,
     edit: {
@@ -220,13 +248,13 @@ export function buildEditCard(input: {
   const { item, action } = input;
   return {
     title: `${item.actionId}: ${action?.title ?? 'an action no longer in the checklist'}`,
-    subtitle: `${escapeMarkdown(input.org.name)} (${input.org.code}) · ${escapeMarkdown(input.campaign.name)}`,
+    subtitle: `${escapeMarkdown(formatOrgName(input.org.name))} (${input.org.code}) · ${escapeMarkdown(input.campaign.name)}`,
     notice: input.notice ?? '',
     detail: action?.detail ?? '',
     ...describeDeadline(item, input.today),
-    statusText: `Now: ${describeSetter(item)}`,
+    statusText: `Now: **${describeStatus(item.status)}**${describeSetter(item) ? ` (${describeSetter(item)})` : ''}`,
     note: item.note ? `Note: ${escapeMarkdown(item.note)}` : 'No note.',
-    sourceText: describeSource(action),
+    sourceText: describeSource(action, true),
     choices: ITEM_STATUSES.filter((s) => s !== item.status).map((status) => ({
       label: `${STATUS_MARKS[status]} ${STATUS_LABELS[status]}`,
       data: {
@@ -240,6 +268,15 @@ export function buildEditCard(input: {
     })),
     back: { card: input.card },
   };
+}
+
+// The action's detail is our own text (no escaping needed to measure it), cut at a word.
+function cutWithEllipsis(text: string, max: number): string {
+  return text.length <= max ? text : `${cutAtWord(text, max - 1)}…`;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 function addWeek(date: string): string {
@@ -298,7 +335,7 @@ export function buildChecklistCard(input: {
     }));
   const areaLabel = input.area ? ` · ${describeArea(input.area)}` : '';
   return {
-    title: `${escapeMarkdown(org.name)} (${org.code})`,
+    title: `${escapeMarkdown(formatOrgName(org.name))} (${org.code})`,
     subtitle: `${escapeMarkdown(campaign.name)}${areaLabel}`,
     summary:
       items.length === 0
@@ -323,7 +360,7 @@ export function buildOverviewCard(input: {
   const all = input.members.flatMap((m) => m.items);
   const noun = org.level === 'icb' ? 'PCNs' : 'practices';
   return {
-    title: `${escapeMarkdown(org.name)} (${org.code}): ${noun}`,
+    title: `${escapeMarkdown(formatOrgName(org.name))} (${org.code}): ${noun}`,
     subtitle: escapeMarkdown(campaign.name),
     summary:
       all.length === 0
@@ -333,7 +370,7 @@ export function buildOverviewCard(input: {
     rows: input.members.map((m) => {
       const progress = summariseProgress(m.items, today);
       return {
-        name: `${escapeMarkdown(m.org.name)} (${m.org.code})`,
+        name: `${escapeMarkdown(formatOrgName(m.org.name))} (${m.org.code})`,
         summary: m.items.length ? describeProgress(progress) : 'No actions',
         percent: `${progress.percentComplete}%`,
       };

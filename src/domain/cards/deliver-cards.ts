@@ -35,12 +35,28 @@ export function cardJobId(campaignId: string): string {
   return `cards:${campaignId}`;
 }
 
-/** The dedupe key of the post of one card in one channel (updates find the message through it). */
+/**
+ * The dedupe key of the post of one card in one channel (updates find the message through it).
+ * Each `deliver again` starts a new generation of keys, so the card is posted afresh.
+ */
 export function postKeyOf(
-  link: Pick<ChannelLink, 'teamId' | 'channelId'>,
+  link: Pick<ChannelLink, 'teamId' | 'channelId' | 'postings'>,
   cardKey: string,
 ): string {
-  return `post|${link.teamId}|${link.channelId}|${cardKey}`;
+  return `post|${link.teamId}|${link.channelId}|${generationOf(link)}${cardKey}`;
+}
+
+/** The dedupe key of the redraws of one posted card (the newest state replaces one waiting). */
+export function updateKeyOf(
+  link: Pick<ChannelLink, 'teamId' | 'channelId' | 'postings'>,
+  cardKey: string,
+): string {
+  return `update|${link.teamId}|${link.channelId}|${generationOf(link)}${cardKey}`;
+}
+
+// The first generation keeps the keys cards were always posted under.
+function generationOf(link: Pick<ChannelLink, 'postings'>): string {
+  return link.postings ? `g${link.postings}|` : '';
 }
 
 /**
@@ -50,7 +66,8 @@ export function postKeyOf(
 export async function putCard(
   deps: Pick<DeliveryDeps, 'outbox' | 'composer' | 'now'>,
   campaignId: string,
-  link: Pick<ChannelLink, 'teamId' | 'channelId'>,
+  link: Pick<ChannelLink, 'teamId' | 'channelId' | 'postings'> &
+    Partial<Pick<ChannelLink, 'orgCode'>>,
   card: PlannedCard,
   options: { redraw?: boolean } = {},
 ): Promise<'posted' | 'updated'> {
@@ -67,16 +84,18 @@ export async function putCard(
       kind: 'send',
       target,
       payload,
+      ...(link.orgCode ? { orgCode: link.orgCode } : {}),
     });
     if (posted !== 'duplicate') return 'posted';
   }
   await enqueueMessage(deps, {
     jobId,
-    dedupeKey: `update|${link.teamId}|${link.channelId}|${card.key}`,
+    dedupeKey: updateKeyOf(link, card.key),
     kind: 'update',
     target,
     activityOf: postKey,
     payload,
+    ...(link.orgCode ? { orgCode: link.orgCode } : {}),
   });
   return 'updated';
 }

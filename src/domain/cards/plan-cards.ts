@@ -13,6 +13,7 @@ import type { Organisation, OrganisationStore } from '../access/organisations';
 import { groupCodeOf, type TrackedItem } from '../items/tracked-items';
 import { type ItemStore } from '../items/item-store';
 import { todayInLondon } from '../shared/uk-dates';
+import { formatOrgName } from '../access/display-name';
 
 /** The stores card planning reads. */
 export interface CardDeps {
@@ -78,6 +79,18 @@ export function itemCardRefs(
     return [{ view: 'items', campaignId: campaign.id, orgCode }];
   const areas = [...new Set(items.map((i) => String(i.area)))].sort();
   return areas.map((area) => ({ view: 'items', campaignId: campaign.id, orgCode, area }));
+}
+
+/** Orders organisations by the name a card shows ("Demo Bridgefoot Surgery" before "Demo Mill…"). */
+export function compareOrgNames(
+  a: Pick<Organisation, 'code' | 'name'>,
+  b: Pick<Organisation, 'code' | 'name'>,
+): number {
+  const options = { sensitivity: 'base', numeric: true } as const;
+  return (
+    formatOrgName(a.name).localeCompare(formatOrgName(b.name), 'en-GB', options) ||
+    a.code.localeCompare(b.code)
+  );
 }
 
 /** Builds the card a reference names, from current storage; `notice` is shown at its top. */
@@ -147,9 +160,9 @@ async function overviewCard(
   today: string,
   notice?: string,
 ): Promise<PlannedCard> {
-  const children = (await deps.organisations.listChildren(org.code)).filter(
-    (c) => c.open && (c.level === 'practice' || c.level === 'pcn'),
-  );
+  const children = (await deps.organisations.listChildren(org.code))
+    .filter((c) => c.open && (c.level === 'practice' || c.level === 'pcn'))
+    .sort(compareOrgNames);
   const members = children.map((child) => ({
     org: child,
     items: groupItems.filter((i) => i.orgCode === child.code || i.pcnCode === child.code),
@@ -166,10 +179,10 @@ async function overviewCard(
 }
 
 /**
- * The cards a channel linked to `org` gets for one campaign. A PCN channel: the PCN's own
- * actions, an overview of its practices, and one card per practice (so practice staff update
- * their own practice from the PCN channel). An ICB channel: its own actions and its PCNs.
- * `groupItems` are the items of the organisation's ICB, read once by the caller.
+ * The cards a channel linked to `org` gets for one campaign, in the order a reader expects them:
+ * the overview (a PCN's practices, an ICB's PCNs), the organisation's own actions, then, in a PCN
+ * channel, one card per practice by name (so practice staff update their own practice from the
+ * PCN channel). `groupItems` are the items of the organisation's ICB, read once by the caller.
  */
 export async function planChannelCards(
   deps: CardDeps,
@@ -180,14 +193,15 @@ export async function planChannelCards(
 ): Promise<PlannedCard[]> {
   const today = todayInLondon(deps.now());
   const own = groupItems.filter((i) => i.orgCode === org.code);
-  const cards = itemCardRefs(campaign, org.code, own).map((ref) =>
-    itemsCard(org, campaign, actions, own, today, ref.view === 'items' ? ref.area : undefined),
-  );
-  cards.push(await overviewCard(deps, org, campaign, groupItems, today));
-  if (org.level === 'pcn') {
-    const practices = (await deps.organisations.listChildren(org.code)).filter(
-      (c) => c.open && c.level === 'practice',
+  const cards = [await overviewCard(deps, org, campaign, groupItems, today)];
+  for (const ref of itemCardRefs(campaign, org.code, own))
+    cards.push(
+      itemsCard(org, campaign, actions, own, today, ref.view === 'items' ? ref.area : undefined),
     );
+  if (org.level === 'pcn') {
+    const practices = (await deps.organisations.listChildren(org.code))
+      .filter((c) => c.open && c.level === 'practice')
+      .sort(compareOrgNames);
     for (const child of practices) {
       const items = groupItems.filter((i) => i.orgCode === child.code);
       if (items.length === 0) continue;

@@ -14,6 +14,11 @@ export interface ChannelLink {
   linkedAt: string;
   /** False once unlinked; links are never deleted, so "who linked what, when" stays answerable. */
   active: boolean;
+  /**
+   * How many times the channel's cards were posted afresh (`deliver again`); absent for none. Part
+   * of each card's post key, so redraws change the newest copies and leave older ones alone.
+   */
+  postings?: number;
 }
 
 /** Port: where channel links are kept. */

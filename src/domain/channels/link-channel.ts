@@ -102,6 +102,8 @@ export async function linkChannel(
     linkedBy: userId,
     linkedAt: deps.now().toISOString(),
     active: true,
+    // Linking again keeps the posting generation, so redraws still reach the newest copies.
+    ...(previous?.postings ? { postings: previous.postings } : {}),
   };
   await deps.links.saveLink(link);
   return { link, org, ...(previous?.active ? { previous } : {}) };

@@ -132,6 +132,7 @@ export async function runDigestNow(
         kind: 'send',
         target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
         payload: composeDigest(deps, digest),
+        orgCode: region.code,
       });
     return { kind: 'posted', region, cards: digests.length };
   }

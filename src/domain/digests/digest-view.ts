@@ -5,6 +5,7 @@ import {
   describeArea,
   describeStatus,
 } from '../cards/card-views';
+import { formatOrgName } from '../access/display-name';
 import { formatUkDate, formatUkDay } from '../shared/uk-dates';
 import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 
@@ -116,7 +117,7 @@ function describeMovers(digest: RegionDigest): string {
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.row.name.localeCompare(b.row.name))
     .slice(0, MOVERS);
   if (moves.length === 0) return '';
-  return `Biggest movers: ${moves.map((m) => `${escapeMarkdown(m.row.name)} ${describeMove(m.delta)}`).join(' · ')}.`;
+  return `Biggest movers: ${moves.map((m) => `${escapeMarkdown(formatOrgName(m.row.name))} ${describeMove(m.delta)}`).join(' · ')}.`;
 }
 
 function toTableRow(row: DigestRow, label: string): DigestTableRow {
@@ -149,13 +150,13 @@ export function buildDigestCard(
   const { headline, region } = digest;
   const finished = finishedOf(headline);
   const rows = digest.icbs.map((row) =>
-    toTableRow(row, `${escapeMarkdown(row.name)} (${row.code})`),
+    toTableRow(row, `${escapeMarkdown(formatOrgName(row.name))} (${row.code})`),
   );
   if (digest.regionOwn)
     rows.push(toTableRow(digest.regionOwn, `Regional team's own actions (${region.code})`));
   const na = headline.byStatus.not_applicable;
   return {
-    title: `Weekly digest: ${escapeMarkdown(region.name)} (${region.code})`,
+    title: `Weekly digest: ${escapeMarkdown(formatOrgName(region.name))} (${region.code})`,
     subtitle: `${escapeMarkdown(digest.campaign.name)} · figures for ${formatUkDay(digest.today)}`,
     notice: options.notice ?? '',
     headline: `${headline.percentComplete}% complete: ${formatCount(finished)} of ${formatCount(headline.total)} actions finished across ${digest.icbs.length} ICB${digest.icbs.length === 1 ? '' : 's'}`,
@@ -176,7 +177,7 @@ export function buildDigestCard(
       data: digest.icbs.map((row) => ({ x: row.code, y: row.figures.percentComplete })),
     },
     chartFacts: digest.icbs.map((row) => ({
-      title: `${escapeMarkdown(row.name)} (${row.code})`,
+      title: `${escapeMarkdown(formatOrgName(row.name))} (${row.code})`,
       value: `${row.figures.percentComplete}% finished`,
     })),
     rows,
@@ -191,8 +192,8 @@ export function buildDigestCard(
           ? `${formatCount(digest.blockedTotal)} blocked, longest first:`
           : `${formatCount(digest.blockedTotal)} blocked; the ${digest.blocked.length} blocked longest:`,
     blocked: digest.blocked.map((b) => ({
-      heading: `**${b.actionId}** · ${escapeMarkdown(b.orgName)} (${b.orgCode})`,
-      detail: `${escapeMarkdown(b.icbName)} · ${sinceText(b.since)}${b.byName ? ` by ${escapeShortened(b.byName, CARD_NAME_CHARS)}` : ''}`,
+      heading: `**${b.actionId}** · ${escapeMarkdown(formatOrgName(b.orgName))} (${b.orgCode})`,
+      detail: `${escapeMarkdown(formatOrgName(b.icbName))} · ${sinceText(b.since)}${b.byName ? ` by ${escapeShortened(b.byName, CARD_NAME_CHARS)}` : ''}`,
       note: b.note ? `Note: ${escapeShortened(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
     })),
     footer: `Finished means done or not applicable; overdue means unfinished with its deadline before ${formatUkDay(digest.today)}. For any ICB, PCN or practice, type **status** and its ODS code in a chat with me.`,
@@ -202,5 +203,5 @@ export function buildDigestCard(
 
 /** The notification text of a digest card. */
 export function summariseDigestCard(digest: RegionDigest): string {
-  return `Weekly digest for ${digest.region.name}: ${digest.headline.percentComplete}% complete`;
+  return `Weekly digest for ${formatOrgName(digest.region.name)}: ${digest.headline.percentComplete}% complete`;
 }

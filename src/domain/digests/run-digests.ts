@@ -257,6 +257,7 @@ export async function runDigests(
               kind: 'send',
               target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
               payload,
+              orgCode,
             }),
           );
         }

@@ -51,8 +51,11 @@ interface Hit {
   milestones: Milestone[];
 }
 
-/** Reminders held before they are queued: big enough to batch well, small enough to keep memory low. */
-const QUEUE_EVERY = 1_000;
+/**
+ * Reminders held before they are queued: two full transactions' worth, so writes stay batched
+ * while a long run shows progress and a stopped run leaves little composed and unqueued.
+ */
+const QUEUE_EVERY = 100;
 
 /** At most this many items on one reminder; the rest are counted and linked. */
 const MAX_ROWS = 12;
@@ -72,8 +75,18 @@ export function nudgeJobId(date: string): string {
  */
 export async function runNudges(
   deps: NudgeDeps,
-  input: { date: string; previousRun: string; settings?: NudgeSettings },
+  input: {
+    date: string;
+    previousRun: string;
+    settings?: NudgeSettings;
+    signal?: AbortSignal;
+    /** Told after each batch is queued: how many reminders and posts this run has queued so far. */
+    onProgress?: (queued: number) => void;
+  },
 ): Promise<NudgeSummary> {
+  // Checked before each organisation: a stopping service ends the run within one organisation's
+  // work, and the dedupe keys make the resumed run skip what was already queued.
+  const checkStop = () => input.signal?.throwIfAborted();
   const settings = input.settings ?? DEFAULT_NUDGE_SETTINGS;
   const summary: NudgeSummary = {
     date: input.date,
@@ -91,6 +104,7 @@ export async function runNudges(
   const campaigns = (await deps.campaigns.listCampaigns()).filter((c) => c.status === 'running');
   const furthest = Math.max(...settings.milestones, 0);
   for (const campaign of campaigns) {
+    checkStop();
     const due = await findDueItems(deps, campaign.id, {
       from: '0000-01-01',
       to: addDays(input.date, furthest),
@@ -107,24 +121,27 @@ export async function runNudges(
     summary.campaigns += 1;
     summary.itemsAtMilestone += hits.length;
     const actions = await loadActions(deps, campaign);
-    const run = new NudgeRun(deps, campaign, actions, input.date, summary);
+    const run = new NudgeRun(deps, campaign, actions, input.date, summary, input.onProgress);
 
     const byPractice = groupBy(
       hits.filter((h) => h.item.level === 'practice'),
       (h) => h.item.orgCode,
     );
-    for (const [practice, list] of byPractice)
+    for (const [practice, list] of byPractice) {
+      checkStop();
       await run.remind(practice, 'practice_staff', list, {
         view: 'items',
         campaignId: campaign.id,
         orgCode: practice,
       });
+    }
 
     const byPcn = groupBy(
       hits.filter((h) => h.item.level === 'pcn' || (h.item.level === 'practice' && h.item.pcnCode)),
       (h) => (h.item.level === 'pcn' ? h.item.orgCode : (h.item.pcnCode ?? '')),
     );
     for (const [pcn, list] of byPcn) {
+      checkStop();
       const ref: CardRef = { view: 'overview', campaignId: campaign.id, orgCode: pcn };
       await run.remind(pcn, 'pcn_lead', list, ref);
       await run.postToChannels(pcn, list, ref);
@@ -134,12 +151,14 @@ export async function runNudges(
       h.milestones.some((m) => -m.daysBefore > settings.icbAfterDays),
     );
     const byIcb = groupBy(late, (h) => h.item.icbCode);
-    for (const [icb, list] of byIcb)
+    for (const [icb, list] of byIcb) {
+      checkStop();
       await run.remind(icb, 'icb_lead', list, {
         view: 'overview',
         campaignId: campaign.id,
         orgCode: icb,
       });
+    }
     await run.queueAll();
   }
   return summary;
@@ -158,7 +177,7 @@ function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]>
 class NudgeRun {
   private readonly names = new Map<string, string>();
   private readonly tenants = new Map<string, string | undefined>();
-  /** What this run will queue: written together at the end, in batched transactions. */
+  /** What this run has composed and not yet queued (queued in batched transactions). */
   private readonly requests: { request: OutboxRequest; channel: boolean }[] = [];
 
   constructor(
@@ -167,6 +186,7 @@ class NudgeRun {
     private readonly actions: ReadonlyMap<string, ChecklistAction>,
     private readonly date: string,
     private readonly summary: NudgeSummary,
+    private readonly onProgress?: (queued: number) => void,
   ) {}
 
   /** 1:1 reminders to everyone holding `role` over `orgCode`, each filtered by their own choices. */
@@ -206,6 +226,7 @@ class NudgeRun {
           kind: 'send',
           target: { kind: 'personal', tenantId, userAadObjectId: person.userId },
           payload,
+          orgCode,
         },
       });
     }
@@ -226,6 +247,10 @@ class NudgeRun {
       else if (this.requests[index]!.channel) this.summary.channelPosts += 1;
       else this.summary.nudgesQueued += 1;
     }
+    if (this.requests.length > 0)
+      this.onProgress?.(
+        this.summary.nudgesQueued + this.summary.channelPosts + this.summary.alreadyQueued,
+      );
     this.requests.length = 0;
   }
 
@@ -245,6 +270,7 @@ class NudgeRun {
           kind: 'send',
           target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
           payload,
+          orgCode: pcnCode,
         },
       });
     }
@@ -294,19 +320,25 @@ class NudgeRun {
         : role === 'pcn_lead'
           ? 'your PCN and its practices'
           : 'your ICB';
+    // The headline counts the rows listed; when more are waiting it says of how many.
+    const count = (n: number) => n.toLocaleString('en-GB');
     const titleOf = (name: string) =>
-      role === 'icb_lead'
-        ? `${hits.length} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${name}`
-        : `${hits.length} action${hits.length === 1 ? ' needs' : 's need'} attention at ${name}`;
+      hits.length > rows.length
+        ? role === 'icb_lead'
+          ? `The ${count(rows.length)} longest overdue of ${count(hits.length)} actions more than two weeks overdue in ${name}`
+          : `The ${count(rows.length)} most urgent of ${count(hits.length)} actions that need attention at ${name}`
+        : role === 'icb_lead'
+          ? `${count(hits.length)} action${hits.length === 1 ? ' is' : 's are'} more than two weeks overdue in ${name}`
+          : `${count(hits.length)} action${hits.length === 1 ? ' needs' : 's need'} attention at ${name}`;
     const title = titleOf(orgName);
     // The card reads its text as markdown; the notification summary (`title`) is plain text.
     const view = {
       title: titleOf(escapeMarkdown(orgName)),
-      intro: `${overdue > 0 ? `${overdue} overdue. ` : ''}Reminders for ${personal ? who : escapeMarkdown(orgName)} in "${escapeMarkdown(this.campaign.name)}", as of ${formatUkDay(this.date)}.`,
+      intro: `${overdue > 0 ? `${count(overdue)} overdue. ` : ''}Reminders for ${personal ? who : escapeMarkdown(orgName)} in "${escapeMarkdown(this.campaign.name)}", as of ${formatUkDay(this.date)}.`,
       rows,
       more:
         hits.length > MAX_ROWS
-          ? `And ${hits.length - MAX_ROWS} more: open the checklist to see them all.`
+          ? `And ${count(hits.length - MAX_ROWS)} more: open the checklist to see them all.`
           : '',
       open: { card: open },
       personal,

@@ -1,13 +1,13 @@
 import { escapeMarkdown } from '../shared/escape-markdown';
 import type { ConversationStore } from '../channels/conversations';
-import { getDeliveryHealth, type DeliveryHealthDeps } from './delivery-health';
-import type { DeliverySummary, OutboxTarget } from './outbox';
+import { getDeliveryHealth, type DeliveryHealthDeps, type ScopedSummary } from './delivery-health';
+import type { OutboxTarget } from './outbox';
 
 /** How many failed places a job's report names; the rest are counted. */
 export const MAX_TARGETS_NAMED = 10;
 
 /** One job's delivery figures with its failed places named as people read them. */
-export interface DeliveryReport extends DeliverySummary {
+export interface DeliveryReport extends ScopedSummary {
   /** "Practice updates in PCN Team", "Dr A Smith", "a group chat"… for the first failures. */
   failedWhere: string[];
 }

@@ -38,6 +38,20 @@ export const FAILURE_LABELS: Record<FailureReason, string> = {
   gave_up_after_retries: 'Teams kept failing; gave up after the maximum number of tries',
 };
 
+/** Plain-English reasons why messages are still waiting, for administrators. */
+export const WAITING_LABELS: Record<keyof DeliverySummary['waitingBecause'], string> = {
+  auth: "waiting because Teams refuses the bot's credentials (401): renew the app secret or fix the bot identity; nothing is given up meanwhile",
+  outage: 'waiting out a Teams or network outage; they are sent when it ends',
+  throttled: 'waiting because Teams asked the bot to slow down (429)',
+};
+
+/** One sentence per reason messages wait ("" when none do). */
+export function describeWaiting(waiting: DeliverySummary['waitingBecause']): string {
+  return Object.entries(waiting)
+    .map(([why, n]) => `${n} ${WAITING_LABELS[why as keyof typeof WAITING_LABELS]}.`)
+    .join(' ');
+}
+
 /** One proactive message, as stored: durable, deduplicated, and claimed by one sender at a time. */
 export interface OutboxEntry {
   /** The campaign or job it belongs to (e.g. "campaign:demo-qz1", "nudges", "digests"). */
@@ -56,7 +70,13 @@ export interface OutboxEntry {
   /** The activity to send (text, attachments, summary); absent for delete. */
   payload?: Record<string, unknown>;
   state: OutboxState;
+  /** Times it was claimed to be sent (every copy of a redrawn card, 429s included). */
   attempts: number;
+  /**
+   * Failures that count towards giving up since it was last sent: 5xx, 408, 412 and network
+   * errors outside an outage. 429s, 401s and failures while the sender is paused do not count.
+   */
+  failures?: number;
   /** When it may next be tried (ISO time). */
   nextAttemptAt: string;
   /** While sending: when the claim lapses and another sender may take it over. */
@@ -73,6 +93,17 @@ export interface OutboxEntry {
   /** Times it was taken over after a sender stopped mid-send: each may have been a duplicate. */
   takeovers: number;
   createdAt: string;
+  /**
+   * The organisation the message is about (a channel's linked organisation, a reminder's, a
+   * digest's region): delivery health shows it only to administrators whose scope reaches it.
+   */
+  orgCode?: string;
+  /**
+   * Where it was queued among entries queued at the same time (a zero-padded counter): entries
+   * due together are sent in the order they were queued, so one job's cards reach a channel in
+   * the order the job put them, not in the order of their keys.
+   */
+  sequence?: string;
   /** Opaque concurrency token from storage. */
   etag?: string;
 }
@@ -86,6 +117,8 @@ export interface OutboxRequest {
   activityId?: string;
   activityOf?: string;
   payload?: Record<string, unknown>;
+  /** The organisation the message is about (see OutboxEntry.orgCode). */
+  orgCode?: string;
 }
 
 /** Counts for one job, for the delivery health view. */
@@ -99,6 +132,11 @@ export interface DeliverySummary {
   failedByReason: Partial<Record<FailureReason, number>>;
   /** Entries taken over after a crash: each may have reached Teams twice. */
   possibleDuplicates: number;
+  /**
+   * Why waiting entries wait, from their last error: `auth` (Teams refused the bot's token, 401:
+   * an operator must fix the identity), `outage` (5xx or network errors) or `throttled` (429).
+   */
+  waitingBecause: Partial<Record<'auth' | 'outage' | 'throttled', number>>;
   failures: { dedupeKey: string; target: OutboxTarget; reason: FailureReason; status?: number }[];
 }
 
@@ -112,8 +150,11 @@ export interface OutboxStore {
     request: OutboxRequest,
     options: { now: Date; coalesce?: boolean; failure?: OutboxEntry['failure'] },
   ): Promise<'enqueued' | 'duplicate' | 'coalesced'>;
-  /** Entries whose time has come (pending, or sending with a lapsed lease), oldest first. */
-  listDue(now: Date, limit: number): Promise<OutboxEntry[]>;
+  /**
+   * Entries whose time has come (pending, or sending with a lapsed lease), oldest first, leaving
+   * out `exclude` (keys made by `entryKeyOf`: the ones the caller already holds) before reading.
+   */
+  listDue(now: Date, limit: number, exclude?: ReadonlySet<string>): Promise<OutboxEntry[]>;
   /** Takes an entry for `leaseMs`; undefined when another sender got it first. */
   claim(
     entry: OutboxEntry,
@@ -127,8 +168,13 @@ export interface OutboxStore {
     result: { activityId?: string; conversationId?: string },
     now: Date,
   ): Promise<boolean>;
-  /** Puts an entry back to wait until `nextAttemptAt`. */
-  markRetry(entry: OutboxEntry, nextAttemptAt: Date, error: string): Promise<boolean>;
+  /** Puts an entry back to wait until `nextAttemptAt`; `countFailure` adds one to its failures. */
+  markRetry(
+    entry: OutboxEntry,
+    nextAttemptAt: Date,
+    error: string,
+    options?: { countFailure?: boolean },
+  ): Promise<boolean>;
   /** Records a failure for good. */
   markFailed(
     entry: OutboxEntry,
@@ -141,8 +187,20 @@ export interface OutboxStore {
   listEntries(jobId: string): Promise<OutboxEntry[]>;
   /** The jobs that have entries, newest first. */
   listJobs(): Promise<string[]>;
-  /** Makes failed entries of a job pending again; returns how many. */
-  requeueFailed(jobId: string, now: Date): Promise<number>;
+  /**
+   * A job's entries without their payloads (the delivery health view), at most `maxRows`;
+   * `complete` is false when there were more.
+   */
+  listEntrySummaries(
+    jobId: string,
+    maxRows: number,
+  ): Promise<{ entries: OutboxEntry[]; complete: boolean }>;
+  /** Makes failed entries of a job pending again (only those `only` accepts); returns how many. */
+  requeueFailed(
+    jobId: string,
+    now: Date,
+    only?: (entry: OutboxEntry) => boolean | Promise<boolean>,
+  ): Promise<number>;
   /**
    * Stores many new `send` entries in transactions of up to 100 rows per job; a key that exists
    * (or repeats in the list) is skipped as 'duplicate'. Outcomes are in the order of `requests`.
@@ -161,6 +219,11 @@ export interface OutboxHistory {
   deleteEntries(jobId: string, dedupeKeys: readonly string[]): Promise<number>;
   /** Forgets a job with no entries left and no work waiting; false when it still has some. */
   deleteJobIfEmpty(jobId: string): Promise<boolean>;
+}
+
+/** One key for an entry across jobs (for sets of entries held in memory). */
+export function entryKeyOf(entry: Pick<OutboxEntry, 'jobId' | 'dedupeKey'>): string {
+  return `${entry.jobId}\u0000${entry.dedupeKey}`;
 }
 
 /** Teams' message size budget (40 KB counted as UTF-16). */
@@ -182,10 +245,13 @@ export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]
     failed: 0,
     failedByReason: {},
     possibleDuplicates: 0,
+    waitingBecause: {},
     failures: [],
   };
   for (const e of entries) {
     summary[e.state] += 1;
+    const waiting = e.state === 'pending' && e.lastError ? waitingReason(e.lastError) : undefined;
+    if (waiting) summary.waitingBecause[waiting] = (summary.waitingBecause[waiting] ?? 0) + 1;
     summary.possibleDuplicates += e.takeovers;
     if (e.state === 'failed' && e.failure) {
       summary.failedByReason[e.failure.reason] =
@@ -199,4 +265,13 @@ export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]
     }
   }
   return summary;
+}
+
+// Last errors are written as "<status or network> <detail>" by the sender.
+function waitingReason(lastError: string): 'auth' | 'outage' | 'throttled' | undefined {
+  const head = lastError.split(' ', 1)[0] ?? '';
+  if (head === '401') return 'auth';
+  if (head === '429') return 'throttled';
+  if (head === 'network' || /^(408|5\d\d)$/.test(head)) return 'outage';
+  return undefined;
 }

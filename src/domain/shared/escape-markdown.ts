@@ -47,13 +47,26 @@ function escapeLine(line: string): string {
 }
 
 /**
- * escapeMarkdown of `text` cut (with "…") so the escaped form has at most `max` characters:
+ * The start of `text`, at most `max` characters, ended at a word boundary ("legal start date…",
+ * never "1 Apr 2…") unless one word fills more than half the room; trailing punctuation dropped.
+ */
+export function cutAtWord(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const head = text.slice(0, max);
+  // The cut already falls between words when the next character is a space.
+  const lastSpace = /\s/.test(text.charAt(max)) ? max : head.search(/\s\S*$/);
+  const atWord = lastSpace >= max / 2 ? head.slice(0, lastSpace) : head;
+  return atWord.replace(/[\s,;:.\-–—(]+$/u, '');
+}
+
+/**
+ * escapeMarkdown of `text` cut at a word (with "…") so the escaped form has at most `max` characters:
  * escaping can double a text's length, and a card budgets for what it sends, not what was typed.
  */
 export function escapeShortened(text: string, max: number): string {
   let cut = max;
   for (;;) {
-    const shown = text.length <= cut ? text : `${text.slice(0, cut - 1).trimEnd()}…`;
+    const shown = text.length <= cut ? text : `${cutAtWord(text, cut - 1)}…`;
     const escaped = escapeMarkdown(shown);
     if (escaped.length <= max || cut <= 1) return escaped;
     cut -= Math.ceil((escaped.length - max) / 2);

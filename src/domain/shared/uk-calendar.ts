@@ -9,12 +9,14 @@
 // and it has ISO weeks, calendar arithmetic and the two readings of a repeated hour built in.
 
 import { DateTime } from 'luxon';
-import { addDays, isIsoDate, UK_TIME_ZONE } from './uk-dates';
+import { addDays, isIsoDate, UK_DATE_TIME_PARTS, UK_TIME_ZONE } from './uk-dates';
 
 export { UK_TIME_ZONE };
 
-/** Dates (YYYY-MM-DD) that are bank holidays; an empty set means "weekends only". */
-export type BankHolidays = ReadonlySet<string>;
+/** Which dates (YYYY-MM-DD) are bank holidays, for any year; a Set of dates will do, an empty one means "weekends only". */
+export interface BankHolidays {
+  has(date: string): boolean;
+}
 
 /** No bank holidays: used when SKIP_BANK_HOLIDAYS is false. */
 export const NO_BANK_HOLIDAYS: BankHolidays = new Set<string>();
@@ -63,16 +65,7 @@ export function fromUkLocalTime(date: string, time: string): Date {
 /** An instant as people in the UK read it: "Mon, 30 Mar 2026, 08:30 BST". */
 export function formatUkInstant(instant: Date): string {
   return DateTime.fromJSDate(instant, { zone: UK_TIME_ZONE }).toLocaleString(
-    {
-      weekday: 'short',
-      day: 'numeric',
-      month: 'short',
-      year: 'numeric',
-      hour: '2-digit',
-      minute: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'short',
-    },
+    { weekday: 'short', ...UK_DATE_TIME_PARTS, timeZoneName: 'short' },
     { locale: 'en-GB' },
   );
 }

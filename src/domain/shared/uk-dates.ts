@@ -41,16 +41,21 @@ export function formatUkDay(date: string): string {
     .replace(/,/g, '');
 }
 
+/** The parts of a UK date and 24-hour time as people read them (day, short month, year, HH:MM). */
+export const UK_DATE_TIME_PARTS = {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hourCycle: 'h23',
+} as const;
+
 /** A moment in UK local time (GMT or BST, whichever applied): "3 Nov 2026, 14:05". */
 export function formatUkDateTime(iso: string): string {
-  const parts = DateTime.fromISO(iso, { zone: UK_TIME_ZONE, locale: LOCALE }).toLocaleParts({
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  });
+  const parts = DateTime.fromISO(iso, { zone: UK_TIME_ZONE, locale: LOCALE }).toLocaleParts(
+    UK_DATE_TIME_PARTS,
+  );
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('day')} ${part('month')} ${part('year')}, ${part('hour')}:${part('minute')}`;
 }

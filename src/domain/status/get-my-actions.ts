@@ -56,6 +56,11 @@ export async function getMyActions(
     shown += rows.length;
     if (rows.length > 0) sections.push({ heading: escapeMarkdown(campaign.name), rows });
   }
+  // One card can list the same action of the same organisation in two campaigns: number the rows'
+  // Details targets so each toggle opens its own row.
+  let row = 0;
+  for (const section of sections)
+    for (const item of section.rows) item.detailsId = `${item.detailsId}-${(row += 1)}`;
   const summary =
     total === 0
       ? orgs.length === 0

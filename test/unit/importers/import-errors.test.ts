@@ -28,6 +28,13 @@ describe('ImportError', () => {
     assert.ok(error.message.indexOf('line 3') < error.message.indexOf('line 9'));
   });
 
+  it('writes large counts with thousands separators', () => {
+    const problems = Array.from({ length: 1_234 }, (_, i) => ({ line: i + 1, message: 'bad' }));
+    const error = new ImportError('epraccur file', problems);
+    assert.match(error.userMessage, /has 1,234 problems/);
+    assert.match(error.userMessage, /…and 1,214 more\./);
+  });
+
   it('lists the first 20 problems and says how many more there are', () => {
     const problems = Array.from({ length: 27 }, (_, i) => ({
       line: i + 1,

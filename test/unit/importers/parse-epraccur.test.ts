@@ -95,6 +95,9 @@ describe('parseEpraccur', () => {
 
     it('counts practices, proposed ones skipped, and nothing else', () => {
       assert.equal(result.report.skippedProposed, expectedProposed);
+      // Its Welsh and Crown Dependency rows are all prescribing setting 0 in this file.
+      assert.equal(result.report.skippedOtherSettings, rows.length - gpRows.length);
+      assert.deepEqual(result.report.skippedOutsideEngland, {});
       assert.equal(result.report.practices, gpRows.length - expectedProposed);
       assert.equal(
         result.organisations.filter((o) => o.level === 'practice').length,
@@ -131,6 +134,16 @@ describe('parseEpraccur', () => {
       assert.match(icbLevel[0]?.name ?? '', /^Health geography Q\w\w \(from epraccur\)$/);
       assert.ok(
         result.report.notes.some((note) => /No sub-ICB lookup was given/.test(note)),
+        result.report.notes.join('\n'),
+      );
+      // Told from the codes: Q70…Q88 are the area teams and local offices of the CCG years.
+      assert.equal(result.report.geography, 'before-icb');
+      assert.ok(
+        result.report.notes.some((note) =>
+          /^This file uses the CCG-era geography \(before July 2022\).*\(14 codes, such as Q\d\d\)/.test(
+            note,
+          ),
+        ),
         result.report.notes.join('\n'),
       );
       const parents = new Set(
@@ -221,7 +234,16 @@ describe('parseEpraccur', () => {
     it('counts open, closed (C and D) and proposed practices, leaving out other settings', () => {
       assert.deepEqual(
         { ...result.report, notes: [] },
-        { practices: 8, open: 6, closed: 2, skippedProposed: 1, notes: [] },
+        {
+          practices: 8,
+          open: 6,
+          closed: 2,
+          skippedProposed: 1,
+          skippedOutsideEngland: {},
+          skippedOtherSettings: 1,
+          geography: 'icb',
+          notes: [],
+        },
       );
       assert.equal(find(result, 'A81004').open, false);
       assert.equal(
@@ -257,9 +279,16 @@ describe('parseEpraccur', () => {
   describe('without a lookup', () => {
     const result = parseEpraccur(readFixture('epraccur-sample.csv'));
 
-    it('hangs practices off health geographies named as such', () => {
+    it('hangs practices off their ICBs, named from the shipped list of 42', () => {
       assert.equal(find(result, 'A81001').parentCode, 'QHM');
-      assert.equal(find(result, 'QHM').name, 'Health geography QHM (from epraccur)');
+      assert.equal(
+        find(result, 'QHM').name,
+        'NHS North East and North Cumbria Integrated Care Board',
+      );
+      assert.equal(
+        find(result, 'QE1').name,
+        'NHS Lancashire and South Cumbria Integrated Care Board',
+      );
       assert.ok(result.report.notes.some((n) => /No PCN membership list was given/.test(n)));
     });
 
@@ -368,5 +397,133 @@ describe('parseEpraccur', () => {
         [1, 2, 3],
       );
     });
+  });
+});
+
+// Rows as ODS publishes them in each era, from real practices. The 2019 rows are copied from the
+// December 2019 epraccur; the later ones are the same practices with the codes ODS gave them after
+// 1 July 2022 (ICB in High Level Health Geography, sub-ICB location as Commissioner). Welsh GP
+// practices carry National Grouping W00 and a health board (7A1…7A7) as Commissioner; the Crown
+// Dependencies carry YAC (Isle of Man) to YAF (Alderney) and no National Grouping.
+const CCG_ERA_ROWS = [
+  row({}),
+  row({ 0: 'A81002', 1: 'QUEENS PARK MEDICAL CENTRE', 9: 'TS18 2AW' }),
+  row({ 0: 'N81001', 1: 'AUDLEM MEDICAL PRACTICE', 2: 'Y62', 3: 'Q75', 14: '01R', 23: '01R' }),
+];
+const ICB_ERA_ROWS = [
+  row({ 3: 'QHM', 14: '16C', 23: '16C' }),
+  row({ 0: 'A81002', 1: 'QUEENS PARK MEDICAL CENTRE', 3: 'QHM', 14: '16C', 23: '16C' }),
+  row({ 0: 'N81001', 1: 'AUDLEM MEDICAL PRACTICE', 2: 'Y62', 3: 'QYG', 14: '27D', 23: '27D' }),
+  row({ 0: 'P81002', 1: 'DARWEN HEALTHCARE', 2: 'Y62', 3: 'QE1', 14: '00Q', 23: '00Q' }),
+];
+const WELSH_ROWS = [
+  row({ 0: 'W91002', 1: 'PLAS MEDDYG', 2: 'W00', 3: 'Q99', 14: '7A1', 23: '7A1' }),
+  row({ 0: 'W91003', 1: 'CLARENCE MEDICAL CENTRE', 2: 'W00', 3: 'Q99', 14: '7A1', 23: '7A1' }),
+  // Closed, and with a status England rows may not use: still only counted.
+  row({ 0: 'W00005', 1: 'ABER MEDICAL CENTRE', 2: 'W00', 3: 'Q99', 12: 'C', 14: '7A6' }),
+];
+const CROWN_DEPENDENCY_ROWS = [
+  row({ 0: 'Y00001', 1: 'CASTLETOWN MEDICAL CENTRE', 2: '', 3: 'YAC', 13: 'Z', 14: '', 23: 'YAC' }),
+  // "ALD200" is no England practice code: it must not get as far as the code check.
+  row({ 0: 'ALD200', 1: "DR R LYONS' PRACTICE", 2: '', 3: 'YAF', 13: 'Z', 14: '', 23: 'YAF' }),
+];
+const PRESCRIBING_COST_CENTRE = row({ 0: 'A81600', 1: 'STOCKTON PCC', 25: '0' });
+
+describe('parseEpraccur on files of any year', () => {
+  it('reads a CCG-era file (before July 2022) and says so, from its codes', () => {
+    const result = parseEpraccur(CCG_ERA_ROWS.join('\r\n'));
+    assert.equal(result.report.geography, 'before-icb');
+    assert.equal(find(result, 'Q74').name, 'Health geography Q74 (from epraccur)');
+    assert.equal(find(result, 'N81001').regionCode, 'Y62');
+    assert.match(
+      result.report.notes[0] ?? '',
+      /^This file uses the CCG-era geography \(before July 2022\).*\(2 codes, such as Q74\).*Load the ONS sub-ICB location/,
+    );
+  });
+
+  it('reads an ICB-era file, naming its ICBs and their regions from the shipped list', () => {
+    const result = parseEpraccur(ICB_ERA_ROWS.join('\r\n'));
+    assert.equal(result.report.geography, 'icb');
+    assert.deepEqual(
+      result.organisations
+        .filter((o) => o.level === 'icb')
+        .map((o) => [o.code, o.name, o.parentCode, o.open]),
+      [
+        ['QE1', 'NHS Lancashire and South Cumbria Integrated Care Board', 'Y62', true],
+        ['QHM', 'NHS North East and North Cumbria Integrated Care Board', 'Y63', true],
+        ['QYG', 'NHS Cheshire and Merseyside Integrated Care Board', 'Y62', true],
+      ],
+    );
+    assert.equal(find(result, 'Y62').name, 'North West');
+    assert.match(
+      result.report.notes[0] ?? '',
+      /^This file uses the ICB geography \(July 2022 onwards\).*\(3 codes, such as QE1\) and its Commissioner column sub-ICB locations\. No sub-ICB lookup was given, so practices are grouped under their ICBs, named from the shipped list of the 42 ICBs \(data\/icbs-and-regions\.json, as of 1 Jul 2022\)\.$/,
+    );
+  });
+
+  it('says when a file mixes ICB codes with the older ones', () => {
+    const result = parseEpraccur([...ICB_ERA_ROWS.slice(0, 2), CCG_ERA_ROWS[2]].join('\n'));
+    assert.equal(result.report.geography, 'mixed');
+    assert.match(result.report.notes[0] ?? '', /mixes two geographies/);
+    assert.equal(
+      find(result, 'QHM').name,
+      'NHS North East and North Cumbria Integrated Care Board',
+    );
+    assert.equal(find(result, 'Q75').name, 'Health geography Q75 (from epraccur)');
+  });
+
+  it('skips Welsh and Crown Dependency practices and other settings, counting each reason', () => {
+    const text = [
+      ...ICB_ERA_ROWS,
+      ...WELSH_ROWS,
+      ...CROWN_DEPENDENCY_ROWS,
+      PRESCRIBING_COST_CENTRE,
+    ].join('\r\n');
+    const result = parseEpraccur(text);
+    assert.deepEqual(result.report.skippedOutsideEngland, {
+      Wales: 3,
+      'Isle of Man': 1,
+      'Channel Islands': 1,
+    });
+    assert.equal(result.report.skippedOtherSettings, 1);
+    assert.equal(result.report.practices, 4);
+    for (const code of ['W91002', 'W00005', 'Y00001', 'ALD200', 'A81600', 'W00', 'Q99', 'YAC'])
+      assert.equal(
+        result.organisations.some((o) => o.code === code),
+        false,
+        code,
+      );
+  });
+
+  it('skips Scottish and Northern Irish rows by their country codes, and Welsh ones by health board', () => {
+    const text = [
+      row({}),
+      row({ 0: 'S12345', 2: 'S00', 3: 'Q99' }),
+      row({ 0: 'Z00123', 2: 'Z00', 3: 'Q99' }),
+      row({ 0: 'W95010', 2: '', 3: 'Q99', 14: '7A3' }),
+    ].join('\n');
+    const result = parseEpraccur(text);
+    assert.deepEqual(result.report.skippedOutsideEngland, {
+      Scotland: 1,
+      'Northern Ireland': 1,
+      Wales: 1,
+    });
+    assert.equal(result.report.practices, 1);
+  });
+
+  it('loads nothing, without refusing, from a file of Welsh practices only', () => {
+    const result = parseEpraccur(WELSH_ROWS.join('\n'));
+    assert.deepEqual(result.organisations, []);
+    assert.equal(result.report.skippedOutsideEngland.Wales, 3);
+    assert.match(result.report.notes[0] ?? '', /no GP practices in NHS England/);
+  });
+
+  it('still refuses an English row whose own columns contradict each other', () => {
+    const text = [...WELSH_ROWS, row({ 2: 'Q74' })].join('\n');
+    const problem = findProblem(
+      catchImportError(() => parseEpraccur(text)),
+      /"Q74" is not an NHS England region code/,
+    );
+    assert.equal(problem.line, 4);
   });
 });

@@ -40,47 +40,93 @@ describe('reference data in data/', () => {
     });
   });
 
-  describe('bank-holidays.json', () => {
-    const holidays = JSON.parse(readData('bank-holidays.json')) as {
-      division: string;
-      dates: { date: string; title: string }[];
+  describe('icbs-and-regions.json', () => {
+    const file = JSON.parse(readData('icbs-and-regions.json')) as {
+      source: string;
+      asOf: string;
+      regions: { code: string; name: string }[];
+      icbs: { code: string; name: string; regionCode: string }[];
     };
-    const weekday = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
 
-    it('covers England and Wales, 2023 to 2027, in order, each date once', () => {
-      assert.equal(holidays.division, 'england-and-wales');
-      const dates = holidays.dates.map((d) => d.date);
-      assert.deepEqual([...dates].sort(), dates);
-      assert.equal(new Set(dates).size, dates.length);
-      const perYear = new Map<string, number>();
-      for (const date of dates)
-        perYear.set(date.slice(0, 4), (perYear.get(date.slice(0, 4)) ?? 0) + 1);
-      // 8 a year, plus the 2023 coronation holiday.
-      assert.deepEqual(Object.fromEntries(perYear), {
-        2023: 9,
-        2024: 8,
-        2025: 8,
-        2026: 8,
-        2027: 8,
+    it('names its source and date', () => {
+      assert.match(file.source, /Organisation Data Service/);
+      assert.equal(file.asOf, '2022-07-01');
+    });
+
+    it('has the same 7 regions as regions.json', () => {
+      assert.deepEqual(file.regions, JSON.parse(readData('regions.json')));
+    });
+
+    it('lists the 42 ICBs once each, by ODS code, in their regions', () => {
+      assert.equal(file.icbs.length, 42);
+      assert.equal(new Set(file.icbs.map((icb) => icb.code)).size, 42);
+      const perRegion: Record<string, number> = {};
+      for (const icb of file.icbs) {
+        assert.match(icb.code, /^Q[A-Z0-9]{2}$/);
+        assert.match(icb.name, /^NHS .+ Integrated Care Board$/);
+        perRegion[icb.regionCode] = (perRegion[icb.regionCode] ?? 0) + 1;
+      }
+      // NHS England's list: London 5, South West 7, South East 6, Midlands 11, East of England 6,
+      // North West 3, North East and Yorkshire 4.
+      assert.deepEqual(perRegion, {
+        Y56: 5,
+        Y58: 7,
+        Y59: 6,
+        Y60: 11,
+        Y61: 6,
+        Y62: 3,
+        Y63: 4,
       });
     });
 
-    it('falls on weekdays only, with Good Friday on a Friday and Easter Monday 3 days later', () => {
-      for (const { date, title } of holidays.dates) {
-        assert.ok(weekday(date) >= 1 && weekday(date) <= 5, `${date} ${title} is a weekend`);
-        if (title === 'Good Friday') assert.equal(weekday(date), 5, date);
-        if (/Monday|bank holiday$/.test(title)) assert.equal(weekday(date), 1, `${date} ${title}`);
-      }
-      const goodFridays = holidays.dates
-        .filter((d) => d.title === 'Good Friday')
-        .map((d) => Date.parse(d.date));
-      const easterMondays = holidays.dates
-        .filter((d) => d.title === 'Easter Monday')
-        .map((d) => Date.parse(d.date));
-      assert.deepEqual(
-        easterMondays,
-        goodFridays.map((t) => t + 3 * 86_400_000),
+    it('agrees with the ONS lookup sample on the ICBs both name', () => {
+      const lookup = readFileSync(
+        path.join(__dirname, '..', '..', 'fixtures', 'ods', 'sub-icb-lookup-sample.csv'),
+        'utf8',
       );
+      for (const icb of file.icbs) {
+        const line = lookup.split(/\r?\n/).find((l) => l.includes(`,${icb.code},`));
+        if (line) assert.ok(line.includes(`,${icb.name},`), `${icb.code}: ${line}`);
+      }
+    });
+  });
+
+  describe('bank-holidays.json', () => {
+    type Override = { date: string; title: string };
+    const holidays = JSON.parse(readData('bank-holidays.json')) as {
+      division: string;
+      add: Override[];
+      remove: Override[];
+    };
+    const weekday = (date: string): number => new Date(`${date}T00:00:00Z`).getUTCDay();
+
+    it('holds England and Wales overrides only: one-offs added, moved holidays removed, in order', () => {
+      assert.equal(holidays.division, 'england-and-wales');
+      for (const list of [holidays.add, holidays.remove]) {
+        const dates = list.map((d) => d.date);
+        assert.deepEqual([...dates].sort(), dates);
+        assert.equal(new Set(dates).size, dates.length);
+      }
+      // The 2023 coronation, the 2022 jubilee and state funeral, and the two moved holidays.
+      assert.deepEqual(
+        holidays.add.map((d) => d.date),
+        ['2020-05-08', '2022-06-02', '2022-06-03', '2022-09-19', '2023-05-08'],
+      );
+      assert.deepEqual(
+        holidays.remove.map((d) => d.date),
+        ['2020-05-04', '2022-05-30'],
+      );
+    });
+
+    it('adds weekdays only and removes Mondays (the holidays that move), each with a reason', () => {
+      for (const { date, title } of holidays.add) {
+        assert.ok(weekday(date) >= 1 && weekday(date) <= 5, `${date} ${title} is a weekend`);
+        assert.ok(title.length > 10, date);
+      }
+      for (const { date, title } of holidays.remove) {
+        assert.equal(weekday(date), 1, `${date} ${title}`);
+        assert.match(title, /moved to/, date);
+      }
     });
   });
 

@@ -193,6 +193,21 @@ describe('schedules', () => {
       ]);
     });
 
+    it('skips Good Friday and Easter Monday 2028, past the end of the shipped list', () => {
+      const week = ['2028-04-13T00:00:00Z', '2028-04-20T00:00:00Z'] as const;
+      assert.deepEqual(occurrences(parseSchedule('08:30'), ...week), [
+        '2028-04-13 2028-04-13T07:30',
+        '2028-04-18 2028-04-18T07:30',
+        '2028-04-19 2028-04-19T07:30',
+      ]);
+      // A weekly digest on either holiday goes out on Tuesday 18 April, the next working day.
+      for (const digest of ['Friday 09:00', 'Monday 09:00']) {
+        assert.deepEqual(occurrences(parseSchedule(digest), ...week), [
+          '2028-04-18 2028-04-18T08:00',
+        ]);
+      }
+    });
+
     it('reads cron in UK time across the clock change and skips non-working days when asked', () => {
       assert.deepEqual(
         occurrences(parseSchedule('30 8 * * 1-5'), '2026-03-27T00:00:00Z', '2026-04-08T00:00:00Z'),

@@ -100,11 +100,10 @@ describe('the UK calendar', () => {
     });
   });
 
-  describe('the shipped bank holiday list', () => {
-    it('loads 2023 to 2027 and says where it ends', () => {
-      const list = loadBankHolidays();
-      assert.equal(list.lastYear, 2027);
-      assert.ok(list.dates.has('2026-12-28'));
+  describe('bank holidays past the end of the shipped list (2027)', () => {
+    it('are still skipped: Good Friday and Easter Monday 2028', () => {
+      assert.equal(workingDayOnOrAfter('2028-04-14', HOLIDAYS), '2028-04-18');
+      assert.equal(workingDayOnOrBefore('2028-04-17', HOLIDAYS), '2028-04-13');
     });
   });
 });
