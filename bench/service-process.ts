@@ -33,7 +33,11 @@ export class ServiceProcess {
   ) {}
 
   async start(): Promise<void> {
-    const child = spawn(process.execPath, this.args, {
+    // BENCH_CPU_PROF=<dir>: the service writes a CPU profile there when it stops (open it in
+    // Chrome DevTools), to see where a benchmark's time goes.
+    const profile = process.env['BENCH_CPU_PROF'];
+    const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...this.args] : this.args;
+    const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...this.env },
       stdio: ['ignore', 'pipe', 'pipe'],

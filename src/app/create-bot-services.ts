@@ -4,6 +4,7 @@ import type { CopyRefresher } from '../domain/cards/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { Storage } from '../storage/open-storage';
+import { cacheOrgItems } from './cache-org-items';
 import { cacheReads } from './cache-reads';
 import { createCopyRefresher } from './create-copy-refresher';
 import {
@@ -61,7 +62,12 @@ export function createBotServices(
         'could not project an organisation’s counts; the next drain repairs them',
       ),
   });
-  const storage = { ...withRoles, items: projectOnSave(withRoles.items, counts) };
+  // A press reads its organisation's items from this instance's copy and writes once,
+  // conditional on the item's ETag (the copy is refreshed by every read and write here).
+  const storage = {
+    ...withRoles,
+    items: cacheOrgItems(projectOnSave(withRoles.items, counts)),
+  };
   const composer = createCardComposer(renderCard);
   const copies = createCopyRefresher(
     { ...storage, composer, now },

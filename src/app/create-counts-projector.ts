@@ -73,13 +73,14 @@ export function createCountsProjector(
 export function projectOnSave(items: ItemStore, projector: CountsProjector): ItemStore {
   return Object.assign(Object.create(items) as ItemStore, {
     async saveChange(...args: Parameters<ItemStore['saveChange']>) {
-      await items.saveChange(...args);
+      const saved = await items.saveChange(...args);
       const [item] = args;
       projector.schedule({
         campaignId: item.campaignId,
         icbCode: item.icbCode,
         orgCode: item.orgCode,
       });
+      return saved;
     },
   });
 }

@@ -179,7 +179,7 @@ export class ItemTable implements ItemStore, EventHistory {
     }
   }
 
-  async saveChange(item: TrackedItem, event: StatusEvent): Promise<void> {
+  async saveChange(item: TrackedItem, event: StatusEvent): Promise<TrackedItem> {
     const row = toRow(item);
     const etag = item.etag;
     const partitionKey = row.partitionKey;
@@ -192,13 +192,19 @@ export class ItemTable implements ItemStore, EventHistory {
       // cannot conflict with another press, and it outlives a crash until projectCounts runs.
       ['upsert', markerRow(partitionKey, item.orgCode, event.at), 'Replace'],
     ];
+    let response;
     try {
-      await this.table.submitTransaction(actions);
+      response = await this.table.submitTransaction(actions);
     } catch (error) {
       const status = statusOf(error);
       if (status === 412 || status === 409) throw new ConflictError(CONFLICT, { cause: error });
       throw translateStorageError(error);
     }
+    // The item's sub-response carries its new ETag: the next change can be conditional on it
+    // without reading the item again. Without one, the next change re-reads (a 412 at worst).
+    const { etag: _old, ...saved } = item;
+    const stored = response.subResponses[0]?.etag;
+    return stored ? { ...saved, etag: stored } : saved;
   }
 
   async listPendingCounts(campaignId: string, icbCode: string): Promise<string[]> {

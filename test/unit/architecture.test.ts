@@ -24,7 +24,7 @@ const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
 };
 
 // Plain libraries the domain may lean on for solved problems; anything else stays at the edges.
-const DOMAIN_LIBRARIES: readonly string[] = ['luxon', 'p-limit'];
+const DOMAIN_LIBRARIES: readonly string[] = ['luxon', 'lru-cache', 'p-limit'];
 
 function listSourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {

@@ -2,11 +2,26 @@ import type { Page, PageRequest } from '../shared/pages';
 import type { BlockedItem, OrgCounts } from './org-counts';
 import type { ItemKey, StatusEvent, TrackedItem } from './tracked-items';
 
+/** How fresh a read must be. */
+export interface ReadFreshness {
+  /**
+   * A copy this instance keeps (filled by its own reads and writes) may answer. Only for reads
+   * whose result is checked again by a conditional write (the ETag), or re-read before anything
+   * is concluded from it: another instance may have changed the item since.
+   */
+  cached?: boolean;
+}
+
 /** Port: where items and their history are kept. */
 export interface ItemStore {
   getItem(key: ItemKey & { icbCode: string }): Promise<TrackedItem | undefined>;
-  /** Items of one organisation in a campaign. */
-  listItemsForOrg(campaignId: string, icbCode: string, orgCode: string): Promise<TrackedItem[]>;
+  /** Items of one organisation in a campaign (from storage unless `cached` allows a copy). */
+  listItemsForOrg(
+    campaignId: string,
+    icbCode: string,
+    orgCode: string,
+    freshness?: ReadFreshness,
+  ): Promise<TrackedItem[]>;
   /** Items of every organisation in one ICB (or a region's own items, by region code). */
   listItemsForIcb(campaignId: string, icbCode: string): Promise<TrackedItem[]>;
   /** The counts of every organisation in one group (ICB or region): a digest's input. */
@@ -28,8 +43,9 @@ export interface ItemStore {
   /**
    * Writes the changed item and its event together, only if the stored item is unchanged since
    * read (throws ConflictError otherwise), and marks its organisation's counts as changed.
+   * Returns the item as stored, with its new ETag.
    */
-  saveChange(item: TrackedItem, event: StatusEvent): Promise<void>;
+  saveChange(item: TrackedItem, event: StatusEvent): Promise<TrackedItem>;
   /** Organisations of one group whose counts are marked changed and not yet projected. */
   listPendingCounts(campaignId: string, icbCode: string): Promise<string[]>;
   /**

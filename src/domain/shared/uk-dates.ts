@@ -3,6 +3,7 @@
 // uk-calendar.ts for why Luxon.
 
 import { DateTime } from 'luxon';
+import { memoise } from './memoise';
 
 /** The time zone every schedule and every date shown to people is in. */
 export const UK_TIME_ZONE = 'Europe/London';
@@ -14,20 +15,29 @@ export function todayInLondon(now: Date): string {
   return DateTime.fromJSDate(now, { zone: UK_TIME_ZONE }).toISODate() ?? invalid(now.toString());
 }
 
+// The functions of dates alone are remembered (see memoise): cards and reminders ask about the
+// same few deadlines thousands of times.
+const addDaysTo = memoise(
+  (date: string, days: string) =>
+    readDate(date)
+      .plus({ days: Number(days) })
+      .toISODate() ?? invalid(date),
+);
+
 /** Adds whole days to a YYYY-MM-DD date. */
 export function addDays(date: string, days: number): string {
-  return readDate(date).plus({ days }).toISODate() ?? invalid(date);
+  return addDaysTo(date, String(days));
 }
 
 /** Days from `from` to `to` (both YYYY-MM-DD); negative when `to` is earlier. */
-export function daysBetween(from: string, to: string): number {
-  return Math.round(readDate(to).diff(readDate(from), 'days').days);
-}
+export const daysBetween: (from: string, to: string) => number = memoise((from, to) =>
+  Math.round(readDate(to).diff(readDate(from), 'days').days),
+);
 
 /** A date as people in the UK write it: "5 Dec 2023". */
-export function formatUkDate(date: string): string {
-  return readDate(date).toLocaleString({ day: 'numeric', month: 'short', year: 'numeric' });
-}
+export const formatUkDate: (date: string) => string = memoise((date) =>
+  readDate(date).toLocaleString({ day: 'numeric', month: 'short', year: 'numeric' }),
+);
 
 /** True for a real calendar date written YYYY-MM-DD. */
 export function isIsoDate(value: string): boolean {
@@ -35,11 +45,11 @@ export function isIsoDate(value: string): boolean {
 }
 
 /** A deadline as the cards show it: "Fri 15 Dec 2023". */
-export function formatUkDay(date: string): string {
-  return readDate(date)
+export const formatUkDay: (date: string) => string = memoise((date) =>
+  readDate(date)
     .toLocaleString({ weekday: 'short', day: 'numeric', month: 'short', year: 'numeric' })
-    .replace(/,/g, '');
-}
+    .replace(/,/g, ''),
+);
 
 /** The parts of a UK date and 24-hour time as people read them (day, short month, year, HH:MM). */
 export const UK_DATE_TIME_PARTS = {
@@ -52,7 +62,9 @@ export const UK_DATE_TIME_PARTS = {
 } as const;
 
 /** A moment in UK local time (GMT or BST, whichever applied): "3 Nov 2026, 14:05". */
-export function formatUkDateTime(iso: string): string {
+export const formatUkDateTime: (iso: string) => string = memoise(formatUkMoment);
+
+function formatUkMoment(iso: string): string {
   const parts = DateTime.fromISO(iso, { zone: UK_TIME_ZONE, locale: LOCALE }).toLocaleParts(
     UK_DATE_TIME_PARTS,
   );

@@ -5,6 +5,7 @@ import { ForbiddenError, InvalidInputError, NotFoundError } from '../shared/erro
 import type { Organisation } from '../access/organisations';
 import { loadActions, type CardDeps } from '../cards/plan-cards';
 import type { RoleStore } from '../access/roles';
+import type { ReadFreshness } from '../items/item-store';
 import { groupCodeOf, type ItemKey, type TrackedItem } from '../items/tracked-items';
 
 /** One item opened for updating, with its organisation, campaign and checklist action. */
@@ -31,6 +32,7 @@ export async function openForChange(
   deps: Pick<CardDeps, 'organisations' | 'campaigns' | 'items'> & { roles: RoleStore },
   key: Pick<ItemKey, 'campaignId' | 'orgCode'>,
   userId: string,
+  freshness?: ReadFreshness,
 ): Promise<ChangeScope> {
   const org = await deps.organisations.getOrganisation(key.orgCode);
   if (!org)
@@ -40,7 +42,7 @@ export async function openForChange(
   const [campaign, grants, read] = await Promise.all([
     deps.campaigns.getCampaign(key.campaignId),
     deps.roles.listRolesOfUser(userId),
-    deps.items.listItemsForOrg(key.campaignId, groupCodeOf(org), org.code),
+    deps.items.listItemsForOrg(key.campaignId, groupCodeOf(org), org.code, freshness),
   ]);
   if (!campaign) throw new NotFoundError(`There is no campaign "${key.campaignId}".`);
   if (campaign.status !== 'running')

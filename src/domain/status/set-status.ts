@@ -105,7 +105,16 @@ export interface StatusChangeResult {
   campaign: Campaign;
   /** Every item of the organisation in the campaign, as stored after the change. */
   orgItems: TrackedItem[];
+  /**
+   * A change without a version (chat) that was written over someone else's change of the last
+   * few minutes: what it replaced, so the person can be told.
+   */
+  replaced?: { by: string; status: ItemStatus; at: string };
 }
+
+// A change by someone else this recent, overwritten by a change that named no version, is
+// mentioned in the answer: the two people were probably working on the same thing at once.
+const RECENT_MS = 2 * 60_000;
 
 /**
  * Changes an item's status: checks the input, the person's role and the version they saw, then
@@ -125,8 +134,17 @@ export async function changeStatus(
 ): Promise<StatusChangeResult> {
   const status = parseStatus(change.status);
   const note = parseNote(change.note);
-  const { org, campaign, ...read } = await openForChange(deps, change, change.actor.userId);
+  // The first read may be this instance's copy of the organisation's items: a write is checked
+  // by the item's ETag anyway, and anything concluded without writing is confirmed from storage.
+  const { org, campaign, ...read } = await openForChange(deps, change, change.actor.userId, {
+    cached: true,
+  });
   let orgItems = read.items;
+  let fromCopy = true;
+  const readStorage = async () => {
+    orgItems = await deps.items.listItemsForOrg(campaign.id, groupCodeOf(org), org.code);
+    fromCopy = false;
+  };
   const result = (outcome: StatusChangeResult['outcome'], item: TrackedItem) => ({
     outcome,
     item,
@@ -136,10 +154,10 @@ export async function changeStatus(
   });
   let reread = false;
   const attempt = async (): Promise<StatusChangeResult> => {
-    if (reread) {
-      orgItems = await deps.items.listItemsForOrg(campaign.id, groupCodeOf(org), org.code);
-    }
+    if (reread) await readStorage();
     reread = true;
+    // Missing, a repeat, a stale version or no change: said only of what storage holds now.
+    if (fromCopy && !wouldWrite(orgItems, change, status, note)) await readStorage();
     const current = requireItem({ org, campaign, items: orgItems }, change.actionId);
     // Teams may deliver the same button press twice: the second finds its own change stored.
     if (change.changeId && current.lastChangeId === change.changeId)
@@ -168,9 +186,9 @@ export async function changeStatus(
     else delete next.updatedByName;
     if (change.changeId) next.lastChangeId = change.changeId;
     else delete next.lastChangeId;
-    // Counts written before this feature existed are made from the items the first time.
+    let stored: TrackedItem;
     try {
-      await deps.items.saveChange(next, {
+      stored = await deps.items.saveChange(next, {
         campaignId: campaign.id,
         orgCode: org.code,
         actionId: change.actionId,
@@ -188,9 +206,20 @@ export async function changeStatus(
       // to do (the version check above, or a change made over the other one).
       throw error instanceof ConflictError ? new ItemMoved(error) : error;
     }
-    orgItems = orgItems.map((i) => (i.actionId === next.actionId ? next : i));
-    const { etag: _stale, ...saved } = next;
-    return result('changed', saved);
+    const { etag: _stored, ...saved } = stored;
+    orgItems = orgItems.map((i) => (i.actionId === saved.actionId ? saved : i));
+    const replaced =
+      change.expectedVersion === undefined &&
+      current.updatedBy &&
+      current.updatedBy !== change.actor.userId &&
+      Date.parse(at) - Date.parse(current.updatedAt ?? '') <= RECENT_MS
+        ? {
+            by: current.updatedByName ?? 'someone else',
+            status: current.status,
+            at: current.updatedAt ?? at,
+          }
+        : undefined;
+    return { ...result('changed', saved), ...(replaced ? { replaced } : {}) };
   };
   try {
     return await (deps.retryOnConflict ?? retryAtOnce)(attempt, {
@@ -200,6 +229,22 @@ export async function changeStatus(
   } catch (error) {
     throw error instanceof ItemMoved ? error.conflict : error;
   }
+}
+
+/** Whether this change, judged on `items`, would be written (rather than refused or skipped). */
+function wouldWrite(
+  items: readonly TrackedItem[],
+  change: StatusChange,
+  status: ItemStatus,
+  note: string,
+): boolean {
+  const current = items.find((i) => i.actionId === change.actionId);
+  return (
+    current !== undefined &&
+    !(change.changeId && current.lastChangeId === change.changeId) &&
+    (change.expectedVersion === undefined || change.expectedVersion === current.version) &&
+    !(current.status === status && current.note === note)
+  );
 }
 
 /**

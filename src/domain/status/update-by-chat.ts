@@ -97,10 +97,22 @@ export async function updateByChat(
     result.outcome === 'unchanged'
       ? `${command.actionId} for ${escapeMarkdown(target.org.name)} was already ${STATUS_LABELS[command.status]}; nothing changed.`
       : `Saved: ${command.actionId} for ${escapeMarkdown(target.org.name)} is now **${STATUS_LABELS[result.item.status]}**${result.item.note ? ` with the note “${escapeMarkdown(result.item.note)}”` : ''}.`;
+  // Said plainly, so two people updating the same item at once find out at once.
+  const over = result.replaced
+    ? ` This replaced ${escapeMarkdown(result.replaced.by)}’s change to ${STATUS_LABELS[result.replaced.status]} ${describeAgo(deps.now(), result.replaced.at)}; check with them if that was not meant.`
+    : '';
   return {
-    message: `${what}${where}`,
+    message: `${what}${over}${where}`,
     orgCode: target.org.code,
     actionId: command.actionId,
     outcome: result.outcome,
   };
+}
+
+/** "12 seconds ago", "a minute ago": how long before `now` a recent change was made. */
+function describeAgo(now: Date, at: string): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - Date.parse(at)) / 1_000));
+  if (seconds < 60) return seconds === 1 ? 'a second ago' : `${seconds} seconds ago`;
+  const minutes = Math.round(seconds / 60);
+  return minutes === 1 ? 'a minute ago' : `${minutes} minutes ago`;
 }
