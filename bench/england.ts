@@ -29,11 +29,12 @@ export async function loadSyntheticEngland(storage: Storage): Promise<EnglandLoa
   return { orgs, added: imported.added, generateMs, importMs: performance.now() - t };
 }
 
-/** Saves the shipped checklist and drafts an England-wide campaign of it (not launched). */
+/** Saves the shipped checklist and drafts a campaign of it over `scopeCode` (England unless given; not launched). */
 export async function draftEnglandCampaign(
   storage: Storage,
   id: string,
   now: () => Date,
+  scopeCode = 'ENGLAND',
 ): Promise<Campaign> {
   const checklist = parseChecklist(
     readFileSync(path.join(__dirname, '..', 'data', 'checklist-2023.json'), 'utf8'),
@@ -41,7 +42,7 @@ export async function draftEnglandCampaign(
   await storage.checklists.saveChecklist(checklist);
   const { campaign } = await createCampaign(
     { ...storage, now },
-    { checklistId: checklist.id, scopeCode: 'ENGLAND', id },
+    { checklistId: checklist.id, scopeCode, id },
   );
   return campaign;
 }

@@ -24,6 +24,7 @@ export class ServiceProcess {
   url = '';
   private child: ChildProcess | undefined;
   private sampler: NodeJS.Timeout | undefined;
+  private stopping = false;
   private readonly logWatchers = new Set<(line: Record<string, unknown>) => void>();
 
   constructor(
@@ -36,7 +37,16 @@ export class ServiceProcess {
     // BENCH_CPU_PROF=<dir>: the service writes a CPU profile there when it stops (open it in
     // Chrome DevTools), to see where a benchmark's time goes.
     const profile = process.env['BENCH_CPU_PROF'];
-    const args = profile ? ['--cpu-prof', `--cpu-prof-dir=${profile}`, ...this.args] : this.args;
+    // Writing the profile needs more heap than the service's own limit, so profiling lifts it.
+    const args = profile
+      ? [
+          ...this.args.slice(0, -1),
+          '--cpu-prof',
+          `--cpu-prof-dir=${profile}`,
+          '--max-old-space-size=512',
+          ...this.args.slice(-1),
+        ]
+      : this.args;
     const child = spawn(process.execPath, args, {
       cwd: ROOT,
       env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ...this.env },
@@ -45,7 +55,18 @@ export class ServiceProcess {
     this.child = child;
     let out = '';
     let partial = '';
-    child.stderr?.resume();
+    // The end of stderr is kept: a service that dies mid-benchmark says why (an out-of-memory
+    // report, a stack) instead of leaving only "other side closed" behind.
+    let errTail = '';
+    child.stderr?.on('data', (chunk: Buffer) => {
+      errTail = (errTail + chunk.toString()).slice(-4_000);
+    });
+    child.once('exit', (code, signal) => {
+      if (!this.stopping && (code !== 0 || signal))
+        process.stderr.write(
+          `The service exited unexpectedly (${signal ?? `code ${code}`}); the end of its stderr:\n${errTail}\n`,
+        );
+    });
     child.stdout?.on('data', (chunk: Buffer) => {
       if (this.logWatchers.size === 0) return;
       const lines = (partial + chunk.toString()).split('\n');
@@ -133,6 +154,7 @@ export class ServiceProcess {
 
   /** kill -9: no chance to finish anything. */
   kill(): Promise<void> {
+    this.stopping = true;
     clearInterval(this.sampler);
     const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));
     this.child?.kill('SIGKILL');
@@ -140,6 +162,7 @@ export class ServiceProcess {
   }
 
   async stop(): Promise<void> {
+    this.stopping = true;
     this.sampleRss();
     clearInterval(this.sampler);
     const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));
