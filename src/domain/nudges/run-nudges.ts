@@ -19,6 +19,7 @@ import { snoozeKeyOf, type PreferenceStore } from './preferences';
 import type { Role, RoleStore } from '../access/roles';
 import type { TrackedItem } from '../items/tracked-items';
 import { addDays, describeDue, formatUkDay } from '../shared/uk-dates';
+import pLimit from 'p-limit';
 import { escapeMarkdown } from '../shared/escape-markdown';
 
 /** What the nudge run reads and writes. */
@@ -56,6 +57,9 @@ interface Hit {
  * while a long run shows progress and a stopped run leaves little composed and unqueued.
  */
 const QUEUE_EVERY = 100;
+
+/** Organisations worked on at once: enough to hide storage round trips, few enough to be gentle. */
+const PARALLEL_ORGANISATIONS = 8;
 
 /** At most this many items on one reminder; the rest are counted and linked. */
 const MAX_ROWS = 12;
@@ -123,42 +127,53 @@ export async function runNudges(
     const actions = await loadActions(deps, campaign);
     const run = new NudgeRun(deps, campaign, actions, input.date, summary, input.onProgress);
 
+    // Organisations are worked through a few at a time: each is a couple of small reads (roles,
+    // preferences) and a card to compose, so a run over England waits on round trips, not work.
+    const limit = pLimit(PARALLEL_ORGANISATIONS);
+    const each = <T>(entries: Iterable<T>, work: (entry: T) => Promise<void>) =>
+      Promise.all(
+        [...entries].map((entry) =>
+          limit(async () => {
+            checkStop();
+            await work(entry);
+          }),
+        ),
+      );
+
     const byPractice = groupBy(
       hits.filter((h) => h.item.level === 'practice'),
       (h) => h.item.orgCode,
     );
-    for (const [practice, list] of byPractice) {
-      checkStop();
-      await run.remind(practice, 'practice_staff', list, {
+    await each(byPractice, ([practice, list]) =>
+      run.remind(practice, 'practice_staff', list, {
         view: 'items',
         campaignId: campaign.id,
         orgCode: practice,
-      });
-    }
+      }),
+    );
 
     const byPcn = groupBy(
       hits.filter((h) => h.item.level === 'pcn' || (h.item.level === 'practice' && h.item.pcnCode)),
       (h) => (h.item.level === 'pcn' ? h.item.orgCode : (h.item.pcnCode ?? '')),
     );
-    for (const [pcn, list] of byPcn) {
-      checkStop();
+    await each(byPcn, async ([pcn, list]) => {
       const ref: CardRef = { view: 'overview', campaignId: campaign.id, orgCode: pcn };
       await run.remind(pcn, 'pcn_lead', list, ref);
       await run.postToChannels(pcn, list, ref);
-    }
+    });
 
     const late = hits.filter((h) =>
       h.milestones.some((m) => -m.daysBefore > settings.icbAfterDays),
     );
-    const byIcb = groupBy(late, (h) => h.item.icbCode);
-    for (const [icb, list] of byIcb) {
-      checkStop();
-      await run.remind(icb, 'icb_lead', list, {
-        view: 'overview',
-        campaignId: campaign.id,
-        orgCode: icb,
-      });
-    }
+    await each(
+      groupBy(late, (h) => h.item.icbCode),
+      ([icb, list]) =>
+        run.remind(icb, 'icb_lead', list, {
+          view: 'overview',
+          campaignId: campaign.id,
+          orgCode: icb,
+        }),
+    );
     await run.queueAll();
   }
   return summary;
@@ -238,20 +253,21 @@ class NudgeRun {
    * reminder. Dedupe keys still make a rerun (or a restart half-way) queue nothing twice.
    */
   async queueAll(): Promise<void> {
+    // Taken out before the write: organisations worked on meanwhile add to a fresh list.
+    const batch = this.requests.splice(0);
+    if (batch.length === 0) return;
     const outcomes = await enqueueMessages(
       this.deps,
-      this.requests.map((r) => r.request),
+      batch.map((r) => r.request),
     );
     for (const [index, outcome] of outcomes.entries()) {
       if (outcome === 'duplicate') this.summary.alreadyQueued += 1;
-      else if (this.requests[index]!.channel) this.summary.channelPosts += 1;
+      else if (batch[index]!.channel) this.summary.channelPosts += 1;
       else this.summary.nudgesQueued += 1;
     }
-    if (this.requests.length > 0)
-      this.onProgress?.(
-        this.summary.nudgesQueued + this.summary.channelPosts + this.summary.alreadyQueued,
-      );
-    this.requests.length = 0;
+    this.onProgress?.(
+      this.summary.nudgesQueued + this.summary.channelPosts + this.summary.alreadyQueued,
+    );
   }
 
   /** The PCN's summary, posted once a day in each channel linked to the PCN. */
