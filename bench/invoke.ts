@@ -55,6 +55,7 @@ async function drive(
   requests: number,
 ): Promise<RunFigures> {
   const latencies: number[] = [];
+  const networkErrors: string[] = [];
   let failures = 0;
   let issued = 0;
   const started = performance.now();
@@ -76,12 +77,26 @@ async function drive(
           card: { view: 'items', campaignId, orgCode: press.orgCode },
         });
         const t = performance.now();
-        const res = await fetch(`${url}/api/messages`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(activity),
-        });
-        const body = (await res.json()) as { type?: string; value?: unknown };
+        let res: Response;
+        let body: { type?: string; value?: unknown };
+        try {
+          res = await fetch(`${url}/api/messages`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(activity),
+          });
+          body = (await res.json()) as { type?: string; value?: unknown };
+        } catch (error) {
+          // A connection lost mid-press is a failure to report, not the end of the run; whether
+          // that press was saved is unknown, so its item leaves the rotation.
+          failures += 1;
+          networkErrors.push(
+            `${new Date().toISOString()} ${error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error)}`,
+          );
+          mine.splice(mine.indexOf(press), 1);
+          if (mine.length === 0) return;
+          continue;
+        }
         latencies.push(performance.now() - t);
         if (
           res.status !== 200 ||
@@ -94,6 +109,8 @@ async function drive(
     }),
   );
   const seconds = (performance.now() - started) / 1_000;
+  if (networkErrors.length > 0)
+    say(`   ${networkErrors.length} presses lost their connection; the first: ${networkErrors[0]}`);
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,
