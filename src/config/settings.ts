@@ -163,6 +163,18 @@ export const SETTINGS: readonly SettingDoc[] = [
       'Tests only: a loopback `http://127.0.0.1:<port>/…` OpenID metadata document whose keys incoming tokens are checked against. Leave it empty in production.',
   },
   {
+    name: 'TAB_PUBLIC_URL',
+    default: '(empty)',
+    description:
+      'The https:// origin the service (and its dashboard tab at `/tab/`) is published at, e.g. `https://access.example.nhs.uk`. `npm run package` puts it in the manifest (tabs, `validDomains`, `webApplicationInfo`); the tab API also accepts SSO tokens for `api://<its host>/botid-<MicrosoftAppId>`.',
+  },
+  {
+    name: 'TAB_SSO_JWKS_URL',
+    default: '(empty: Microsoft Entra’s)',
+    description:
+      'Tests only: a loopback `http://127.0.0.1:<port>/…` address of the signing keys (JWKS) the tab API checks SSO tokens against; `{tenant}` is replaced by the tenant id. Leave it empty in production.',
+  },
+  {
     name: 'JOBS_SECRET',
     default: '(empty: trigger off)',
     description:
