@@ -28,8 +28,16 @@ export async function openDashboardOrg(
   if (!org)
     throw new NotFoundError(`There is no organisation with ODS code ${code}. Check the code.`);
   await requireReader(deps, { userId: request.userId }, org);
+  // A region's dashboard also shows campaigns sent to one of its ICBs (a region-wide view of
+  // what its ICBs run).
+  const icbsOfRegion =
+    org.level === 'region'
+      ? new Set((await deps.organisations.listChildren(org.code)).map((c) => c.code))
+      : new Set<string>();
+  const covers = (c: Campaign) =>
+    campaignCovers(c, org) || (c.scope.kind === 'icb' && icbsOfRegion.has(c.scope.code));
   const campaigns = (await deps.campaigns.listCampaigns())
-    .filter((c) => c.status !== 'draft' && campaignCovers(c, org))
+    .filter((c) => c.status !== 'draft' && covers(c))
     .sort(
       (a, b) =>
         Number(b.status === 'running') - Number(a.status === 'running') ||
