@@ -58,6 +58,15 @@ export interface TabConfig {
   jwksUrl: string;
 }
 
+/**
+ * The Teams deep link that opens the app's dashboard tab (entity `dashboard`) at an organisation:
+ * `{region}` is left in for the digest to fill; the tab reads it as its subPageId.
+ */
+export function tabDeepLink(teamsAppId: string): string {
+  const context = `${encodeURIComponent('{"subEntityId":"')}{region}${encodeURIComponent('"}')}`;
+  return `https://teams.microsoft.com/l/entity/${teamsAppId}/dashboard?context=${context}`;
+}
+
 /** Microsoft's signing keys for one tenant's tokens. */
 export const ENTRA_JWKS_URL = 'https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys';
 
@@ -369,10 +378,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       purgeSchedule,
     },
     jobsSecret: e.JOBS_SECRET,
-    // Until the dashboard tab exists, the button opens the app in Teams (its chat answers `status`).
-    digestDetailUrl:
-      e.DIGEST_DETAIL_URL ??
-      `https://teams.microsoft.com/l/app/${e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID}`,
+    // The button opens the dashboard tab at the digest's region.
+    digestDetailUrl: e.DIGEST_DETAIL_URL ?? tabDeepLink(e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID),
     tab: {
       publicUrl: e.TAB_PUBLIC_URL?.toLowerCase(),
       jwksUrl: e.TAB_SSO_JWKS_URL ?? ENTRA_JWKS_URL,

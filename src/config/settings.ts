@@ -122,9 +122,9 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     name: 'DIGEST_DETAIL_URL',
-    default: '`https://teams.microsoft.com/l/app/<TEAMS_APP_ID>`',
+    default: 'the dashboard tab at the region (a Teams deep link to `TEAMS_APP_ID`)',
     description:
-      "Where the weekly digest's **Full detail** button goes, e.g. a report or the dashboard tab; `{region}` and `{campaign}` are replaced by the region code and campaign id. The default opens the app in Teams, whose chat answers `status <ODS code>`.",
+      'Where the weekly digest\'s **Full detail** button goes, e.g. a report instead of the dashboard tab; `{region}` and `{campaign}` are replaced by the region code and campaign id. The default is `https://teams.microsoft.com/l/entity/<TEAMS_APP_ID>/dashboard?context={"subEntityId":"{region}"}` (URL-encoded), which opens the tab at that region.',
   },
   {
     name: 'SKIP_BANK_HOLIDAYS',
