@@ -26,10 +26,7 @@ describe('the digest card view', () => {
       card.change,
       `▲ 2 points since the digest of Wed 18 Nov 2026 (${was.percentComplete}% → ${digest.headline.percentComplete}%): 50 more actions finished; blocked ${was.blocked} → ${digest.headline.byStatus.blocked}; overdue ${was.overdue} → ${digest.headline.overdue}.`,
     );
-    assert.match(
-      card.movers,
-      /^Biggest movers: Herefordshire and Worcestershire ▼ 4 points · /,
-    );
+    assert.match(card.movers, /^Biggest movers: Herefordshire and Worcestershire ▼ 4 points · /);
   });
 
   it('says there is nothing to compare with the first time', () => {
