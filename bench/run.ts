@@ -4,12 +4,14 @@ import { runDigestBenchmark } from './digest';
 import { runFanoutBenchmark } from './fanout';
 import { runInvokeBenchmark } from './invoke';
 import { runLaunchBenchmark } from './launch';
+import { runTabBenchmark } from './tab';
 
 const BENCHMARKS: Record<string, () => Promise<Record<string, unknown>>> = {
   launch: runLaunchBenchmark,
   fanout: runFanoutBenchmark,
   invoke: runInvokeBenchmark,
   digest: runDigestBenchmark,
+  tab: runTabBenchmark,
 };
 
 async function main(): Promise<void> {

@@ -21,7 +21,16 @@ async function packageApp(): Promise<number> {
     );
   }
 
-  const { zipPath, problems } = await buildAppPackage({ teamsAppId: config.teamsAppId, botId });
+  const tabHost = config.tab.publicUrl ? new URL(config.tab.publicUrl).host : undefined;
+  if (!tabHost)
+    console.warn(
+      'Warning: TAB_PUBLIC_URL is not set, so the dashboard tab points at https://localhost:3978 (local testing only).',
+    );
+  const { zipPath, problems } = await buildAppPackage({
+    teamsAppId: config.teamsAppId,
+    botId,
+    ...(tabHost ? { tabHost } : {}),
+  });
   if (problems.length > 0) {
     console.error(
       `The app package was not written; fix these ${problems.length} problem(s) first:\n` +

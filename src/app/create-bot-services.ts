@@ -13,6 +13,7 @@ import {
   type CountsProjector,
 } from './create-counts-projector';
 import { giveDemoRoles } from './demo/give-demo-roles';
+import { bindTabUseCases, type TabUseCases } from '../http/api/tab-use-cases';
 import { retryWithJitter } from './retry-with-jitter';
 
 /**
@@ -41,7 +42,13 @@ export function createBotServices(
     /** Storage for work behind the requests (the counts projection); `uncached` when absent. */
     background?: Storage;
   },
-): { services: BotServices; copies: CopyRefresher; counts: CountsProjector } {
+): {
+  services: BotServices;
+  copies: CopyRefresher;
+  counts: CountsProjector;
+  /** The dashboard tab's use cases, over the same stores and copy redraws as the bot's. */
+  tab: TabUseCases;
+} {
   const now = options.now ?? (() => new Date());
   const cached = cacheReads(uncached);
   const withRoles = options.demo
@@ -89,9 +96,11 @@ export function createBotServices(
     retryOnConflict: retryWithJitter,
     detailUrl: options.digestDetailUrl,
   });
+  const tab = bindTabUseCases({ ...storage, copies, now, retryOnConflict: retryWithJitter });
   return {
     services: { ...useCases, renderCard, now, demoMode: options.demo !== undefined },
     copies,
     counts,
+    tab,
   };
 }

@@ -22,6 +22,7 @@ import { NO_BANK_HOLIDAYS } from '../domain/shared/uk-calendar';
 import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
 import type { JobDefinition } from '../scheduler/job-definition';
 import { buildJobs } from './build-jobs';
+import { createTabRoutes } from './create-tab-routes';
 import { loadBankHolidays } from './load-bank-holidays';
 
 /** A running service: its address, its storage, and a graceful stop. */
@@ -90,7 +91,7 @@ export async function startService(
       );
     // Presses and commands read and write through storage bounded to what Teams waits for;
     // the counts projector works behind them on the background budget.
-    const { services, copies, counts } = createBotServices(requestStorage, {
+    const { services, copies, counts, tab } = createBotServices(requestStorage, {
       background: storage,
       logger,
       now,
@@ -125,6 +126,7 @@ export async function startService(
       allowedTenantIds: config.allowedTenantIds,
       checkReady: () => requestStorage.conversations.ping(),
       jobs: { secret: config.jobsSecret, runner: scheduler },
+      routes: createTabRoutes(config, tab, logger),
     });
     await new Promise<void>((resolve, reject) => {
       http.server.once('error', reject);

@@ -43,7 +43,32 @@ export interface Config {
   digestDetailUrl: string;
   /** How long stored history is kept before the purge job deletes it. */
   retention: RetentionConfig;
+  /** The dashboard tab and its API. */
+  tab: TabConfig;
 }
+
+/** The dashboard tab: where it is published, and how its API checks Teams SSO tokens. */
+export interface TabConfig {
+  /** Public https origin the tab is served from (manifest, deep links, the `api://` audience). */
+  publicUrl: string | undefined;
+  /**
+   * The signing keys SSO tokens are checked against; `{tenant}` is replaced by the token's
+   * allowed tenant id. Microsoft's tenant JWKS unless a test points it at a loopback server.
+   */
+  jwksUrl: string;
+}
+
+/**
+ * The Teams deep link that opens the app's dashboard tab (entity `dashboard`) at an organisation:
+ * `{region}` is left in for the digest to fill; the tab reads it as its subPageId.
+ */
+export function tabDeepLink(teamsAppId: string): string {
+  const context = `${encodeURIComponent('{"subEntityId":"')}{region}${encodeURIComponent('"}')}`;
+  return `https://teams.microsoft.com/l/entity/${teamsAppId}/dashboard?context=${context}`;
+}
+
+/** Microsoft's signing keys for one tenant's tokens. */
+export const ENTRA_JWKS_URL = 'https://login.microsoftonline.com/{tenant}/discovery/v2.0/keys';
 
 /** Retention periods in days (see the RETENTION_* settings). */
 export interface RetentionConfig {
@@ -194,6 +219,24 @@ const envSchema = z.object({
         'is for tests only and must be a loopback address such as http://127.0.0.1:4000/openid; leave it empty in production',
       ),
   ),
+  TAB_PUBLIC_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^https:\/\/[a-z0-9.-]+(:\d+)?$/i,
+        'must be the https:// origin the service is published at, with no path, e.g. https://access.example.nhs.uk',
+      ),
+  ),
+  TAB_SSO_JWKS_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?\/\S*$/,
+        'is for tests only and must be a loopback address such as http://127.0.0.1:4000/{tenant}/keys; leave it empty in production',
+      ),
+  ),
   DIGEST_DETAIL_URL: optional(
     z
       .string()
@@ -335,10 +378,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       purgeSchedule,
     },
     jobsSecret: e.JOBS_SECRET,
-    // Until the dashboard tab exists, the button opens the app in Teams (its chat answers `status`).
-    digestDetailUrl:
-      e.DIGEST_DETAIL_URL ??
-      `https://teams.microsoft.com/l/app/${e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID}`,
+    // The button opens the dashboard tab at the digest's region.
+    digestDetailUrl: e.DIGEST_DETAIL_URL ?? tabDeepLink(e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID),
+    tab: {
+      publicUrl: e.TAB_PUBLIC_URL?.toLowerCase(),
+      jwksUrl: e.TAB_SSO_JWKS_URL ?? ENTRA_JWKS_URL,
+    },
     retention: {
       outboxDays: e.RETENTION_OUTBOX_DAYS ?? 30,
       jobRunsDays: e.RETENTION_JOB_RUNS_DAYS ?? 90,

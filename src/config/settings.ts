@@ -122,9 +122,9 @@ export const SETTINGS: readonly SettingDoc[] = [
   },
   {
     name: 'DIGEST_DETAIL_URL',
-    default: '`https://teams.microsoft.com/l/app/<TEAMS_APP_ID>`',
+    default: 'the dashboard tab at the region (a Teams deep link to `TEAMS_APP_ID`)',
     description:
-      "Where the weekly digest's **Full detail** button goes, e.g. a report or the dashboard tab; `{region}` and `{campaign}` are replaced by the region code and campaign id. The default opens the app in Teams, whose chat answers `status <ODS code>`.",
+      'Where the weekly digest\'s **Full detail** button goes, e.g. a report instead of the dashboard tab; `{region}` and `{campaign}` are replaced by the region code and campaign id. The default is `https://teams.microsoft.com/l/entity/<TEAMS_APP_ID>/dashboard?context={"subEntityId":"{region}"}` (URL-encoded), which opens the tab at that region.',
   },
   {
     name: 'SKIP_BANK_HOLIDAYS',
@@ -161,6 +161,18 @@ export const SETTINGS: readonly SettingDoc[] = [
     default: '(empty: the Bot Framework’s)',
     description:
       'Tests only: a loopback `http://127.0.0.1:<port>/…` OpenID metadata document whose keys incoming tokens are checked against. Leave it empty in production.',
+  },
+  {
+    name: 'TAB_PUBLIC_URL',
+    default: '(empty)',
+    description:
+      'The https:// origin the service (and its dashboard tab at `/tab/`) is published at, e.g. `https://access.example.nhs.uk`. `npm run package` puts it in the manifest (tabs, `validDomains`, `webApplicationInfo`); the tab API also accepts SSO tokens for `api://<its host>/botid-<MicrosoftAppId>`.',
+  },
+  {
+    name: 'TAB_SSO_JWKS_URL',
+    default: '(empty: Microsoft Entra’s)',
+    description:
+      'Tests only: a loopback `http://127.0.0.1:<port>/…` address of the signing keys (JWKS) the tab API checks SSO tokens against; `{tenant}` is replaced by the tenant id. Leave it empty in production.',
   },
   {
     name: 'JOBS_SECRET',

@@ -37,6 +37,8 @@ export function createServer(options: {
   allowedTenantIds: readonly string[];
   checkReady: () => Promise<void>;
   jobs?: JobTriggerOptions;
+  /** Further routes (the dashboard tab and its API), registered after the bot's own. */
+  routes?: (server: Server) => void;
 }): HttpServer {
   const { bot, logger } = options;
   const server = restify.createServer({
@@ -193,6 +195,7 @@ export function createServer(options: {
     }
   });
 
+  options.routes?.(server);
   return { server, inFlight: () => inFlight };
 }
 

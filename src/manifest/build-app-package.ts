@@ -20,10 +20,15 @@ export const BUILD_DIR = path.join(PROJECT_ROOT, 'build');
 /** The bot id used when there is no bot identity (local mode); Teams will not accept it. */
 export const LOCAL_BOT_ID = '00000000-0000-0000-0000-000000000000';
 
-/** The ids that replace the manifest's {{TEAMS_APP_ID}} and {{BOT_ID}} placeholders. */
+/** The host the tab is served from when TAB_PUBLIC_URL is not set (a local package only). */
+export const LOCAL_TAB_HOST = 'localhost:3978';
+
+/** The ids that replace the manifest's {{TEAMS_APP_ID}}, {{BOT_ID}} and {{TAB_HOST}} placeholders. */
 export interface ManifestIds {
   teamsAppId: string;
   botId: string;
+  /** Host (and port, if any) of TAB_PUBLIC_URL: the tab's pages and the SSO resource live there. */
+  tabHost?: string;
 }
 
 /** What to package, and where to write it. */
@@ -54,7 +59,11 @@ const SCHEMA_URL =
 
 /** Replaces {{TEAMS_APP_ID}} and {{BOT_ID}} in the manifest template text; others are left as is. */
 export function fillManifest(template: string, ids: ManifestIds): string {
-  const values: Record<string, string> = { TEAMS_APP_ID: ids.teamsAppId, BOT_ID: ids.botId };
+  const values: Record<string, string> = {
+    TEAMS_APP_ID: ids.teamsAppId,
+    BOT_ID: ids.botId,
+    TAB_HOST: ids.tabHost ?? LOCAL_TAB_HOST,
+  };
   return template.replace(PLACEHOLDER, (match, name: string) => {
     const value = values[name];
     // JSON-escape so an odd value yields a schema error rather than a broken JSON file.
@@ -140,6 +149,60 @@ export function checkCommandLists(manifest: unknown, commands: readonly CommandD
   return problems;
 }
 
+/**
+ * Checks what the schema cannot: every tab page is https on a valid domain (or Teams says "We
+ * couldn't save your tab settings"), and SSO's resource is api://<that domain>/botid-<bot id>.
+ */
+export function checkTabs(manifest: unknown): string[] {
+  if (!isRecord(manifest)) return [];
+  const domains = Array.isArray(manifest['validDomains']) ? manifest['validDomains'] : [];
+  const problems: string[] = [];
+  const urls: [string, unknown][] = [];
+  const statics = Array.isArray(manifest['staticTabs']) ? manifest['staticTabs'] : [];
+  statics.filter(isRecord).forEach((tab, i) => {
+    for (const key of ['contentUrl', 'websiteUrl'])
+      if (tab[key] !== undefined) urls.push([`staticTabs[${i}].${key}`, tab[key]]);
+  });
+  const configurable = Array.isArray(manifest['configurableTabs'])
+    ? manifest['configurableTabs']
+    : [];
+  configurable
+    .filter(isRecord)
+    .forEach((tab, i) =>
+      urls.push([`configurableTabs[${i}].configurationUrl`, tab['configurationUrl']]),
+    );
+  for (const [where, url] of urls) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(String(url));
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || parsed.protocol !== 'https:')
+      problems.push(`manifest.json: ${where} must be an https:// address`);
+    else if (!domains.includes(parsed.host))
+      problems.push(`manifest.json: ${where} is on ${parsed.host}, which is not in validDomains`);
+  }
+  const sso = manifest['webApplicationInfo'];
+  const botId =
+    Array.isArray(manifest['bots']) && isRecord(manifest['bots'][0])
+      ? manifest['bots'][0]['botId']
+      : undefined;
+  if (urls.length > 0) {
+    if (!isRecord(sso))
+      problems.push('manifest.json: webApplicationInfo is needed for the tab’s single sign-on');
+    else {
+      if (sso['id'] !== botId)
+        problems.push('manifest.json: webApplicationInfo.id must be the bot’s app id');
+      if (!domains.some((d) => sso['resource'] === `api://${d}/botid-${String(botId)}`))
+        problems.push(
+          'manifest.json: webApplicationInfo.resource must be api://<a valid domain>/botid-<bot id>',
+        );
+    }
+  }
+  return problems;
+}
+
 /** Checks the icons are PNGs of the sizes Teams requires and the outline is white on transparent. */
 export function checkIcons(icons: Record<IconKind, Buffer>): string[] {
   const problems: string[] = [];
@@ -208,6 +271,7 @@ export async function buildAppPackage(
   const problems = [
     ...(await validateManifest(manifest)),
     ...checkCommandLists(manifest, COMMANDS),
+    ...checkTabs(manifest),
   ];
   const icons = await readIcons(manifest, sourceDir, problems);
   if (icons) problems.push(...checkIcons(icons.buffers));

@@ -201,13 +201,16 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     assert.ok(y63.every((d) => titleOf(d) === 'Weekly digest: North East and Yorkshire (Y63)'));
     const card = JSON.stringify(cardOf(y56[0]!));
     assert.match(card, /"type":"Chart.VerticalBar"/);
-    assert.match(card, /NHS Test North London ICB \(QX1\)/);
+    // Short names in the compact rows: "NHS" and "ICB" dropped.
+    assert.match(card, /"title":"Test North London \(QX1\)"/);
+    assert.match(card, /"title":"Test North London","value":"\d+% · ✔ /);
     assert.match(card, /Waiting for the new phone system/);
     assert.match(card, /Test Kentish Town Surgery \(A88001\)/);
     assert.match(card, /first weekly digest/);
     assert.match(
       card,
-      /"type":"Action.OpenUrl","title":"Full detail","url":"https:\/\/teams.microsoft.com\/l\/app\//,
+      // The dashboard tab, opened at this region (a deep link with the region as its subPageId).
+      /"type":"Action.OpenUrl","title":"Full detail","url":"https:\/\/teams.microsoft.com\/l\/entity\/[0-9a-f-]+\/dashboard\?context=%7B%22subEntityId%22%3A%22Y56%22%7D"/,
     );
   });
 

@@ -7,6 +7,7 @@ const SRC = resolve(__dirname, '../../src');
 // The domain's folders from the top down: a folder may import only from folders on a lower row
 // (or from its own folder), so the layout reads as a table of contents and no arrow runs back up.
 const DOMAIN_LAYERS: readonly (readonly string[])[] = [
+  ['dashboard'],
   ['status', 'nudges', 'digests', 'retention'],
   ['cards'],
   ['campaigns', 'outbox'],
@@ -21,6 +22,9 @@ const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   botbuilder: ['bot', 'proactive'],
   'botframework-connector': ['bot', 'proactive'],
   '@azure/data-tables': ['storage'],
+  // The tab's browser code alone talks to the Teams host; the server checks its tokens in http/.
+  '@microsoft/teams-js': ['tab'],
+  jose: ['http'],
 };
 
 // Plain libraries the domain may lean on for solved problems; anything else stays at the edges.
@@ -158,5 +162,32 @@ describe('the layout of src/', () => {
           .map((line) => `${relative(SRC, file)}: ${line.trim()}`),
       );
     assert.deepEqual(wrong, []);
+  });
+
+  it('keeps the tab’s browser code apart: the server never imports src/tab, and src/tab imports nothing of the server', () => {
+    const tab = join(SRC, 'tab') + '/';
+    const wrong: string[] = [];
+    for (const file of files) {
+      for (const spec of readImports(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(dirname(file), spec);
+        const fromTab = file.startsWith(tab);
+        const toTab = target.startsWith(tab) || target === join(SRC, 'tab');
+        if (fromTab !== toTab) wrong.push(`${relative(SRC, file)} imports ${spec}`);
+      }
+    }
+    assert.deepEqual(wrong, []);
+  });
+
+  it('wraps @microsoft/teams-js in one module of the tab', () => {
+    const users = files.filter((f) =>
+      readImports(f).some(
+        (s) => s === '@microsoft/teams-js' || s.startsWith('@microsoft/teams-js/'),
+      ),
+    );
+    assert.deepEqual(
+      users.map((f) => relative(SRC, f)),
+      ['tab/teams-host.ts'],
+    );
   });
 });

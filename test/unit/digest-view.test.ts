@@ -26,10 +26,7 @@ describe('the digest card view', () => {
       card.change,
       `▲ 2 points since the digest of Wed 18 Nov 2026 (${was.percentComplete}% → ${digest.headline.percentComplete}%): 50 more actions finished; blocked ${was.blocked} → ${digest.headline.byStatus.blocked}; overdue ${was.overdue} → ${digest.headline.overdue}.`,
     );
-    assert.match(
-      card.movers,
-      /^Biggest movers: NHS Herefordshire and Worcestershire Integrated Care Board ▼ 4 points · /,
-    );
+    assert.match(card.movers, /^Biggest movers: Herefordshire and Worcestershire ▼ 4 points · /);
   });
 
   it('says there is nothing to compare with the first time', () => {
@@ -46,23 +43,19 @@ describe('the digest card view', () => {
     assert.equal(describeMove(0), 'no change');
   });
 
-  it('gives each ICB a row of counts with their share, and the region’s own actions last', () => {
+  it('gives each ICB one compact line under its short name, and the region’s own actions last', () => {
     const digest = sampleRegionDigest();
     const card = view(digest);
     assert.equal(card.rows.length, 13);
     const first = digest.icbs[0]!;
-    const share = (n: number) =>
-      `${n.toLocaleString('en-GB')} (${Math.round((n / first.figures.total) * 100)}%)`;
+    const n = (x: number) => x.toLocaleString('en-GB');
+    assert.match(first.name, /^NHS .* Integrated Care Board$/);
     assert.deepEqual(card.rows[0], {
-      name: `${first.name} (${first.code})`,
-      complete: `${first.figures.percentComplete}% complete`,
-      done: share(first.figures.byStatus.done),
-      inProgress: share(first.figures.byStatus.in_progress),
-      blocked: share(first.figures.byStatus.blocked),
-      notStarted: share(first.figures.byStatus.not_started),
-      overdue: share(first.figures.overdue),
+      title: first.name.replace(/^NHS /, '').replace(/ Integrated Care Board$/, ''),
+      value: `${first.figures.percentComplete}% · ✔ ${n(first.figures.byStatus.done)} · ⛔ ${n(first.figures.byStatus.blocked)} · ⏰ ${n(first.figures.overdue)}`,
     });
-    assert.match(card.rows[12]!.name, /Regional team's own actions \(Y60\)/);
+    assert.equal(card.rowsKey, '% finished · ✔ done · ⛔ blocked · ⏰ overdue');
+    assert.equal(card.rows[12]!.title, 'Regional team');
   });
 
   it('shortens long notes of blocked items and says when there is none', () => {
@@ -71,6 +64,7 @@ describe('the digest card view', () => {
     assert.ok(card.blocked.every((b) => b.note.length <= 'Note: '.length + 140));
     assert.match(card.blockedIntro, /^4,250 blocked; the 5 blocked longest:$/);
     assert.match(view().blocked[1]!.note, /No note was given/);
-    assert.match(view().blocked[0]!.detail, /blocked since 10 Jun 2026 by Priya Shah/);
+    assert.match(view().blocked[0]!.heading, /since 10 Jun 2026 by Priya Shah$/);
+    assert.doesNotMatch(view().blocked[0]!.heading, /Integrated Care Board/);
   });
 });

@@ -1,3 +1,4 @@
+import { resolveDetailUrl } from '../../src/domain/digests/run-digests';
 import assert from 'node:assert/strict';
 import { ConfigError, describeConfig, loadConfig } from '../../src/config/load-config';
 
@@ -230,11 +231,15 @@ describe('loadConfig', () => {
       assert.equal(config.jobsSecret, 'short-is-fine-locally');
     });
 
-    it("points the digest's Full detail button at the app unless DIGEST_DETAIL_URL says where", () => {
+    it("points the digest's Full detail button at the dashboard tab's region unless DIGEST_DETAIL_URL says where", () => {
+      const deepLink = new URL(resolveDetailUrl(loadConfig({}, '/x').digestDetailUrl, 'c1', 'Y63'));
       assert.equal(
-        loadConfig({}, '/x').digestDetailUrl,
-        'https://teams.microsoft.com/l/app/5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10',
+        `${deepLink.origin}${deepLink.pathname}`,
+        'https://teams.microsoft.com/l/entity/5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10/dashboard',
       );
+      assert.deepEqual(JSON.parse(deepLink.searchParams.get('context') ?? ''), {
+        subEntityId: 'Y63',
+      });
       const url = 'https://reports.example.nhs.uk/access/{region}?campaign={campaign}';
       assert.equal(loadConfig({ DIGEST_DETAIL_URL: ` ${url} ` }, '/x').digestDetailUrl, url);
       assert.match(

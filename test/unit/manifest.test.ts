@@ -9,6 +9,7 @@ import {
   buildAppPackage,
   checkCommandLists,
   checkIcons,
+  checkTabs,
   fillManifest,
   LOCAL_BOT_ID,
   MANIFEST_DIR,
@@ -121,6 +122,46 @@ describe('the Teams app manifest', () => {
     const problems = checkCommandLists(readFilledManifest(), extra);
     assert.equal(problems.length, 3, problems.join('\n'));
     assert.match(problems[0]!, /differs from COMMANDS/);
+  });
+
+  it('has a personal dashboard tab and one configurable tab for channels and group chats, on the tab host', () => {
+    const manifest = JSON.parse(
+      fillManifest(readTemplate(), {
+        teamsAppId: TEAMS_APP_ID,
+        botId: BOT_ID,
+        tabHost: 'access.example.nhs.uk',
+      }),
+    );
+    const dashboard = manifest['staticTabs'].find((t: Json) => t['entityId'] === 'dashboard');
+    assert.deepEqual(dashboard['scopes'], ['personal']);
+    assert.equal(dashboard['contentUrl'], 'https://access.example.nhs.uk/tab/');
+    const [configurable, ...more] = manifest['configurableTabs'];
+    assert.equal(more.length, 0, 'Teams allows one configurable tab per app');
+    assert.equal(configurable['configurationUrl'], 'https://access.example.nhs.uk/tab/config');
+    assert.deepEqual([...configurable['scopes']].sort(), ['groupChat', 'team']);
+    assert.deepEqual(manifest['validDomains'], ['access.example.nhs.uk']);
+    assert.deepEqual(manifest['webApplicationInfo'], {
+      id: BOT_ID,
+      resource: `api://access.example.nhs.uk/botid-${BOT_ID}`,
+    });
+    assert.deepEqual(checkTabs(manifest), []);
+  });
+
+  it('reports a tab page outside validDomains and an SSO resource that does not match', () => {
+    const manifest = readFilledManifest();
+    manifest['configurableTabs'][0]['configurationUrl'] = 'https://elsewhere.example/tab/config';
+    manifest['webApplicationInfo']['resource'] = `api://elsewhere.example/botid-${BOT_ID}`;
+    const problems = checkTabs(manifest);
+    assert.ok(
+      problems.some(
+        (p) => p.includes('configurableTabs[0].configurationUrl') && p.includes('validDomains'),
+      ),
+      problems.join('\n'),
+    );
+    assert.ok(
+      problems.some((p) => p.includes('webApplicationInfo.resource')),
+      problems.join('\n'),
+    );
   });
 
   it('is called Access Recovery, or Access Recovery Bot in full', () => {

@@ -1,11 +1,7 @@
 import type { DigestFigures, DigestRow, RegionDigest } from './build-digest';
-import {
-  CARD_NAME_CHARS,
-  CARD_NOTE_CHARS,
-  describeArea,
-  describeStatus,
-} from '../cards/card-views';
+import { CARD_NAME_CHARS, CARD_NOTE_CHARS, describeStatus } from '../cards/card-views';
 import { formatOrgName } from '../access/display-name';
+import { shortOrgName } from '../access/short-org-name';
 import { formatUkDate, formatUkDay } from '../shared/uk-dates';
 import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 
@@ -13,27 +9,15 @@ import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 // build-digest.ts, rendering happens in src/cards, sending through the outbox. Teams reads these
 // strings as markdown, so every name and note in them goes through escapeMarkdown.
 
-/** One ICB's line in the digest's table: each cell a count and its share of the ICB's items. */
-export interface DigestTableRow {
-  name: string;
-  complete: string;
-  done: string;
-  inProgress: string;
-  blocked: string;
-  notStarted: string;
-  overdue: string;
-}
-
 /** A label and a value (a FactSet line). */
 export interface DigestFact {
   title: string;
   value: string;
 }
 
-/** One blocked item on the digest. */
+/** One blocked item on the digest: who and where on one line, the note on the next. */
 export interface DigestBlockedView {
   heading: string;
-  detail: string;
   note: string;
 }
 
@@ -54,8 +38,10 @@ export interface DigestCardView {
   };
   /** The chart as text, for clients that cannot draw it (and for screen readers). */
   chartFacts: DigestFact[];
-  rows: DigestTableRow[];
-  areas: DigestFact[];
+  /** What the compact rows' figures are, in order. */
+  rowsKey: string;
+  /** One line per ICB (short name): % finished, done, blocked, overdue. */
+  rows: DigestFact[];
   blockedIntro: string;
   blocked: DigestBlockedView[];
   footer: string;
@@ -70,10 +56,6 @@ const MOVERS = 3;
 /** "1,234". */
 export function formatCount(n: number): string {
   return NUMBER.format(n);
-}
-
-function share(count: number, total: number): string {
-  return `${formatCount(count)} (${total ? Math.round((count / total) * 100) : 0}%)`;
 }
 
 function finishedOf(figures: Pick<DigestFigures, 'byStatus'>): number {
@@ -117,31 +99,25 @@ function describeMovers(digest: RegionDigest): string {
     .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta) || a.row.name.localeCompare(b.row.name))
     .slice(0, MOVERS);
   if (moves.length === 0) return '';
-  return `Biggest movers: ${moves.map((m) => `${escapeMarkdown(formatOrgName(m.row.name))} ${describeMove(m.delta)}`).join(' · ')}.`;
+  return `Biggest movers: ${moves.map((m) => `${escapeMarkdown(shortOrgName(m.row.name))} ${describeMove(m.delta)}`).join(' · ')}.`;
 }
 
-function toTableRow(row: DigestRow, label: string): DigestTableRow {
+function toCompactRow(row: DigestRow, label: string): DigestFact {
   const { figures } = row;
   return {
-    name: label,
-    complete: `${figures.percentComplete}% complete`,
-    done: share(figures.byStatus.done, figures.total),
-    inProgress: share(figures.byStatus.in_progress, figures.total),
-    blocked: share(figures.byStatus.blocked, figures.total),
-    notStarted: share(figures.byStatus.not_started, figures.total),
-    overdue: share(figures.overdue, figures.total),
+    title: label,
+    value: `${figures.percentComplete}% · ✔ ${formatCount(figures.byStatus.done)} · ⛔ ${formatCount(figures.byStatus.blocked)} · ⏰ ${formatCount(figures.overdue)}`,
   };
 }
 
 function sinceText(iso: string): string {
-  return /^\d{4}-\d{2}-\d{2}/.test(iso)
-    ? `blocked since ${formatUkDate(iso.slice(0, 10))}`
-    : 'blocked';
+  return /^\d{4}-\d{2}-\d{2}/.test(iso) ? `since ${formatUkDate(iso.slice(0, 10))}` : '';
 }
 
 /**
- * The digest card's view model: headline and change since last week, a chart of completion by
- * ICB with its text alternative, a table row per ICB, areas, and the items blocked longest.
+ * The digest card's view model, kept short now the dashboard tab holds the detail: headline and
+ * change since last week, a chart of completion by ICB with its text alternative, one compact line
+ * per ICB (short names), the five items blocked longest, and "Full detail" into the tab.
  */
 export function buildDigestCard(
   digest: RegionDigest,
@@ -149,11 +125,9 @@ export function buildDigestCard(
 ): DigestCardView {
   const { headline, region } = digest;
   const finished = finishedOf(headline);
-  const rows = digest.icbs.map((row) =>
-    toTableRow(row, `${escapeMarkdown(formatOrgName(row.name))} (${row.code})`),
-  );
-  if (digest.regionOwn)
-    rows.push(toTableRow(digest.regionOwn, `Regional team's own actions (${region.code})`));
+  const rows = digest.icbs.map((row) => toCompactRow(row, escapeMarkdown(shortOrgName(row.name))));
+  if (digest.regionOwn && digest.regionOwn.figures.total > 0)
+    rows.push(toCompactRow(digest.regionOwn, 'Regional team'));
   const na = headline.byStatus.not_applicable;
   return {
     title: `Weekly digest: ${escapeMarkdown(formatOrgName(region.name))} (${region.code})`,
@@ -177,26 +151,30 @@ export function buildDigestCard(
       data: digest.icbs.map((row) => ({ x: row.code, y: row.figures.percentComplete })),
     },
     chartFacts: digest.icbs.map((row) => ({
-      title: `${escapeMarkdown(formatOrgName(row.name))} (${row.code})`,
+      title: `${escapeMarkdown(shortOrgName(row.name))} (${row.code})`,
       value: `${row.figures.percentComplete}% finished`,
     })),
+    rowsKey: '% finished · ✔ done · ⛔ blocked · ⏰ overdue',
     rows,
-    areas: digest.areas.map((a) => ({
-      title: describeArea(a.area),
-      value: `${a.figures.percentComplete}% complete · ${formatCount(a.figures.byStatus.done)} done · ${formatCount(a.figures.byStatus.in_progress)} in progress · ${formatCount(a.figures.byStatus.blocked)} blocked · ${formatCount(a.figures.byStatus.not_started)} not started`,
-    })),
     blockedIntro:
       digest.blockedTotal === 0
         ? 'Nothing is blocked.'
         : digest.blockedTotal <= digest.blocked.length
           ? `${formatCount(digest.blockedTotal)} blocked, longest first:`
           : `${formatCount(digest.blockedTotal)} blocked; the ${digest.blocked.length} blocked longest:`,
-    blocked: digest.blocked.map((b) => ({
-      heading: `**${b.actionId}** · ${escapeMarkdown(formatOrgName(b.orgName))} (${b.orgCode})`,
-      detail: `${escapeMarkdown(formatOrgName(b.icbName))} · ${sinceText(b.since)}${b.byName ? ` by ${escapeShortened(b.byName, CARD_NAME_CHARS)}` : ''}`,
-      note: b.note ? `Note: ${escapeShortened(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
-    })),
-    footer: `Finished means done or not applicable; overdue means unfinished with its deadline before ${formatUkDay(digest.today)}. For any ICB, PCN or practice, type **status** and its ODS code in a chat with me.`,
+    blocked: digest.blocked.map((b) => {
+      const since = [
+        sinceText(b.since),
+        b.byName ? `by ${escapeShortened(b.byName, CARD_NAME_CHARS)}` : '',
+      ]
+        .filter(Boolean)
+        .join(' ');
+      return {
+        heading: `**${b.actionId}** · ${escapeMarkdown(formatOrgName(b.orgName))} (${b.orgCode}), ${escapeMarkdown(shortOrgName(b.icbName))}${since ? ` · ${since}` : ''}`,
+        note: b.note ? `Note: ${escapeShortened(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
+      };
+    }),
+    footer: `Finished: done or not applicable. Overdue: unfinished, deadline before ${formatUkDay(digest.today)}. **Full detail** opens the dashboard at this region: by area, every organisation, what is blocked and why.`,
     detailUrl: options.detailUrl,
   };
 }
