@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -67,6 +67,14 @@ export class ServiceProcess {
           `The service exited unexpectedly (${signal ?? `code ${code}`}); the end of its stderr:\n${errTail}\n`,
         );
     });
+    // BENCH_SERVICE_LOG=<file>: the service's log lines are kept there, to read after a run.
+    const logFile = process.env['BENCH_SERVICE_LOG'];
+    if (logFile) {
+      const sink = createWriteStream(logFile, { flags: 'a' });
+      child.stdout?.on('data', (chunk: Buffer) => sink.write(chunk));
+      child.stderr?.on('data', (chunk: Buffer) => sink.write(chunk));
+      child.once('exit', () => sink.end());
+    }
     child.stdout?.on('data', (chunk: Buffer) => {
       if (this.logWatchers.size === 0) return;
       const lines = (partial + chunk.toString()).split('\n');

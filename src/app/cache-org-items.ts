@@ -14,9 +14,9 @@ export interface OrgItemsCacheOptions {
   ttlMs: number;
 }
 
-/** The bounds the service uses: an ICB's morning of practices, kept for half a minute. */
+/** The bounds the service uses: a busy morning of practices (about 12 MB at most), kept for half a minute. */
 export const DEFAULT_ORG_ITEMS_CACHE: OrgItemsCacheOptions = {
-  maxOrganisations: 5_000,
+  maxOrganisations: 1_000,
   ttlMs: 30_000,
 };
 

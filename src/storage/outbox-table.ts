@@ -353,7 +353,9 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     let etag: string | undefined;
     try {
       const response = await this.table.submitTransaction(actions);
-      etag = response.subResponses.find((r) => r.rowKey === row.rowKey)?.etag;
+      // Sub-responses come in the order of the actions; an update's carries its ETag but no
+      // row key (there is no Location header for a 204), so it is found by position.
+      etag = response.subResponses[0]?.etag;
     } catch (error) {
       const status = statusOf(error);
       // 412: someone else changed the entry first; 404: its queue row is gone (taken already).
@@ -362,8 +364,7 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     }
     if (etag)
       return { ...to, etag, ...(queueAt ? { queueKey: row['queueKey'] } : {}) } as OutboxEntry;
-    // Azurite does not return ETags from transactions (Azure does): read the entry back. Our
-    // transaction has just won, so what we read is ours unless another change followed at once,
+    // No ETag in the answer: read the entry back. Our transaction has just won, so what we read is ours unless another change followed at once,
     // in which case its newer ETag makes our next conditional write fail safely.
     const stored = await readRow(this.table, row.partitionKey, row.rowKey);
     return stored ? toEntry(stored) : undefined;
