@@ -1,7 +1,7 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { NudgePreferences, PreferenceStore } from '../domain/nudges/preferences';
 import { assertValidKey, encodeKey } from './keys';
-import { partitionFilter, readRows, readText } from './read-rows';
+import { partitionFilter, readRows, readText, type StoredRow } from './read-rows';
 import { translateStorageError } from './storage-errors';
 
 /** Table of people's reminder choices; see KEYS.md. */
@@ -12,14 +12,25 @@ export class PreferenceTable implements PreferenceStore {
   constructor(private readonly table: TableClient) {}
 
   async getNudgePreferences(userId: string): Promise<NudgePreferences> {
-    const rows = await readRows(this.table, partitionFilter(partitionOf(userId)));
-    const prefs: NudgePreferences = { nonUrgentOff: false, snoozedUntil: {} };
-    for (const row of rows) {
-      if (row.rowKey === 'nudges') prefs.nonUrgentOff = row['nonUrgentOff'] === true;
-      else if (row.rowKey?.startsWith('snooze|'))
-        prefs.snoozedUntil[readText(row, 'snoozeKey') ?? ''] = readText(row, 'until') ?? '';
+    return toPreferences(await readRows(this.table, partitionFilter(partitionOf(userId))));
+  }
+
+  async listNudgePreferences(): Promise<Map<string, NudgePreferences>> {
+    const byPartition = new Map<string, StoredRow[]>();
+    for (const row of await readRows(
+      this.table,
+      odata`PartitionKey ge ${'user|'} and PartitionKey lt ${'user|~'}`,
+    )) {
+      const rows = byPartition.get(row.partitionKey ?? '') ?? [];
+      rows.push(row);
+      byPartition.set(row.partitionKey ?? '', rows);
     }
-    return prefs;
+    return new Map(
+      [...byPartition].map(([partition, rows]) => [
+        partition.slice('user|'.length),
+        toPreferences(rows),
+      ]),
+    );
   }
 
   async setNonUrgentOff(userId: string, off: boolean, at: string): Promise<void> {
@@ -48,6 +59,16 @@ export class PreferenceTable implements PreferenceStore {
       throw translateStorageError(error);
     }
   }
+}
+
+function toPreferences(rows: readonly StoredRow[]): NudgePreferences {
+  const prefs: NudgePreferences = { nonUrgentOff: false, snoozedUntil: {} };
+  for (const row of rows) {
+    if (row.rowKey === 'nudges') prefs.nonUrgentOff = row['nonUrgentOff'] === true;
+    else if (row.rowKey?.startsWith('snooze|'))
+      prefs.snoozedUntil[readText(row, 'snoozeKey') ?? ''] = readText(row, 'until') ?? '';
+  }
+  return prefs;
 }
 
 function partitionOf(userId: string): string {

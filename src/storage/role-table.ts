@@ -1,4 +1,4 @@
-import type { TableClient } from '@azure/data-tables';
+import { odata, type TableClient } from '@azure/data-tables';
 import type { Role, RoleGrant, RoleStore } from '../domain/access/roles';
 import { assertValidKey } from './keys';
 import { partitionFilter, readRows, readText, type StoredRow } from './read-rows';
@@ -25,6 +25,21 @@ export class RoleTable implements RoleStore {
     return (
       await readRows(this.table, partitionFilter(`org|${assertValidKey(orgCode, 'ODS code')}`))
     ).map(toGrant);
+  }
+
+  async listRolesByOrg(): Promise<Map<string, RoleGrant[]>> {
+    const byOrg = new Map<string, RoleGrant[]>();
+    // The organisation index is one key range ("org|…"): a read of the index, not of the users'.
+    for (const row of await readRows(
+      this.table,
+      odata`PartitionKey ge ${'org|'} and PartitionKey lt ${'org|~'}`,
+    )) {
+      const grant = toGrant(row);
+      const list = byOrg.get(grant.orgCode) ?? [];
+      list.push(grant);
+      byOrg.set(grant.orgCode, list);
+    }
+    return byOrg;
   }
 
   async saveGrant(input: RoleGrant): Promise<void> {

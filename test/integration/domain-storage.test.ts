@@ -354,6 +354,11 @@ describe('the domain on real Table Storage', function () {
         (await storage.roles.listRolesOnOrg('U20001')).map((g) => g.userId),
         [userId],
       );
+      // The daily run's one read of every grant says the same, organisation by organisation.
+      const byOrg = await storage.roles.listRolesByOrg();
+      assert.deepEqual(byOrg.get('U20001'), await storage.roles.listRolesOnOrg('U20001'));
+      for (const [orgCode, grants] of byOrg)
+        assert.deepEqual(grants, await storage.roles.listRolesOnOrg(orgCode), orgCode);
       await assert.rejects(
         grantRole(
           deps(),

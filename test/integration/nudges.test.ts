@@ -266,6 +266,13 @@ describe('reminder choices: snooze and only-urgent (real endpoint, real Azurite)
       { date: '2026-06-01', previousRun: '2026-05-29' },
     );
     assert.ok(summary.leftOutSnoozed >= 1 && summary.leftOutOptedOut >= 1);
+    // The run reads everyone's choices at once; that read says what the person's own read says.
+    assert.deepEqual(
+      (await service.storage.preferences.listNudgePreferences()).get(
+        staff.aadObjectId.toLowerCase(),
+      ),
+      await service.storage.preferences.getNudgePreferences(staff.aadObjectId),
+    );
     const mine = (await service.storage.outbox.listEntries(nudgeJobId('2026-06-01'))).filter(
       (e) => e.target.kind === 'personal' && e.target.userAadObjectId === staff.aadObjectId,
     );

@@ -27,6 +27,7 @@ export function giveDemoRoles(
       return uncached.listRolesOfUser(userId);
     },
     listRolesOnOrg: (orgCode) => cached.listRolesOnOrg(orgCode),
+    listRolesByOrg: () => cached.listRolesByOrg(),
     saveGrant: (grant) => cached.saveGrant(grant),
     deleteGrant: (userId, role, orgCode) => cached.deleteGrant(userId, role, orgCode),
   };

@@ -35,6 +35,8 @@ export interface RoleStore {
   listRolesOfUser(userId: string): Promise<RoleGrant[]>;
   /** People holding any role over exactly this organisation. */
   listRolesOnOrg(orgCode: string): Promise<RoleGrant[]>;
+  /** Every grant, by organisation, in one read of the index (the daily reminder run). */
+  listRolesByOrg(): Promise<Map<string, RoleGrant[]>>;
   saveGrant(grant: RoleGrant): Promise<void>;
   /** Removes a grant; true if it existed. */
   deleteGrant(userId: string, role: Role, orgCode: string): Promise<boolean>;

@@ -18,6 +18,8 @@ export function snoozeKeyOf(item: {
 /** Port: where people's reminder choices are kept. */
 export interface PreferenceStore {
   getNudgePreferences(userId: string): Promise<NudgePreferences>;
+  /** Everyone's choices who has made any, by user id, in one read (the daily reminder run). */
+  listNudgePreferences(): Promise<Map<string, NudgePreferences>>;
   setNonUrgentOff(userId: string, off: boolean, at: string): Promise<void>;
   snooze(userId: string, snoozeKey: string, until: string, at: string): Promise<void>;
 }

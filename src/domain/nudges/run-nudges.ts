@@ -21,6 +21,7 @@ import type { TrackedItem } from '../items/tracked-items';
 import { addDays, describeDue, formatUkDay } from '../shared/uk-dates';
 import pLimit from 'p-limit';
 import { escapeMarkdown } from '../shared/escape-markdown';
+import { rememberRunReads } from './remember-run-reads';
 
 /** What the nudge run reads and writes. */
 export interface NudgeDeps extends DeliveryDeps {
@@ -78,7 +79,7 @@ export function nudgeJobId(date: string): string {
  * restart half-way never sends one twice.
  */
 export async function runNudges(
-  deps: NudgeDeps,
+  given: NudgeDeps,
   input: {
     date: string;
     previousRun: string;
@@ -104,7 +105,8 @@ export async function runNudges(
     noTenant: 0,
   };
   // Counts are a projection a few seconds behind the presses: bring them up to date first.
-  await drainPendingCounts(deps);
+  await drainPendingCounts(given);
+  const deps = rememberRunReads(given);
   const campaigns = (await deps.campaigns.listCampaigns()).filter((c) => c.status === 'running');
   const furthest = Math.max(...settings.milestones, 0);
   for (const campaign of campaigns) {
