@@ -407,13 +407,10 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
     for (const [index, request] of requests.entries())
       byJob.set(request.jobId, [...(byJob.get(request.jobId) ?? []), index]);
     for (const [jobId, indexes] of byJob) {
-      // One RowKey-only range read finds the keys already queued (a rerun), so the batches
-      // below create only new entries and a batch never fails on a key that was there before.
-      const existing = new Set(
-        (await readRows(this.table, prefixFilter(partitionOf(jobId), 'e|'), ['RowKey'])).map(
-          (r) => r.rowKey,
-        ),
-      );
+      // Written optimistically: a batch holding a key that is already queued (a rerun) fails as a
+      // whole (409, nothing written) and is then done one by one. Reading the job's keys first
+      // cost a read of every entry so far for each batch: quadratic over a run of thousands.
+      const existing = new Set<string>();
       const fresh: number[] = [];
       for (const index of indexes) {
         const key = entryKey(requests[index]!.dedupeKey);
@@ -457,7 +454,8 @@ export class OutboxTable implements OutboxStore, OutboxHistory {
         } catch (error) {
           if (statusOf(error) !== 409) throw translateStorageError(error);
         }
-        // Another writer queued one of these keys since the read: one by one, as enqueue does.
+        // One of these keys is queued already (a rerun, or another writer): one by one, as
+        // enqueue does, so each is told apart as enqueued or duplicate.
         for (const index of group)
           outcomes[index] = (await this.enqueue(requests[index]!, { now: options.now })) as
             'enqueued' | 'duplicate';
