@@ -1,6 +1,6 @@
-import type { OrganisationStore } from '../access/organisations';
+import type { Organisation, OrganisationStore } from '../access/organisations';
 import type { RoleStore } from '../access/roles';
-import type { LinkStore } from '../channels/channel-links';
+import type { ChannelLink, LinkStore } from '../channels/channel-links';
 import type { NudgePreferences, PreferenceStore } from './preferences';
 
 /** The stores whose reads a run remembers. */
@@ -14,24 +14,26 @@ export interface RunReads {
 const NO_CHOICES: NudgePreferences = { nonUrgentOff: false, snoozedUntil: {} };
 
 /**
- * The stores a nudge run reads, answered once per run: everyone's roles and reminder choices in
- * one read each (not one per organisation and person: 15,000 round trips over England), and each
- * organisation and its channel links once however many of its practices ask. A daily run takes
+ * The stores a nudge run reads, answered once per run: everyone's roles, reminder choices,
+ * organisations and channel links in one read each, not one per organisation and person (about
+ * 30,000 round trips over England). A daily run takes
  * what is stored when it starts; a grant made during the run counts from the next.
  */
 export function rememberRunReads<D extends RunReads>(deps: D): D {
   let grants: ReturnType<RunReads['roles']['listRolesByOrg']> | undefined;
   let choices: ReturnType<RunReads['preferences']['listNudgePreferences']> | undefined;
-  const orgs = new Map<string, ReturnType<RunReads['organisations']['getOrganisation']>>();
-  const links = new Map<string, ReturnType<RunReads['links']['listLinksOfOrg']>>();
-  const once = <T>(map: Map<string, T>, key: string, read: () => T): T => {
-    let value = map.get(key);
-    if (value === undefined) {
-      value = read();
-      map.set(key, value);
-    }
-    return value;
-  };
+  // Every organisation and every active link in one read each (thousands of small reads over
+  // England otherwise): both tables are small beside the items.
+  let orgs: Promise<Map<string, Organisation>> | undefined;
+  let links: Promise<Map<string, ChannelLink[]>> | undefined;
+  const readOrgs = () =>
+    (orgs ??= deps.organisations.listAll().then((all) => new Map(all.map((o) => [o.code, o]))));
+  const readLinks = () =>
+    (links ??= deps.links.listAllLinks().then((all) => {
+      const byOrg = new Map<string, ChannelLink[]>();
+      for (const link of all) byOrg.set(link.orgCode, [...(byOrg.get(link.orgCode) ?? []), link]);
+      return byOrg;
+    }));
   return {
     ...deps,
     roles: Object.assign(Object.create(deps.roles) as RunReads['roles'], {
@@ -44,11 +46,10 @@ export function rememberRunReads<D extends RunReads>(deps: D): D {
         NO_CHOICES,
     }),
     organisations: Object.assign(Object.create(deps.organisations) as RunReads['organisations'], {
-      getOrganisation: (code: string) =>
-        once(orgs, code, () => deps.organisations.getOrganisation(code)),
+      getOrganisation: async (code: string) => (await readOrgs()).get(code),
     }),
     links: Object.assign(Object.create(deps.links) as RunReads['links'], {
-      listLinksOfOrg: (code: string) => once(links, code, () => deps.links.listLinksOfOrg(code)),
+      listLinksOfOrg: async (code: string) => (await readLinks()).get(code) ?? [],
     }),
   };
 }
