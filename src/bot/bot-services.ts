@@ -10,6 +10,11 @@ import {
   recordTeamDeleted,
 } from '../domain/channels/record-conversation';
 import { runDigestNow } from '../domain/digests/digest-now';
+import {
+  forgetTeamRoster,
+  removeTeamMembers,
+  syncTeamRoster,
+} from '../domain/channels/sync-roster';
 import { chooseNudges, getNudgeChoices, snoozeNudge } from '../domain/nudges/choose-nudges';
 import { retryFailedDeliveries } from '../domain/outbox/delivery-health';
 import { getDeliveryReport } from '../domain/outbox/describe-delivery';
@@ -43,6 +48,10 @@ const BOT_USE_CASES = {
   recordConversation,
   recordConversations,
   recordTeamDeleted,
+  // Team rosters: who is in the teams the bot is in.
+  syncTeamRoster,
+  removeTeamMembers,
+  forgetTeamRoster,
   // Digests, reminders, delivery health.
   runDigestNow,
   snoozeNudge,

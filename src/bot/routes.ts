@@ -8,6 +8,7 @@ import {
   recordInstallationAdded,
   recordTeamEvent,
 } from './handlers/installation-events';
+import { recordMembersAdded, recordMembersRemoved } from './handlers/roster-events';
 import { answerUnknownInvoke, answerUnknownVerb, ignoreActivity } from './handlers/unknown-invoke';
 import { sendHint } from './handlers/unknown-text';
 import { sendWhoami } from './handlers/whoami';
@@ -68,6 +69,8 @@ export const ROUTES: readonly Route[] = [
   { name: 'card.retryFailed', select: card.action('retryFailed'), handler: retryFailedAction },
   { name: 'install.botAdded', select: install.botAdded(), handler: recordBotAdded },
   { name: 'install.botRemoved', select: install.botRemoved(), handler: recordBotRemoved },
+  { name: 'team.membersAdded', select: install.membersAdded(), handler: recordMembersAdded },
+  { name: 'team.membersRemoved', select: install.membersRemoved(), handler: recordMembersRemoved },
   { name: 'install.added', select: install.added(), handler: recordInstallationAdded },
   { name: 'install.removed', select: install.removed(), handler: recordBotRemoved },
   {
