@@ -11,6 +11,11 @@ import {
 } from '../domain/channels/record-conversation';
 import { runDigestNow } from '../domain/digests/digest-now';
 import {
+  grantRoleInTeams,
+  listRoleHolders,
+  revokeRoleInTeams,
+} from '../domain/channels/team-roles';
+import {
   forgetTeamRoster,
   removeTeamMembers,
   syncTeamRoster,
@@ -39,6 +44,9 @@ const BOT_USE_CASES = {
   getStatusReport,
   // People and roles.
   listMyRoles,
+  grantRoleInTeams,
+  revokeRoleInTeams,
+  listRoleHolders,
   // Channels: links, deliveries, and what Teams tells us about conversations.
   connectChannel,
   unlinkChannel,

@@ -8,6 +8,7 @@ import {
   recordInstallationAdded,
   recordTeamEvent,
 } from './handlers/installation-events';
+import { grantCommand, revokeCommand, rolesCommand } from './handlers/role-commands';
 import { recordMembersAdded, recordMembersRemoved } from './handlers/roster-events';
 import { answerUnknownInvoke, answerUnknownVerb, ignoreActivity } from './handlers/unknown-invoke';
 import { sendHint } from './handlers/unknown-text';
@@ -44,6 +45,9 @@ export const CARD_VERBS = [
 export const ROUTES: readonly Route[] = [
   { name: 'help', select: message.command('help'), handler: sendHelp },
   { name: 'whoami', select: message.command('whoami'), handler: sendWhoami },
+  { name: 'grant', select: message.command('grant'), handler: grantCommand },
+  { name: 'revoke', select: message.command('revoke'), handler: revokeCommand },
+  { name: 'roles', select: message.command('roles'), handler: rolesCommand },
   { name: 'progress', select: message.command('progress'), handler: sendProgress },
   { name: 'delivery', select: message.command('delivery'), handler: sendDelivery },
   { name: 'my actions', select: message.command('my'), handler: sendMyActions },
