@@ -5,6 +5,10 @@ import type { BankHolidays } from '../domain/shared/uk-calendar';
 import { createNudgeJob, NUDGE_JOB } from './nudge-job';
 import { DIGEST_JOB, runDigests } from '../domain/digests/run-digests';
 import { PURGE_JOB, runPurge } from '../domain/retention/run-purge';
+import { ROSTER_JOB, runRosterSync } from '../domain/channels/sync-roster';
+import { createTeamMemberReader } from '../proactive/read-team-members';
+import { createTokenProvider } from '../proactive/create-token-provider';
+import { parseSchedule } from '../scheduler/schedule';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
 import type { JobDefinition } from '../scheduler/job-definition';
@@ -63,6 +67,21 @@ export function buildJobs(deps: JobDeps): JobDefinition[] {
       schedule: config.scheduler.purgeSchedule,
       run: (context) =>
         runPurge(storage, config.retention, { now: context.now, signal: context.signal }),
+    },
+    {
+      // Team rosters read again daily (before the nudges), so names, e-mails and leavers are
+      // current even when Teams sent no event; a rerun only rewrites what changed.
+      name: ROSTER_JOB,
+      schedule: parseSchedule('every day 07:00'),
+      run: (context) =>
+        runRosterSync(
+          {
+            rosters: storage.rosters,
+            teamMembers: createTeamMemberReader(createTokenProvider(config.bot)),
+            now: () => context.now,
+          },
+          { signal: context.signal },
+        ),
     },
   ];
 }

@@ -3,6 +3,8 @@ import { renderCard } from '../cards/render-card';
 import type { CopyRefresher } from '../domain/cards/refresh-copies';
 import type { Logger } from '../logging/create-logger';
 import { createCardComposer } from '../proactive/compose-card-message';
+import { createTeamMemberReader } from '../proactive/read-team-members';
+import type { TeamMemberSource } from '../domain/channels/rosters';
 import type { Storage } from '../storage/open-storage';
 import { cacheOrgItems } from './cache-org-items';
 import { cacheReads } from './cache-reads';
@@ -41,6 +43,8 @@ export function createBotServices(
     digestDetailUrl: string;
     /** Storage for work behind the requests (the counts projection); `uncached` when absent. */
     background?: Storage;
+    /** Reads a team's members from Teams (rosters); without a token when absent (local mode). */
+    teamMembers?: TeamMemberSource;
   },
 ): {
   services: BotServices;
@@ -95,6 +99,7 @@ export function createBotServices(
     // Concurrent presses on one item: wait a little, re-read and re-check.
     retryOnConflict: retryWithJitter,
     detailUrl: options.digestDetailUrl,
+    teamMembers: options.teamMembers ?? createTeamMemberReader(async () => undefined),
   });
   const tab = bindTabUseCases({ ...storage, copies, now, retryOnConflict: retryWithJitter });
   return {

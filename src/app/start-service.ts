@@ -17,6 +17,8 @@ import { loadDemoData } from './load-demo-data';
 import { ENGLAND } from '../domain/access/roles';
 import { seedDemo } from './demo/seed-demo';
 import { createSender } from '../proactive/create-sender';
+import { createTeamMemberReader } from '../proactive/read-team-members';
+import { createTokenProvider } from '../proactive/create-token-provider';
 import { systemClock, type Clock } from '../domain/shared/clock';
 import { NO_BANK_HOLIDAYS } from '../domain/shared/uk-calendar';
 import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
@@ -96,6 +98,7 @@ export async function startService(
       logger,
       now,
       digestDetailUrl: config.digestDetailUrl,
+      teamMembers: createTeamMemberReader(createTokenProvider(config.bot)),
       ...(demo ? { demo } : {}),
     });
     // Counts left behind by a crash between a press and its projection are repaired first.

@@ -10,6 +10,16 @@ import {
   recordTeamDeleted,
 } from '../domain/channels/record-conversation';
 import { runDigestNow } from '../domain/digests/digest-now';
+import {
+  grantRoleInTeams,
+  listRoleHolders,
+  revokeRoleInTeams,
+} from '../domain/channels/team-roles';
+import {
+  forgetTeamRoster,
+  removeTeamMembers,
+  syncTeamRoster,
+} from '../domain/channels/sync-roster';
 import { chooseNudges, getNudgeChoices, snoozeNudge } from '../domain/nudges/choose-nudges';
 import { retryFailedDeliveries } from '../domain/outbox/delivery-health';
 import { getDeliveryReport } from '../domain/outbox/describe-delivery';
@@ -34,6 +44,9 @@ const BOT_USE_CASES = {
   getStatusReport,
   // People and roles.
   listMyRoles,
+  grantRoleInTeams,
+  revokeRoleInTeams,
+  listRoleHolders,
   // Channels: links, deliveries, and what Teams tells us about conversations.
   connectChannel,
   unlinkChannel,
@@ -43,6 +56,10 @@ const BOT_USE_CASES = {
   recordConversation,
   recordConversations,
   recordTeamDeleted,
+  // Team rosters: who is in the teams the bot is in.
+  syncTeamRoster,
+  removeTeamMembers,
+  forgetTeamRoster,
   // Digests, reminders, delivery health.
   runDigestNow,
   snoozeNudge,

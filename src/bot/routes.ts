@@ -8,6 +8,8 @@ import {
   recordInstallationAdded,
   recordTeamEvent,
 } from './handlers/installation-events';
+import { grantCommand, revokeCommand, rolesCommand } from './handlers/role-commands';
+import { recordMembersAdded, recordMembersRemoved } from './handlers/roster-events';
 import { answerUnknownInvoke, answerUnknownVerb, ignoreActivity } from './handlers/unknown-invoke';
 import { sendHint } from './handlers/unknown-text';
 import { sendWhoami } from './handlers/whoami';
@@ -43,6 +45,9 @@ export const CARD_VERBS = [
 export const ROUTES: readonly Route[] = [
   { name: 'help', select: message.command('help'), handler: sendHelp },
   { name: 'whoami', select: message.command('whoami'), handler: sendWhoami },
+  { name: 'grant', select: message.command('grant'), handler: grantCommand },
+  { name: 'revoke', select: message.command('revoke'), handler: revokeCommand },
+  { name: 'roles', select: message.command('roles'), handler: rolesCommand },
   { name: 'progress', select: message.command('progress'), handler: sendProgress },
   { name: 'delivery', select: message.command('delivery'), handler: sendDelivery },
   { name: 'my actions', select: message.command('my'), handler: sendMyActions },
@@ -68,6 +73,8 @@ export const ROUTES: readonly Route[] = [
   { name: 'card.retryFailed', select: card.action('retryFailed'), handler: retryFailedAction },
   { name: 'install.botAdded', select: install.botAdded(), handler: recordBotAdded },
   { name: 'install.botRemoved', select: install.botRemoved(), handler: recordBotRemoved },
+  { name: 'team.membersAdded', select: install.membersAdded(), handler: recordMembersAdded },
+  { name: 'team.membersRemoved', select: install.membersRemoved(), handler: recordMembersRemoved },
   { name: 'install.added', select: install.added(), handler: recordInstallationAdded },
   { name: 'install.removed', select: install.removed(), handler: recordBotRemoved },
   {

@@ -49,6 +49,18 @@ export const install = {
   /** The bot itself was removed. */
   botRemoved: (): Select => (a) =>
     a.type === 'conversationUpdate' && includesBot(a.membersRemoved, a),
+  /** People (not the bot) joined a team. */
+  membersAdded: (): Select => (a) =>
+    a.type === 'conversationUpdate' &&
+    (a.membersAdded ?? []).length > 0 &&
+    !includesBot(a.membersAdded, a) &&
+    channelData(a).team?.id !== undefined,
+  /** People (not the bot) left a team. */
+  membersRemoved: (): Select => (a) =>
+    a.type === 'conversationUpdate' &&
+    (a.membersRemoved ?? []).length > 0 &&
+    !includesBot(a.membersRemoved, a) &&
+    channelData(a).team?.id !== undefined,
   /** `installationUpdate` with action add / add-upgrade. */
   added: (): Select => (a) => a.type === 'installationUpdate' && /^add/.test(String(a.action)),
   /** `installationUpdate` with action remove / remove-upgrade. */

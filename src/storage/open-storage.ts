@@ -5,6 +5,7 @@ import type { PreferenceStore } from '../domain/nudges/preferences';
 import type { ConversationStore } from '../domain/channels/conversations';
 import type { OrganisationStore } from '../domain/access/organisations';
 import type { RoleStore } from '../domain/access/roles';
+import type { RosterStore } from '../domain/channels/rosters';
 import type { EventHistory, ItemStore } from '../domain/items/item-store';
 import type { OutboxHistory, OutboxStore } from '../domain/outbox/outbox';
 import type { JobRunHistory, JobRunStore } from '../domain/jobs/job-runs';
@@ -29,6 +30,7 @@ import { ORG_COUNTS_TABLE } from './org-counts-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { PersonalDataTables } from './personal-data-tables';
 import { RoleTable, ROLES_TABLE } from './role-table';
+import { RosterTable, ROSTERS_TABLE } from './roster-table';
 import { translateStorageError } from './storage-errors';
 
 /** The stores the service uses, all backed by one storage account. */
@@ -44,6 +46,8 @@ export interface Storage {
   preferences: PreferenceStore;
   jobRuns: JobRunStore & JobRunHistory;
   leases: LeaseStore;
+  /** The people of the teams the bot is in (personal data: see KEYS.md). */
+  rosters: RosterStore;
   /** Every table, read whole to export or erase what is stored about a person (admin CLI only). */
   personalData: PersonalDataStore;
 }
@@ -62,6 +66,7 @@ export const TABLES = [
   PREFERENCES_TABLE,
   JOB_RUNS_TABLE,
   LEASES_TABLE,
+  ROSTERS_TABLE,
 ] as const;
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
@@ -89,6 +94,7 @@ export async function openStorage(
     preferences: new PreferenceTable(table(PREFERENCES_TABLE)),
     jobRuns: new JobRunTable(table(JOB_RUNS_TABLE)),
     leases: new LeaseTable(table(LEASES_TABLE)),
+    rosters: new RosterTable(table(ROSTERS_TABLE)),
     personalData: new PersonalDataTables({
       roles: table(ROLES_TABLE),
       preferences: table(PREFERENCES_TABLE),
@@ -102,6 +108,7 @@ export async function openStorage(
       checklists: table(CHECKLISTS_TABLE),
       organisations: table(ORGANISATIONS_TABLE),
       leases: table(LEASES_TABLE),
+      rosters: table(ROSTERS_TABLE),
     }),
   };
 }

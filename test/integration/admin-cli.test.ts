@@ -272,6 +272,28 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     assert.equal((await storage.roles.listRolesOfUser(USER)).length, 1);
   });
 
+  it('grants and revokes by e-mail, as a team roster lists the person', async () => {
+    const person = 'c0ffee00-dddd-4abc-8def-0123456789ab';
+    await storage.rosters.savePeople([
+      {
+        userAadObjectId: person,
+        teamsUserId: '29:dana',
+        name: 'Dana Lee',
+        email: 'dana.lee@nhs.example',
+        tenantId: 't',
+        teamIds: ['19:t@thread.tacv2'],
+        updatedAt: new Date().toISOString(),
+      },
+    ]);
+    const ok = await admin('grant-role', 'Dana.Lee@nhs.example', 'practice_staff', 'X99001');
+    assert.equal(ok.code, 0, ok.err);
+    assert.match(ok.out, new RegExp(`Granted Practice staff over X99001 to ${person}`));
+    const gone = await admin('revoke-role', 'dana.lee@nhs.example', 'practice_staff', 'X99001');
+    assert.equal(gone.code, 0, gone.err);
+    assert.deepEqual(await storage.roles.listRolesOfUser(person), []);
+    assert.equal((await admin('grant-role', 'nobody@nhs.example', 'pcn_lead', 'U99901')).code, 3);
+  });
+
   it('shows an organisation with its roles and campaign progress', async () => {
     const { code, out } = await admin('show-org', 'U99901');
     assert.equal(code, 0);

@@ -24,6 +24,7 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 // region's trouble can be shown not to touch another's digest.
 const LONDON_CHANNEL = '19:london0digest0channel0000000000@thread.tacv2';
 const ICB_CHANNEL = '19:qz10digest0channel00000000000000@thread.tacv2';
+const PCN_CHANNEL = '19:u99901digest0channel0000000000000@thread.tacv2';
 const LONDON: Organisation[] = [
   { code: 'Y56', name: 'London', level: 'region', open: true },
   {
@@ -73,7 +74,7 @@ function cardOf(activity: DeliveredActivity): Json {
 const titleOf = (d: DeliveredActivity): string => String(cardOf(d)['body']?.[0]?.['text'] ?? '');
 const isDigest = (d: DeliveredActivity) => d.method === 'POST' && /^Weekly digest/.test(titleOf(d));
 
-describe('weekly regional digests (real server, real Azurite, fake Teams)', function () {
+describe('weekly regional and ICB digests (real server, real Azurite, fake Teams)', function () {
   this.timeout(120_000);
   const clock = new FakeClock(`${FIRST_MONDAY}T10:00:00Z`);
   let connector: FakeConnector;
@@ -163,10 +164,15 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
       await say(channel('link Y56 digest', USER, LONDON_CHANNEL)),
       /for the weekly digest/,
     );
-    // An ICB may be linked for a digest, but only regional digests are built so far: say so.
+    // An ICB's digest channel gets a digest about its PCNs.
     assert.match(
       await say(channel('link QZ1 digest', USER, ICB_CHANNEL)),
-      /Weekly digests are built for regions so far/,
+      /The weekly digest for NHS Demo Dales and Coast ICB will be posted here every week/,
+    );
+    // A PCN gets no digest of its own: say so.
+    assert.match(
+      await say(channel('link U99901 digest', USER, PCN_CHANNEL)),
+      /Digest channels belong to a region \(or an ICB\)/,
     );
   });
 
@@ -185,15 +191,15 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     const summary = await runJob();
     assert.equal(summary['week'], isoWeekOf(FIRST_MONDAY));
     assert.equal(summary['regions'], 2);
-    assert.deepEqual(summary['skipped'], [
-      { orgCode: 'QZ1', reason: 'digests are built for regions so far; QZ1 is an ICB' },
-    ]);
-    // Y63 has the two demo campaigns, Y56 the London one.
-    assert.equal(summary['digests'], 3);
-    assert.equal(summary['cardsQueued'], 3);
+    assert.equal(summary['icbs'], 1);
+    assert.deepEqual(summary['skipped'], []);
+    // Y63 and its ICB QZ1 have the two demo campaigns each, Y56 the London one.
+    assert.equal(summary['digests'], 5);
+    assert.equal(summary['cardsQueued'], 5);
     assert.ok(summary['figures'][`${londonCampaign}|Y56`]);
+    assert.ok(summary['figures']['demo-qz1|QZ1']);
 
-    await connector.waitFor(() => connector.delivered.filter(isDigest).length >= 3, 15_000);
+    await connector.waitFor(() => connector.delivered.filter(isDigest).length >= 5, 15_000);
     const y63 = connector.deliveredTo(CHANNEL_ID).filter(isDigest);
     const y56 = connector.deliveredTo(LONDON_CHANNEL).filter(isDigest);
     assert.equal(y63.length, 2);
@@ -214,19 +220,43 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     );
   });
 
+  it('posts an ICB’s digest about its PCNs, the same figures and layout one level down', async () => {
+    const icb = connector.deliveredTo(ICB_CHANNEL).filter(isDigest);
+    assert.equal(icb.length, 2, 'one per running campaign');
+    assert.ok(icb.every((d) => titleOf(d) === 'Weekly digest: NHS Demo Dales and Coast ICB (QZ1)'));
+    const card = JSON.stringify(cardOf(icb[0]!));
+    assert.match(card, /"text":"By PCN"/);
+    assert.match(card, /Actions finished, % by PCN/);
+    assert.match(card, /"title":"Demo Riverside PCN \(U99901\)"/);
+    assert.match(card, /"title":"Demo Riverside PCN","value":"\d+% · ✔ /);
+    assert.match(card, /across 3 PCNs/);
+    assert.match(card, /subEntityId%22%3A%22QZ1%22/);
+    assert.equal(connector.deliveredTo(PCN_CHANNEL).filter(isDigest).length, 0);
+    // Digest posts mention nobody.
+    assert.equal(cardOf(icb[0]!)['msteams']['entities'], undefined);
+    // Its figures are the ICB's row of the region's digest.
+    const region = (await service.storage.jobRuns.list('digests', new Date(0))).at(-1);
+    const figures = (region?.summary as Json)['figures'];
+    assert.equal(
+      figures['demo-qz1|QZ1']['percentComplete'],
+      figures['demo-qz1|Y63']['icbs']['QZ1'],
+    );
+  });
+
   it('sends nothing more when the week’s run is repeated, even forced', async () => {
     const before = connector.delivered.filter(isDigest).length;
     const again = await service.scheduler.runJobNow('digests');
     assert.equal(again.outcome, 'already-succeeded');
     const forced = await runJob(true);
     assert.equal(forced['cardsQueued'], 0);
-    assert.equal(forced['alreadyQueued'], 3);
+    assert.equal(forced['alreadyQueued'], 5);
     await new Promise((r) => setTimeout(r, 1_500));
     assert.equal(connector.delivered.filter(isDigest).length, before);
     const entries = await service.storage.outbox.listEntries(
       digestOutboxJob(isoWeekOf(FIRST_MONDAY)),
     );
-    assert.equal(entries.length, 3);
+    assert.equal(entries.length, 5);
+    assert.equal(entries.filter((e) => e.orgCode === 'QZ1').length, 2, 'the ICB’s, once this week');
   });
 
   it('builds the same figures from the counts as from reading every item', async () => {
@@ -269,7 +299,7 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
       String(summary['comparedWith']),
       new RegExp(`^digests\\|(manual\\|)?${FIRST_MONDAY}`),
     );
-    assert.equal(summary['cardsQueued'], 3);
+    assert.equal(summary['cardsQueued'], 5);
 
     await connector.waitFor(
       () => connector.deliveredTo(CHANNEL_ID).filter(isDigest).length >= 4,
@@ -308,7 +338,7 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
       USER.aadObjectId,
     );
     const week = health.find((h) => h.jobId === job);
-    assert.equal(week?.sent, 2);
+    assert.equal(week?.sent, 4);
     assert.equal(week?.failed, 1);
     const record = await service.storage.conversations.findChannel(TEAM_ID, LONDON_CHANNEL);
     assert.equal(record?.healthy, false);
@@ -332,6 +362,22 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
       );
     });
 
+    it('posts an ICB’s digest at once in its digest channel', async () => {
+      const before = connector.deliveredTo(ICB_CHANNEL).filter(isDigest).length;
+      assert.match(
+        await say(channel('digest now', USER, ICB_CHANNEL)),
+        /Posting 2 digests \(one per running campaign\) for NHS Demo Dales and Coast ICB \(QZ1\)/,
+      );
+      await connector.waitFor(
+        () => connector.deliveredTo(ICB_CHANNEL).filter(isDigest).length >= before + 2,
+        15_000,
+      );
+      assert.match(
+        await say(chat('digest now qz1')),
+        /Weekly digest: NHS Demo Dales and Coast ICB \(QZ1\)/,
+      );
+    });
+
     it('shows a preview in chat', async () => {
       const reply = await say(chat('digest now y56'));
       assert.match(reply, /Weekly digest: London \(Y56\)/);
@@ -346,19 +392,19 @@ describe('weekly regional digests (real server, real Azurite, fake Teams)', func
     it('says what to type for an unknown region, an ICB, or nothing', async () => {
       assert.match(
         await say(chat('digest now Y99')),
-        /There is no region with code Y99\. The regions are .*Y56 \(London\).*Y63 \(North East and Yorkshire\)/,
+        /There is no region or ICB with code Y99\. The regions are .*Y56 \(London\).*Y63 \(North East and Yorkshire\)/,
       );
       assert.match(
-        await say(chat('digest now QZ1')),
-        /is an ICB; digests are for regions\. Type \*\*digest now Y63\*\*/,
+        await say(chat('digest now U99901')),
+        /is a PCN; digests are for regions and ICBs\. Type \*\*digest now QZ1\*\*/,
       );
       assert.match(
         await say(chat('digest now')),
-        /Type \*\*digest now\*\* followed by a region code/,
+        /Type \*\*digest now\*\* followed by a region or ICB code/,
       );
       assert.match(
         await say(chat('digest')),
-        /Type \*\*digest now\*\* in a region’s digest channel/,
+        /Type \*\*digest now\*\* in a region’s or ICB’s digest channel/,
       );
     });
 

@@ -86,6 +86,23 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
       lastEvent: 'installationUpdate',
       updatedAt: now().toISOString(),
     });
+    // Their place in a team roster: ids, name and e-mail (the team row holds nothing of theirs).
+    await storage.rosters.savePeople([
+      {
+        userAadObjectId: PERSON,
+        teamsUserId: '29:priya',
+        name: NAME,
+        email: 'priya.shah@nhs.example',
+        tenantId: TENANT,
+        teamIds: ['19:team@thread.tacv2'],
+        updatedAt: now().toISOString(),
+      },
+    ]);
+    await storage.rosters.saveTeam({
+      teamId: '19:team@thread.tacv2',
+      serviceUrl: 'https://smba.example',
+      tenantId: TENANT,
+    });
     await storage.preferences.setNonUrgentOff(PERSON, true, now().toISOString());
     await storage.preferences.snooze(PERSON, 'x|B81001|PRAC-01', '2026-12-01', now().toISOString());
     // Changes they made, and a colleague's note that names them.
@@ -162,9 +179,10 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
         preferences: found.counts['preferences'],
         outbox: found.counts['outbox'],
         links: found.counts['links'],
+        rosters: found.counts['rosters'],
       },
       // Two grants of theirs, two index rows each, and the two rows of the grant they gave.
-      { roles: 6, conversations: 1, preferences: 2, outbox: 3, links: 2 },
+      { roles: 6, conversations: 1, preferences: 2, outbox: 3, links: 2, rosters: 1 },
     );
     const items = found.records['items']!.map((r) => r.fields);
     assert.equal(
@@ -247,6 +265,8 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
       'a role they gave stays, without their name',
     );
     assert.equal(await storage.conversations.findPersonal(TENANT, PERSON), undefined);
+    assert.equal(await storage.rosters.getPerson(PERSON), undefined, 'their roster row is gone');
+    assert.equal((await storage.rosters.listTeams()).length, 1, 'the team stays');
     assert.deepEqual(await storage.preferences.getNudgePreferences(PERSON), {
       nonUrgentOff: false,
       snoozedUntil: {},

@@ -30,6 +30,7 @@ export const SAMPLES: Record<string, Record<string, unknown>> = {
         snooze: { campaignId: 'demo-qz1', orgCode: 'X99001', actionId: 'PRAC-03' },
       },
     ],
+    mentionLine: '',
     more: '',
     open: { card: { view: 'items', campaignId: 'demo-qz1', orgCode: 'X99001' } },
     personal: true,

@@ -15,10 +15,23 @@ export interface ConnectorCall {
   at: number;
   /** The status the fake decided on; unset only while the request is still being read. */
   status?: number;
+  /** The query string, if any ("?pageSize=…"). */
+  search?: string;
 }
 
 /** Channels the fake lists for GET /v3/teams/{teamId}/conversations. */
 export type TeamChannels = Record<string, { id: string; name?: string }[]>;
+
+/** A team member as Teams lists it (GET /v3/conversations/{teamId}/pagedmembers). */
+export interface TeamMember {
+  id: string;
+  name?: string;
+  aadObjectId?: string;
+  email?: string;
+  userPrincipalName?: string;
+  tenantId?: string;
+  userRole?: string;
+}
 
 /** How the fake behaves; each option defaults to what Teams does. */
 export interface FakeConnectorOptions {
@@ -129,6 +142,10 @@ export class FakeConnector {
   readonly calls: ConnectorCall[] = [];
   /** What GET /v3/teams/{teamId}/conversations lists, keyed by team id. */
   teamChannels: TeamChannels = {};
+  /** What GET /v3/conversations/{teamId}/pagedmembers lists, keyed by team id. */
+  teamMembers: Record<string, TeamMember[]> = {};
+  /** Members per page at most (Teams' own page is up to 500; small here so paging is exercised). */
+  membersPageSize = 2;
   /** Accepted sends (POST), updates (PUT) and deletes (DELETE), in the order accepted. */
   readonly delivered: DeliveredActivity[] = [];
   /** Every request answered with an error, in order. */
@@ -317,7 +334,8 @@ export class FakeConnector {
       const at = now();
       const text = Buffer.concat(chunks).toString('utf8');
       // A base serviceUrl ending in "/" can yield "//v3/..."; Teams tolerates it, so does the fake.
-      const pathname = new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/{2,}/g, '/');
+      const url = new URL(req.url ?? '/', 'http://fake');
+      const pathname = url.pathname.replace(/\/{2,}/g, '/');
       let body: Record<string, unknown> | undefined;
       let unreadable = false;
       try {
@@ -333,6 +351,7 @@ export class FakeConnector {
         authorization: req.headers.authorization,
         at,
       };
+      if (url.search) call.search = url.search;
       if (match?.[1]) call.conversationId = safeDecode(match[1]);
       if (match?.[2]) call.activityId = safeDecode(match[2]);
       this.calls.push(call);
@@ -428,7 +447,31 @@ export class FakeConnector {
     if (call.method === 'GET' && teams?.[1]) {
       return { status: 200, body: { conversations: this.teamChannels[teams[1]] ?? [] } };
     }
+    const paged = /^\/v3\/conversations\/([^/]+)\/pagedmembers$/.exec(call.path);
+    if (call.method === 'GET' && paged?.[1]) return this.answerMembers(paged[1], call.search);
     return { status: 200, body: {} };
+  }
+
+  // One page of a team's members; the continuation token is the offset, opaque to the bot.
+  private answerMembers(teamId: string, search: string | undefined): Answer {
+    const members = this.teamMembers[teamId];
+    if (!members)
+      return {
+        status: 404,
+        body: { error: { code: 'ConversationNotFound', message: 'Not found' } },
+      };
+    const query = new URLSearchParams(search ?? '');
+    const asked = Number(query.get('pageSize') ?? 500);
+    const size = Math.max(1, Math.min(this.membersPageSize, Number.isFinite(asked) ? asked : 500));
+    const from = Number(query.get('continuationToken') ?? 0) || 0;
+    const page = members.slice(from, from + size);
+    return {
+      status: 200,
+      body: {
+        members: page,
+        ...(from + size < members.length ? { continuationToken: String(from + size) } : {}),
+      },
+    };
   }
 
   // POST /v3/conversations: a 1:1 chat (same member, same id, like Teams) or a new channel thread.

@@ -6,10 +6,10 @@ import { cardMessage } from '../reply';
 import type { Handler } from '../router';
 
 const USAGE =
-  'Type **digest now** in a region’s digest channel to post its digest there, or **digest now** and a region code (for example **digest now Y63**) to see it here.';
+  'Type **digest now** in a region’s or ICB’s digest channel to post its digest there, or **digest now** and a region or ICB code (for example **digest now Y63**) to see it here.';
 
 /**
- * `digest now [region code]`, for administrators: in the region's digest channel, posts this
+ * `digest now [region or ICB code]`, for administrators: in its digest channel, posts this
  * week's digest there now; in any other channel or chat, answers with a preview.
  */
 export const digestCommand: Handler = async (context, { services, logger }) => {

@@ -4,6 +4,7 @@ import type { ConversationUpdate } from '../../domain/channels/conversations';
 import { cardMessage } from '../reply';
 import { readAddress, readTeamsContext } from '../read-teams-context';
 import type { Handler, TurnScope } from '../router';
+import { forgetRosterOf, syncRosterOf } from './roster-events';
 
 // A (re)install makes a conversation reachable again, whatever a failed send said before.
 const REACHABLE = { healthy: true, unhealthyReason: '' } as const;
@@ -17,6 +18,7 @@ export const recordBotAdded: Handler = async (context, scope) => {
   const teams = readTeamsContext(context.activity);
   if (teams.team) {
     await storeTeamChannels(context, scope);
+    await syncRosterOf(context, scope);
     const card = scope.services.renderCard('welcome', {
       teamName: teams.team.name ? escapeMarkdown(teams.team.name) : 'this team',
     });
@@ -40,6 +42,7 @@ export const recordBotRemoved: Handler = async (context, scope) => {
       ? `installationUpdate:${String(context.activity.action)}`
       : 'botRemoved';
   await saveInstall(context, scope, event, false);
+  await forgetRosterOf(context, scope);
 };
 
 /** channelCreated / channelRenamed / channelRestored / channelDeleted. */
@@ -72,6 +75,7 @@ export const recordTeamEvent: Handler = async (context, scope) => {
   const update = teamUpdate(context.activity, event);
   if (event === 'teamDeleted') {
     await scope.services.recordTeamDeleted({ ...update, teamId: teams.team.id });
+    await forgetRosterOf(context, scope);
     return;
   }
   if (event === 'teamRestored') update.active = true;

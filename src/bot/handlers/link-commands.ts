@@ -26,9 +26,8 @@ export function requireChannel(context: TurnContext, command: string) {
 function describeDelivery(found: Organisation, link: ChannelLink, count: DeliveryCount): string {
   const org = { ...found, name: escapeMarkdown(found.name) };
   if (link.purpose === 'digest')
-    return org.level === 'region'
-      ? `The weekly digest for ${org.name} will be posted here every week.`
-      : `Weekly digests are built for regions so far; a digest of ${org.name}'s PCNs is not sent yet, so nothing will arrive here until it is.`;
+    // Linking checks the level: digest channels belong to a region or an ICB.
+    return `The weekly digest for ${org.name} will be posted here every week.`;
   if (count.campaigns === 0)
     return `No campaign covering ${org.name} is running yet; its cards will arrive here when one is launched.`;
   const campaigns = `${count.campaigns} running campaign${count.campaigns === 1 ? '' : 's'}`;

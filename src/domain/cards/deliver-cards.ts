@@ -11,9 +11,28 @@ import {
 } from './plan-cards';
 import { groupCodeOf } from '../items/tracked-items';
 
+/** Someone a message @mentions, so Teams notifies them even if they do not follow the channel. */
+export interface Mention {
+  /** Teams user id (`29:…`) where known, else the Entra object id: Teams accepts either. */
+  id: string;
+  /** The name shown; the card's text carries it as `<at>name</at>` (see mentionText). */
+  name: string;
+}
+
+/** The text that stands for a mention in a message; the entity must carry the same text. */
+export function mentionText(mention: Pick<Mention, 'name'>): string {
+  return `<at>${mention.name}</at>`;
+}
+
 /** Port: turns a card template and its data into a message payload for the outbox. */
 export interface CardComposer {
-  composeCard(template: string, data: object, summary: string): Record<string, unknown>;
+  /** `mentions`: the people the card's text mentions (`<at>name</at>`), none by default. */
+  composeCard(
+    template: string,
+    data: object,
+    summary: string,
+    mentions?: readonly Mention[],
+  ): Record<string, unknown>;
 }
 
 /** What card delivery reads and writes. */

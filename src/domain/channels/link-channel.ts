@@ -37,7 +37,7 @@ export function parsePurpose(value: unknown): LinkPurpose {
   const purpose = LINK_PURPOSES.find((p) => p === text);
   if (!purpose)
     throw new InvalidInputError(
-      `"${escapeMarkdown(text.slice(0, 20))}" is not a link purpose. Use checklist (an ICB or PCN's cards) or digest (a region's weekly summary).`,
+      `"${escapeMarkdown(text.slice(0, 20))}" is not a link purpose. Use checklist (an ICB or PCN's cards) or digest (a region's or ICB's weekly summary).`,
     );
   return purpose;
 }

@@ -66,8 +66,14 @@ export interface DigestSnapshot {
   icbs: Record<string, number>;
 }
 
-/** Everything a regional digest card shows, as numbers and names. */
+/**
+ * Everything a digest card shows, as numbers and names. A regional digest has a row per ICB; an
+ * ICB's digest (`level: 'icb'`) is the same one level down: `region` is the ICB, `icbs` its PCNs
+ * (and its practices outside a PCN together) and `regionOwn` the ICB's own actions.
+ */
 export interface RegionDigest {
+  /** Absent for a regional digest. */
+  level?: 'icb';
   campaign: Pick<Campaign, 'id' | 'name'>;
   region: { code: string; name: string };
   /** The UK date the figures are for (what is overdue is decided on it). */
@@ -96,6 +102,66 @@ export interface RegionDigestInput {
   /** UK date (YYYY-MM-DD) the figures are for. */
   today: string;
   previous?: DigestSnapshot;
+}
+
+/** What an ICB's digest is built for. */
+export interface IcbDigestInput {
+  campaign: Pick<Campaign, 'id' | 'name'>;
+  icbCode: string;
+  /** UK date (YYYY-MM-DD) the figures are for. */
+  today: string;
+  previous?: DigestSnapshot;
+}
+
+/** The row that gathers an ICB's practices that belong to no PCN (not an ODS code). */
+export const NO_PCN_ROW = 'no PCN';
+
+/**
+ * An ICB's digest, a row per PCN, from the counts projection and the blocked index: one read of
+ * the ICB's counts (practices carry their PCN) and one of its blocked items.
+ */
+export async function buildIcbDigest(
+  deps: DigestDeps,
+  input: IcbDigestInput,
+): Promise<RegionDigest> {
+  const icb = await deps.organisations.getOrganisation(input.icbCode);
+  if (!icb || icb.level !== 'icb')
+    throw new NotFoundError(`There is no ICB with code ${input.icbCode}.`);
+  const [children, counts, blocked] = await Promise.all([
+    deps.organisations.listChildren(icb.code),
+    deps.items.listCountsForGroup(input.campaign.id, icb.code),
+    deps.items.listBlockedForGroup(input.campaign.id, icb.code),
+  ]);
+  const pcns = children.filter((c) => c.level === 'pcn');
+  const pcnCodes = new Set(pcns.map((p) => p.code));
+  // Each organisation's row: its PCN (a practice), itself (a PCN's own actions), the ICB's own
+  // row, or the row of practices outside a PCN.
+  const rowOf = new Map<string, string>();
+  for (const c of counts) {
+    const pcn = c.pcnCode ?? c.orgCode;
+    rowOf.set(c.orgCode, pcnCodes.has(pcn) ? pcn : c.orgCode === icb.code ? icb.code : NO_PCN_ROW);
+  }
+  const byRow = new Map<string, OrgCounts[]>();
+  for (const c of counts) {
+    const row = rowOf.get(c.orgCode) ?? NO_PCN_ROW;
+    byRow.set(row, [...(byRow.get(row) ?? []), c]);
+  }
+  const rows = [...pcns, { code: NO_PCN_ROW, name: 'Practices outside a PCN' }];
+  const inRows = blocked.map((b) => ({ ...b, icbCode: rowOf.get(b.orgCode) ?? NO_PCN_ROW }));
+  const top = await nameBlocked(deps.organisations, pickTopBlocked(inRows), icb, rows);
+  return {
+    level: 'icb',
+    ...summariseRegionDigest({
+      campaign: input.campaign,
+      region: { code: icb.code, name: icb.name },
+      icbs: rows,
+      counts: byRow,
+      blocked: top,
+      blockedTotal: blocked.length,
+      today: input.today,
+      ...(input.previous ? { previous: input.previous } : {}),
+    }),
+  };
 }
 
 /** How a digest gets one group's counts and blocked items: from the running counts, or the items. */
@@ -278,7 +344,7 @@ async function nameBlocked(
   organisations: OrganisationStore,
   blocked: readonly BlockedItem[],
   region: { code: string; name: string },
-  icbs: readonly OrgChild[],
+  icbs: readonly Pick<OrgChild, 'code' | 'name'>[],
 ): Promise<DigestBlocked[]> {
   const groupNames = new Map([
     [region.code, region.name],

@@ -1,7 +1,7 @@
 import { escapeMarkdown } from '../shared/escape-markdown';
 import { isOdsCode } from '../access/ods-codes';
 import { requireAdministrator } from '../access/authorise';
-import { buildRegionDigest, type RegionDigest } from './build-digest';
+import type { RegionDigest } from './build-digest';
 import type { ChannelLink } from '../channels/channel-links';
 import { buildDigestCard, summariseDigestCard, type DigestCardView } from './digest-view';
 import { drainPendingCounts } from '../items/project-counts';
@@ -10,11 +10,12 @@ import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { ROOT_PARENT, type Organisation } from '../access/organisations';
 import type { RoleStore } from '../access/roles';
 import {
+  buildDigestFor,
   composeDigest,
   digestOutboxJob,
   figuresKey,
   findPreviousFigures,
-  listCampaignsInRegion,
+  listDigestCampaigns,
   resolveDetailUrl,
   type DigestRunDeps,
 } from './run-digests';
@@ -61,28 +62,28 @@ async function requireRegion(
   const code = typed || linked;
   if (!code)
     throw new InvalidInputError(
-      `Type **digest now** followed by a region code, for example **digest now Y63**, or type **digest now** in a region's digest channel. ${await describeRegions(deps)}`,
+      `Type **digest now** followed by a region or ICB code, for example **digest now Y63**, or type **digest now** in a region's or ICB's digest channel. ${await describeRegions(deps)}`,
     );
   if (!isOdsCode(code))
     throw new InvalidInputError(
-      `"${escapeMarkdown(code.slice(0, 20))}" is not a region code. Type **digest now** followed by one, for example **digest now Y63**.`,
+      `"${escapeMarkdown(code.slice(0, 20))}" is not a region or ICB code. Type **digest now** followed by one, for example **digest now Y63**.`,
     );
   const org = await deps.organisations.getOrganisation(code);
   if (!org)
     throw new NotFoundError(
-      `There is no region with code ${code}. ${await describeRegions(deps)} Type **digest now** and one of them.`,
+      `There is no region or ICB with code ${code}. ${await describeRegions(deps)} Type **digest now** and one of them.`,
     );
-  if (org.level !== 'region')
+  if (org.level !== 'region' && org.level !== 'icb')
     throw new InvalidInputError(
-      org.regionCode
-        ? `${org.name} (${org.code}) is ${org.level === 'icb' ? 'an ICB' : `a ${org.level}`}; digests are for regions. Type **digest now ${org.regionCode}** for its region.`
-        : `${org.name} (${org.code}) is not a region. ${await describeRegions(deps)}`,
+      org.icbCode
+        ? `${org.name} (${org.code}) is a ${org.level === 'pcn' ? 'PCN' : org.level}; digests are for regions and ICBs. Type **digest now ${org.icbCode}** for its ICB.`
+        : `${org.name} (${org.code}) is not a region or an ICB. ${await describeRegions(deps)}`,
     );
   return org;
 }
 
 /**
- * `digest now [region]`, for administrators: in the region's own digest channel, queues this
+ * `digest now [region or ICB]`, for administrators: in its own digest channel, queues this
  * week's digest there at once; anywhere else (another channel, a chat), gives a preview to show
  * in reply. The weekly run is untouched: it still posts on its day.
  */
@@ -107,11 +108,10 @@ export async function runDigestNow(
   const today = todayInLondon(now);
   const previous = await findPreviousFigures(deps.jobRuns, today);
   const digests: RegionDigest[] = [];
-  for (const campaign of await listCampaignsInRegion(deps, region.code)) {
+  for (const campaign of await listDigestCampaigns(deps, region)) {
     const key = figuresKey(campaign.id, region.code);
-    const digest = await buildRegionDigest(deps, {
+    const digest = await buildDigestFor(deps, region, {
       campaign,
-      regionCode: region.code,
       today,
       ...(previous.figures[key] ? { previous: previous.figures[key] } : {}),
     });

@@ -1,4 +1,4 @@
-import type { DigestFigures, DigestRow, RegionDigest } from './build-digest';
+import { NO_PCN_ROW, type DigestFigures, type DigestRow, type RegionDigest } from './build-digest';
 import { CARD_NAME_CHARS, CARD_NOTE_CHARS, describeStatus } from '../cards/card-views';
 import { formatOrgName } from '../access/display-name';
 import { shortOrgName } from '../access/short-org-name';
@@ -38,6 +38,8 @@ export interface DigestCardView {
   };
   /** The chart as text, for clients that cannot draw it (and for screen readers). */
   chartFacts: DigestFact[];
+  /** "By ICB" (a region's digest) or "By PCN" (an ICB's). */
+  rowsHeading: string;
   /** What the compact rows' figures are, in order. */
   rowsKey: string;
   /** One line per ICB (short name): % finished, done, blocked, overdue. */
@@ -114,6 +116,13 @@ function sinceText(iso: string): string {
   return /^\d{4}-\d{2}-\d{2}/.test(iso) ? `since ${formatUkDate(iso.slice(0, 10))}` : '';
 }
 
+/** The words that change between a region's digest (rows are ICBs) and an ICB's (PCNs). */
+function describeLevel(digest: RegionDigest) {
+  return digest.level === 'icb'
+    ? { row: 'PCN', own: 'ICB team', place: 'ICB' }
+    : { row: 'ICB', own: 'Regional team', place: 'region' };
+}
+
 /**
  * The digest card's view model, kept short now the dashboard tab holds the detail: headline and
  * change since last week, a chart of completion by ICB with its text alternative, one compact line
@@ -124,16 +133,19 @@ export function buildDigestCard(
   options: { detailUrl: string; notice?: string },
 ): DigestCardView {
   const { headline, region } = digest;
+  const words = describeLevel(digest);
   const finished = finishedOf(headline);
+  // Practices outside a PCN have a row but are not a PCN: the headline does not count them.
+  const places = digest.icbs.filter((r) => r.code !== NO_PCN_ROW).length;
   const rows = digest.icbs.map((row) => toCompactRow(row, escapeMarkdown(shortOrgName(row.name))));
   if (digest.regionOwn && digest.regionOwn.figures.total > 0)
-    rows.push(toCompactRow(digest.regionOwn, 'Regional team'));
+    rows.push(toCompactRow(digest.regionOwn, words.own));
   const na = headline.byStatus.not_applicable;
   return {
     title: `Weekly digest: ${escapeMarkdown(formatOrgName(region.name))} (${region.code})`,
     subtitle: `${escapeMarkdown(digest.campaign.name)} · figures for ${formatUkDay(digest.today)}`,
     notice: options.notice ?? '',
-    headline: `${headline.percentComplete}% complete: ${formatCount(finished)} of ${formatCount(headline.total)} actions finished across ${digest.icbs.length} ICB${digest.icbs.length === 1 ? '' : 's'}`,
+    headline: `${headline.percentComplete}% complete: ${formatCount(finished)} of ${formatCount(headline.total)} actions finished across ${places} ${words.row}${places === 1 ? '' : 's'}`,
     statusLine: [
       `${describeStatus('done')} ${formatCount(headline.byStatus.done)}`,
       `${describeStatus('in_progress')} ${formatCount(headline.byStatus.in_progress)}`,
@@ -145,8 +157,8 @@ export function buildDigestCard(
     change: describeChange(digest),
     movers: describeMovers(digest),
     chart: {
-      title: 'Actions finished, % by ICB',
-      xAxisTitle: 'ICB (ODS code)',
+      title: `Actions finished, % by ${words.row}`,
+      xAxisTitle: `${words.row} (ODS code)`,
       yAxisTitle: '% finished',
       data: digest.icbs.map((row) => ({ x: row.code, y: row.figures.percentComplete })),
     },
@@ -154,6 +166,7 @@ export function buildDigestCard(
       title: `${escapeMarkdown(shortOrgName(row.name))} (${row.code})`,
       value: `${row.figures.percentComplete}% finished`,
     })),
+    rowsHeading: `By ${words.row}`,
     rowsKey: '% finished · ✔ done · ⛔ blocked · ⏰ overdue',
     rows,
     blockedIntro:
@@ -174,7 +187,7 @@ export function buildDigestCard(
         note: b.note ? `Note: ${escapeShortened(b.note, CARD_NOTE_CHARS)}` : 'No note was given.',
       };
     }),
-    footer: `Finished: done or not applicable. Overdue: unfinished, deadline before ${formatUkDay(digest.today)}. **Full detail** opens the dashboard at this region: by area, every organisation, what is blocked and why.`,
+    footer: `Finished: done or not applicable. Overdue: unfinished, deadline before ${formatUkDay(digest.today)}. **Full detail** opens the dashboard at this ${words.place}: by area, every organisation, what is blocked and why.`,
     detailUrl: options.detailUrl,
   };
 }

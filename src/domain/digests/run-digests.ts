@@ -1,4 +1,5 @@
 import {
+  buildIcbDigest,
   buildRegionDigest,
   snapshotDigest,
   type DigestDeps,
@@ -40,7 +41,9 @@ export interface DigestRunSummary {
   week: string;
   /** Regions with at least one active digest channel. */
   regions: number;
-  /** Digests built (a region × a running campaign that reaches it). */
+  /** ICBs with at least one active digest channel. */
+  icbs: number;
+  /** Digests built (a region or ICB × a running campaign that reaches it). */
   digests: number;
   channels: number;
   cardsQueued: number;
@@ -61,7 +64,7 @@ export function digestOutboxJob(week: string): string {
   return `${DIGEST_JOB}:${week}`;
 }
 
-/** The dedupe key of one region's digest in one channel in one ISO week. */
+/** The dedupe key of one region's (or ICB's) digest in one channel in one ISO week. */
 export function digestDedupeKey(
   campaignId: string,
   regionCode: string,
@@ -116,6 +119,44 @@ export async function listCampaignsInRegion(
   return running.filter((_, i) => reached[i]);
 }
 
+/** The running campaigns with items in an ICB, oldest first. */
+export async function listCampaignsInIcb(
+  deps: Pick<DigestRunDeps, 'campaigns'>,
+  icb: Pick<Organisation, 'code' | 'regionCode'>,
+): Promise<Campaign[]> {
+  return (await deps.campaigns.listCampaigns())
+    .filter((c) => c.status === 'running')
+    .filter((c) =>
+      c.scope.kind === 'england'
+        ? true
+        : c.scope.kind === 'region'
+          ? c.scope.code === icb.regionCode
+          : c.scope.code === icb.code,
+    )
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+}
+
+/** The running campaigns a region's or an ICB's digest covers. */
+export function listDigestCampaigns(
+  deps: Pick<DigestRunDeps, 'campaigns' | 'organisations'>,
+  org: Organisation,
+): Promise<Campaign[]> {
+  return org.level === 'icb'
+    ? listCampaignsInIcb(deps, org)
+    : listCampaignsInRegion(deps, org.code);
+}
+
+/** One campaign's digest of a region (a row per ICB) or of an ICB (a row per PCN). */
+export function buildDigestFor(
+  deps: DigestDeps,
+  org: Organisation,
+  input: { campaign: Pick<Campaign, 'id' | 'name'>; today: string; previous?: DigestSnapshot },
+): Promise<RegionDigest> {
+  return org.level === 'icb'
+    ? buildIcbDigest(deps, { ...input, icbCode: org.code })
+    : buildRegionDigest(deps, { ...input, regionCode: org.code });
+}
+
 /**
  * The figures of the last successful digest run in an earlier ISO week than `date` (up to five
  * weeks back), by "<campaign>|<region>"; empty when there was none.
@@ -145,7 +186,7 @@ export async function findPreviousFigures(
   return { from: `${earlier.run.job}|${earlier.run.slot}`, figures: earlier.summary.figures };
 }
 
-/** The key figures are kept under: "<campaign>|<region>". */
+/** The key figures are kept under: "<campaign>|<region or ICB>". */
 export function figuresKey(campaignId: string, regionCode: string): string {
   return `${campaignId}|${regionCode}`;
 }
@@ -164,8 +205,8 @@ export function composeDigest(
 }
 
 /**
- * The weekly digest run for the UK date `date`: for every region with an active digest channel
- * and every running campaign that reaches it, builds the digest from the running counts and
+ * The weekly digest run for the UK date `date`: for every region and ICB with an active digest
+ * channel and every running campaign that reaches it, builds the digest from the running counts and
  * queues its card to each of the region's digest channels. Each card's dedupe key names the
  * region, the campaign, the ISO week and the channel, so a rerun, a resumed run or a forced one
  * the same week sends nothing twice. A channel Teams refuses is the sender's business: it records
@@ -182,6 +223,7 @@ export async function runDigests(
     date: input.date,
     week,
     regions: 0,
+    icbs: 0,
     digests: 0,
     channels: 0,
     cardsQueued: 0,
@@ -211,7 +253,8 @@ export async function runDigests(
   for (const region of regions) {
     if (region.skipped) summary.skipped.push(region.skipped);
     else {
-      summary.regions += 1;
+      if (region.level === 'icb') summary.icbs += 1;
+      else summary.regions += 1;
       summary.channels += region.channels;
     }
     summary.digests += region.digests.length;
@@ -227,22 +270,23 @@ export async function runDigests(
       digests: [] as [string, DigestSnapshot][],
       outcomes: [] as EnqueueOutcome[],
       failure: undefined as string | undefined,
+      level: undefined as Organisation['level'] | undefined,
     };
     input.signal?.throwIfAborted();
     const org = await deps.organisations.getOrganisation(orgCode);
     const reason = whyNoDigest(org);
-    if (reason) {
-      result.skipped = { orgCode, reason };
+    if (reason || !org) {
+      result.skipped = { orgCode, reason: reason ?? 'the linked organisation no longer exists' };
       return result;
     }
+    result.level = org.level;
     // One region's trouble (a storage fault) must not hold up the others: note it, go on, and
     // fail the run at the end so the scheduler retries it (the dedupe keys make that safe).
     try {
-      for (const campaign of await listCampaignsInRegion(deps, orgCode)) {
+      for (const campaign of await listDigestCampaigns(deps, org)) {
         const key = figuresKey(campaign.id, orgCode);
-        const digest = await buildRegionDigest(deps, {
+        const digest = await buildDigestFor(deps, org, {
           campaign,
-          regionCode: orgCode,
           today: input.date,
           ...(previous.figures[key] ? { previous: previous.figures[key] } : {}),
         });
@@ -269,7 +313,7 @@ export async function runDigests(
   }
   if (failures.length > 0)
     throw new Error(
-      `The digests of ${failures.length} region${failures.length === 1 ? '' : 's'} could not be built (the others were queued): ${failures.join('; ')}`,
+      `The digests of ${failures.length} region${failures.length === 1 ? '' : 's'} or ICB${failures.length === 1 ? '' : 's'} could not be built (the others were queued): ${failures.join('; ')}`,
     );
   return summary;
 }
@@ -277,8 +321,8 @@ export async function runDigests(
 function whyNoDigest(org: Organisation | undefined): string | undefined {
   if (!org) return 'the linked organisation no longer exists';
   if (!org.open) return 'the linked organisation is closed';
-  if (org.level !== 'region')
-    return `digests are built for regions so far; ${org.code} is ${org.level === 'icb' ? 'an ICB' : `a ${org.level}`}`;
+  if (org.level !== 'region' && org.level !== 'icb')
+    return `digests are built for regions and ICBs; ${org.code} is a ${org.level === 'pcn' ? 'PCN' : org.level}`;
   return undefined;
 }
 

@@ -2,7 +2,8 @@ import { describeStatus, type CardRef, type StatusButtonData } from '../cards/ca
 import type { Campaign } from '../checklists/campaigns';
 import type { ChecklistAction } from '../checklists/checklists';
 import type { ConversationStore } from '../channels/conversations';
-import type { DeliveryDeps } from '../cards/deliver-cards';
+import { mentionText, type DeliveryDeps, type Mention } from '../cards/deliver-cards';
+import type { RosterStore } from '../channels/rosters';
 import { enqueueMessages } from '../outbox/enqueue-messages';
 import type { OutboxRequest } from '../outbox/outbox';
 import { findDueItems } from '../items/find-due-items';
@@ -31,7 +32,12 @@ export interface NudgeDeps extends DeliveryDeps {
   organisations: OrganisationStore;
   /** The tenant 1:1 chats are in when no linked channel says (the bot's own tenant). */
   defaultTenantId?: string;
+  /** The team rosters: the Teams user id and name a channel post mentions a lead by. */
+  rosters?: Pick<RosterStore, 'getPerson'>;
 }
+
+/** At most this many leads are mentioned in one channel post. */
+const MAX_MENTIONS = 20;
 
 /** What one run produced (stored with the run record). */
 export interface NudgeSummary {
@@ -181,6 +187,27 @@ export async function runNudges(
   return summary;
 }
 
+/**
+ * A name fit to stand between `<at>` and `</at>`: Teams matches the entity's text to the message
+ * exactly, so the name carries no markup or markdown that escaping would change. A lead nobody has
+ * named yet is still mentioned (and notified), as "PCN lead".
+ */
+function cleanMentionName(name: string | undefined): string {
+  const clean = (name ?? '')
+    .replace(/[<>*_`#~|[\]\\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+  return clean || 'PCN lead';
+}
+
+/** "A", "A and B", "A, B and C". */
+function joinNames(names: readonly string[]): string {
+  return names.length <= 1
+    ? (names[0] ?? '')
+    : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
 function groupBy<T>(list: readonly T[], key: (t: T) => string): Map<string, T[]> {
   const map = new Map<string, T[]>();
   for (const t of list) {
@@ -278,7 +305,8 @@ class NudgeRun {
       (l) => l.purpose === 'checklist',
     );
     if (links.length === 0) return;
-    const payload = await this.compose(pcnCode, 'pcn_lead', hits, open, false);
+    const mentions = await this.mentionLeads(pcnCode);
+    const payload = await this.compose(pcnCode, 'pcn_lead', hits, open, false, mentions);
     for (const link of links) {
       this.requests.push({
         channel: true,
@@ -301,6 +329,7 @@ class NudgeRun {
     hits: Hit[],
     open: CardRef,
     personal: boolean,
+    mentions: readonly Mention[] = [],
   ) {
     const orgName = await this.nameOf(orgCode);
     const sorted = [...hits].sort(
@@ -352,6 +381,10 @@ class NudgeRun {
     // The card reads its text as markdown; the notification summary (`title`) is plain text.
     const view = {
       title: titleOf(escapeMarkdown(orgName)),
+      mentionLine:
+        mentions.length === 0
+          ? ''
+          : `For ${joinNames(mentions.map(mentionText))}, ${mentions.length === 1 ? 'its PCN lead' : 'its PCN leads'}.`,
       intro: `${overdue > 0 ? `${count(overdue)} overdue. ` : ''}Reminders for ${personal ? who : escapeMarkdown(orgName)} in "${escapeMarkdown(this.campaign.name)}", as of ${formatUkDay(this.date)}.`,
       rows,
       more:
@@ -364,7 +397,34 @@ class NudgeRun {
         ? 'Reminders come 14, 7 and 1 days before a deadline and weekly once it has passed. “Snooze” pauses one item for 3 days; “Only urgent reminders” stops the 14- and 7-day ones.'
         : 'Posted once a day when deadlines are near or past. Each practice’s card in this channel has the buttons to update it.',
     };
-    return this.deps.composer.composeCard('nudge', view, title);
+    return this.deps.composer.composeCard('nudge', view, title, mentions);
+  }
+
+  /**
+   * The PCN leads of a PCN as mentions, so Teams tells them of the channel post even if they do
+   * not follow the channel: by Teams user id and name from the rosters where known, else by Entra
+   * object id (Teams accepts either) and the name of their personal chat with the bot.
+   */
+  private async mentionLeads(pcnCode: string): Promise<Mention[]> {
+    const leads = (await this.deps.roles.listRolesOnOrg(pcnCode))
+      .filter((g) => g.role === 'pcn_lead')
+      .slice(0, MAX_MENTIONS);
+    const tenantId = await this.tenantOf(pcnCode);
+    const mentions = await Promise.all(
+      leads.map(async ({ userId }): Promise<Mention> => {
+        const person = await this.deps.rosters?.getPerson(userId);
+        const name =
+          person?.name ??
+          (tenantId
+            ? (await this.deps.conversations.findPersonal(tenantId, userId))?.userName
+            : undefined);
+        return { id: person?.teamsUserId ?? userId, name: cleanMentionName(name) };
+      }),
+    );
+    const seen = new Set<string>();
+    return mentions
+      .filter((m) => !seen.has(m.id.toLowerCase()) && seen.add(m.id.toLowerCase()))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   private async nameOf(code: string): Promise<string> {

@@ -11,7 +11,12 @@ import type {
 export const ERASED_MARKER = 'Erased person';
 
 /** Stores whose records under a person's id are theirs alone: deleted, not anonymised. */
-const OWN_RECORD_STORES: ReadonlySet<string> = new Set(['roles', 'preferences', 'conversations']);
+const OWN_RECORD_STORES: ReadonlySet<string> = new Set([
+  'roles',
+  'preferences',
+  'conversations',
+  'rosters',
+]);
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -45,7 +50,8 @@ export function parseEntraId(text: string): string {
 }
 
 /**
- * The display names stored with an id: the name Teams gave with their chat, and the names
+ * The display names stored with an id: the name Teams gave with their chat or lists them under in
+ * a team roster, and the names
  * recorded with the items and status changes they made.
  */
 export function findNames(userId: string, records: readonly StoredRecord[]): string[] {
@@ -56,6 +62,8 @@ export function findNames(userId: string, records: readonly StoredRecord[]): str
   };
   for (const { fields } of records) {
     if (same(fields['userAadObjectId'])) add(fields['userName']);
+    // A roster row: the name Teams lists them under in a team, and their Teams user id.
+    if (same(fields['userAadObjectId'])) add(fields['name']);
     if (same(fields['updatedBy'])) add(fields['updatedByName']);
     if (same(fields['by'])) add(fields['byName']);
   }

@@ -1,0 +1,74 @@
+import type { Activity } from 'botbuilder';
+import { formatOrgName } from '../../domain/access/display-name';
+import { ROLE_LABELS } from '../../domain/access/roles';
+import { escapeMarkdown } from '../../domain/shared/escape-markdown';
+import { formatUkDate } from '../../domain/shared/uk-dates';
+import { readCommand } from '../read-command';
+import type { Handler } from '../router';
+
+interface MentionEntity {
+  type?: string;
+  text?: string;
+  mentioned?: { id?: string };
+}
+
+/**
+ * The command's text after its first word, with every @mention of a person (not the bot) turned
+ * into their Teams user id, which the rosters know them by: "grant @Asha Rao pcn_lead U99901".
+ */
+function readRest(activity: Activity): string {
+  let text = activity.text ?? '';
+  for (const entity of (activity.entities ?? []) as MentionEntity[])
+    if (
+      entity.type === 'mention' &&
+      entity.text &&
+      entity.mentioned?.id &&
+      entity.mentioned.id !== activity.recipient?.id
+    )
+      text = text.split(entity.text).join(` ${entity.mentioned.id} `);
+  return readCommand({ ...activity, text } as Activity).rest;
+}
+
+/** `grant <name, e-mail or @mention> <role> <ODS code>`, for administrators. */
+export const grantCommand: Handler = async (context, { services, logger }) => {
+  const { grant, person } = await services.grantRoleInTeams(
+    context.activity.from?.aadObjectId,
+    readRest(context.activity),
+  );
+  logger.info({ role: grant.role, orgCode: grant.orgCode }, 'role granted in Teams');
+  await context.sendActivity(
+    `${escapeMarkdown(person.name)} is now ${ROLE_LABELS[grant.role]} for ${grant.orgCode}. They see it with **whoami**; their reminders start with the next daily run.`,
+  );
+};
+
+/** `revoke <name, e-mail or @mention> <role> <ODS code>`, for administrators. */
+export const revokeCommand: Handler = async (context, { services, logger }) => {
+  const { revoked, person, command } = await services.revokeRoleInTeams(
+    context.activity.from?.aadObjectId,
+    readRest(context.activity),
+  );
+  logger.info({ role: command.role, orgCode: command.orgCode, revoked }, 'role revoked in Teams');
+  await context.sendActivity(
+    revoked
+      ? `${escapeMarkdown(person.name)} is no longer ${ROLE_LABELS[command.role]} for ${command.orgCode}.`
+      : `${escapeMarkdown(person.name)} was not ${ROLE_LABELS[command.role]} for ${command.orgCode}; nothing changed. Type **roles ${command.orgCode}** to see who holds what there.`,
+  );
+};
+
+/** `roles <ODS code>`: who holds which role over the organisation, for administrators. */
+export const rolesCommand: Handler = async (context, { services }) => {
+  const [code] = readCommand(context.activity).rest.split(' ').filter(Boolean);
+  const { org, holders } = await services.listRoleHolders(context.activity.from?.aadObjectId, code);
+  const place = org ? `${escapeMarkdown(formatOrgName(org.name))} (${org.code})` : 'all of England';
+  if (holders.length === 0) {
+    await context.sendActivity(
+      `Nobody holds a role over ${place} itself. Type **grant** followed by a name or e-mail, a role and **${org?.code ?? 'ENGLAND'}** to give one.`,
+    );
+    return;
+  }
+  const lines = holders.map(
+    (h) =>
+      `- ${ROLE_LABELS[h.role]}: ${escapeMarkdown(h.name)}${h.email ? ` (${escapeMarkdown(h.email)})` : ''}, since ${formatUkDate(h.grantedAt.slice(0, 10))}`,
+  );
+  await context.sendActivity(`Roles over ${place}:\n\n${lines.join('\n')}`);
+};
