@@ -1,3 +1,8 @@
+import {
+  bindUseCaseTable,
+  type BoundUseCases,
+  type UseCaseDeps,
+} from '../domain/shared/bind-use-cases';
 import type { CardJson } from '../cards/render-card';
 import { listMyRoles } from '../domain/access/list-my-roles';
 import { connectChannel } from '../domain/cards/connect-channel';
@@ -69,28 +74,15 @@ const BOT_USE_CASES = {
   retryFailedDeliveries,
 } as const;
 
-type Table = typeof BOT_USE_CASES;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any dependency type
-type Bound<F> = F extends (deps: any, ...args: infer A) => infer R ? (...args: A) => R : never;
-type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
-  ? I
-  : never;
-
 /** The use cases, bound to their dependencies: what a handler calls. */
-export type BotUseCases = { [K in keyof Table]: Bound<Table[K]> };
+export type BotUseCases = BoundUseCases<typeof BOT_USE_CASES>;
 
 /** Everything the bound use cases need together (stores, composer, copy redraws, clock, …). */
-export type BotUseCaseDeps = Intersect<
-  { [K in keyof Table]: Parameters<Table[K]>[0] }[keyof Table]
->;
+export type BotUseCaseDeps = UseCaseDeps<typeof BOT_USE_CASES>;
 
 /** Binds every use case handlers may call to its dependencies; done once by the composition root. */
 export function bindUseCases(deps: BotUseCaseDeps): BotUseCases {
-  const bound: Record<string, unknown> = {};
-  for (const [name, useCase] of Object.entries(BOT_USE_CASES))
-    bound[name] = (...args: unknown[]) =>
-      (useCase as (deps: unknown, ...rest: unknown[]) => unknown)(deps, ...args);
-  return bound as BotUseCases;
+  return bindUseCaseTable(BOT_USE_CASES, deps);
 }
 
 /** What handlers get: the bound use cases, card rendering, the clock and the mode. */

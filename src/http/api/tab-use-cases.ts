@@ -1,3 +1,8 @@
+import {
+  bindUseCaseTable,
+  type BoundUseCases,
+  type UseCaseDeps,
+} from '../../domain/shared/bind-use-cases';
 import { getDashboard } from '../../domain/dashboard/get-dashboard';
 import { getItemHistory } from '../../domain/dashboard/get-item-history';
 import { listAttention } from '../../domain/dashboard/list-attention';
@@ -14,26 +19,13 @@ const TAB_USE_CASES = {
   updateFromTab,
 } as const;
 
-type Table = typeof TAB_USE_CASES;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- matches any dependency type
-type Bound<F> = F extends (deps: any, ...args: infer A) => infer R ? (...args: A) => R : never;
-type Intersect<U> = (U extends unknown ? (x: U) => void : never) extends (x: infer I) => void
-  ? I
-  : never;
-
 /** The tab's use cases bound to their dependencies: what the API routes call. */
-export type TabUseCases = { [K in keyof Table]: Bound<Table[K]> };
+export type TabUseCases = BoundUseCases<typeof TAB_USE_CASES>;
 
 /** Everything the tab's use cases need together. */
-export type TabUseCaseDeps = Intersect<
-  { [K in keyof Table]: Parameters<Table[K]>[0] }[keyof Table]
->;
+export type TabUseCaseDeps = UseCaseDeps<typeof TAB_USE_CASES>;
 
 /** Binds the tab's use cases to their dependencies; done once by the composition root. */
 export function bindTabUseCases(deps: TabUseCaseDeps): TabUseCases {
-  const bound: Record<string, unknown> = {};
-  for (const [name, useCase] of Object.entries(TAB_USE_CASES))
-    bound[name] = (...args: unknown[]) =>
-      (useCase as (deps: unknown, ...rest: unknown[]) => unknown)(deps, ...args);
-  return bound as TabUseCases;
+  return bindUseCaseTable(TAB_USE_CASES, deps);
 }
