@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import * as ACData from 'adaptivecards-templating';
 import { PROJECT_ROOT } from '../paths';
+import { compileTemplate, expandCompiled, type CompiledTemplate } from './compile-template';
 
 /** The rendered JSON of an Adaptive Card, ready to attach to a message. */
 export type CardJson = Record<string, unknown>;
@@ -13,13 +14,13 @@ export const CARD_BUDGET_BYTES = 40 * 1024;
 export const CARDS_DIR = path.join(PROJECT_ROOT, 'cards');
 
 // Parsed once per template: building a Template costs several times more than expanding one.
-const templates = new Map<string, ACData.Template>();
+const templates = new Map<string, CompiledTemplate>();
 
 /** Expands `cards/<name>.json` with `data`; throws if any `${…}` is left unbound or the card is too big. */
 export function renderCard(name: string, data: object): CardJson {
   let template = templates.get(name);
   if (!template) {
-    template = new ACData.Template(
+    template = compileTemplate(
       JSON.parse(readFileSync(path.join(CARDS_DIR, `${name}.json`), 'utf8')) as unknown,
     );
     templates.set(name, template);
@@ -32,15 +33,16 @@ export function renderCard(name: string, data: object): CardJson {
     return undefined;
   };
   let card: CardJson;
+  let chars: number;
   try {
-    card = template.expand({ $root: data }) as CardJson;
+    ({ card, chars } = expandCompiled(template, data));
   } finally {
     delete ACData.GlobalSettings.getUndefinedFieldValueSubstitutionString;
   }
   if (unbound.length > 0) {
     throw new Error(`Card "${name}" has unbound fields: ${[...new Set(unbound)].join(', ')}`);
   }
-  const bytes = measureCardBytes(card);
+  const bytes = chars * 2;
   if (bytes > CARD_BUDGET_BYTES) {
     throw new Error(
       `Card "${name}" is ${bytes} bytes (UTF-16), over the ${CARD_BUDGET_BYTES}-byte budget`,

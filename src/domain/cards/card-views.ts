@@ -1,3 +1,4 @@
+import { LRUCache } from 'lru-cache';
 import type { Campaign } from '../checklists/campaigns';
 import { AREA_NAMES, type ChecklistAction } from '../checklists/checklists';
 import { summariseProgress, type Progress } from '../items/get-progress';
@@ -13,6 +14,7 @@ import type { Organisation } from '../access/organisations';
 import { describeDue, formatUkDateTime, formatUkDay } from '../shared/uk-dates';
 import { cutAtWord, escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
 import { describeConfidence } from './describe-source';
+import { compareNumeric } from '../shared/compare-text';
 
 // View models for the checklist cards: plain data that cards/*.json templates bind to. Pure:
 // loading happens in plan-cards.ts, rendering in src/cards, sending in src/proactive. Teams reads
@@ -197,8 +199,8 @@ function describeSource(action: ChecklistAction | undefined, all: boolean): stri
   return `${describeConfidence(action, all ? 'long' : 'short')} · ${links}`;
 }
 
-/** Builds one action row: deadline in words, status with who and when, source, an Update button. */
-export function buildItemRow(input: {
+/** What one action row is drawn from. */
+export interface ItemRowInput {
   item: TrackedItem;
   action: ChecklistAction | undefined;
   today: string;
@@ -206,7 +208,34 @@ export function buildItemRow(input: {
   canUpdate: boolean;
   /** Shown before the title on cards that mix organisations ("my actions"). */
   orgLabel?: string;
-}): ItemRowView {
+}
+
+// A press redraws a whole checklist card but changes one row: the others are handed back as the
+// same (frozen) objects, which also lets the renderer reuse their expanded JSON (src/cards). The
+// key is everything a row is drawn from; the checklist action by identity, as a new checklist
+// version brings new action objects.
+const rowViews = new LRUCache<string, Readonly<ItemRowView>>({ max: 2_000 });
+const actionSerials = new WeakMap<ChecklistAction, number>();
+let lastActionSerial = 0;
+
+/** Builds one action row: deadline in words, status with who and when, source, an Update button. */
+export function buildItemRow(input: ItemRowInput): ItemRowView {
+  let serial = 0;
+  if (input.action) {
+    serial = actionSerials.get(input.action) ?? ++lastActionSerial;
+    actionSerials.set(input.action, serial);
+  }
+  const key = `${serial}\u0000${JSON.stringify([input.item, input.today, input.card, input.canUpdate, input.orgLabel ?? null])}`;
+  let row = rowViews.get(key);
+  if (!row) {
+    row = drawItemRow(input);
+    Object.freeze(row.edit);
+    rowViews.set(key, Object.freeze(row));
+  }
+  return row;
+}
+
+function drawItemRow(input: ItemRowInput): ItemRowView {
   const { item, action, today } = input;
   return {
     actionId: item.actionId,
@@ -290,7 +319,7 @@ export function compareUrgency(a: TrackedItem, b: TrackedItem): number {
   return (
     Number(isFinished(a)) - Number(isFinished(b)) ||
     (a.dueDate ?? '9999').localeCompare(b.dueDate ?? '9999') ||
-    a.actionId.localeCompare(b.actionId, 'en', { numeric: true })
+    compareNumeric(a.actionId, b.actionId)
   );
 }
 
@@ -313,7 +342,7 @@ export function buildChecklistCard(input: {
   };
   const items = [...input.items]
     .filter((i) => input.area === undefined || String(i.area) === input.area)
-    .sort((a, b) => a.actionId.localeCompare(b.actionId, 'en', { numeric: true }));
+    .sort((a, b) => compareNumeric(a.actionId, b.actionId));
   const byArea = new Map<string, TrackedItem[]>();
   for (const item of items) {
     const key = String(item.area);

@@ -1,5 +1,6 @@
 import { ITEM_STATUSES, type ItemStatus } from '../items/tracked-items';
 import { countOverdue, type OrgCounts } from '../items/org-counts';
+import { compareNumeric } from '../shared/compare-text';
 
 /** Items by status with completion and overdue figures, as the dashboard shows them. */
 export interface Figures {
@@ -49,7 +50,7 @@ export function sumAreas(
       areas.set(area, list);
     }
   return [...areas.entries()]
-    .sort(([a], [b]) => a.localeCompare(b, 'en', { numeric: true }))
+    .sort(([a], [b]) => compareNumeric(a, b))
     .map(([area, list]) => {
       const { overdue: _none, ...figures } = sumFigures(list, '0000-00-00');
       return { area, figures };

@@ -11,6 +11,7 @@ import type { DashboardDeps } from './dashboard-deps';
 import { sumAreas, sumFigures, type Figures } from './figures';
 import { openDashboardOrg } from './open-dashboard-org';
 import { isUnder, readCountsUnder } from './org-scope';
+import { compareNumeric, comparePlain } from '../shared/compare-text';
 
 /** An organisation as the dashboard names it. */
 export interface OrgRef {
@@ -106,7 +107,7 @@ export async function getDashboard(
       const under = counts.filter((c) => isChildRow(child, c));
       return { ...refOf(child), figures: sumFigures(under, today), drillable: true };
     })
-    .sort((a, b) => a.name.localeCompare(b.name, 'en'));
+    .sort((a, b) => comparePlain(a.name, b.name));
   const ownCounts = counts.filter((c) => c.orgCode === org.code);
   if (rows.length > 0 && ownCounts.some((c) => c.total > 0))
     rows.unshift({
@@ -133,7 +134,7 @@ export async function getDashboard(
         version: item.version,
       };
     })
-    .sort((a, b) => a.actionId.localeCompare(b.actionId, 'en', { numeric: true }));
+    .sort((a, b) => compareNumeric(a.actionId, b.actionId));
   return {
     org: refOf(org),
     ancestors,

@@ -7,6 +7,7 @@ import { todayInLondon } from '../shared/uk-dates';
 import type { DashboardDeps } from './dashboard-deps';
 import { openDashboardOrg } from './open-dashboard-org';
 import { isUnder } from './org-scope';
+import { compareNumeric } from '../shared/compare-text';
 
 /** Which list: unfinished items past their deadline, or items blocked now. */
 export type AttentionKind = 'overdue' | 'blocked';
@@ -75,7 +76,7 @@ export async function listAttention(
         ? (a.updatedAt ?? '').localeCompare(b.updatedAt ?? '')
         : (a.dueDate ?? '').localeCompare(b.dueDate ?? '') ||
           a.orgCode.localeCompare(b.orgCode) ||
-          a.actionId.localeCompare(b.actionId, 'en', { numeric: true }),
+          compareNumeric(a.actionId, b.actionId),
     );
   const page = chosen.slice(request.offset, request.offset + request.limit);
   const names = new Map<string, string>();

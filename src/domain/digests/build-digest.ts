@@ -4,6 +4,7 @@ import { countItems, countOverdue, type BlockedItem, type OrgCounts } from '../i
 import type { OrgChild, OrganisationStore } from '../access/organisations';
 import { ITEM_STATUSES, type ItemStatus, type TrackedItem } from '../items/tracked-items';
 import { type ItemStore } from '../items/item-store';
+import { compareNumeric } from '../shared/compare-text';
 
 // The figures of a weekly regional digest. They are added up from the per-organisation counts
 // kept with every status change and from the blocked index, so a region costs one range read per
@@ -308,7 +309,7 @@ function addUpAreas(counts: readonly OrgCounts[]): DigestArea[] {
       };
     })
     .filter((a) => a.figures.total > 0)
-    .sort((a, b) => a.area.localeCompare(b.area, 'en', { numeric: true }));
+    .sort((a, b) => compareNumeric(a.area, b.area));
 }
 
 /** The blocked items to list: blocked longest first, then by organisation and action. */
@@ -321,7 +322,7 @@ export function pickTopBlocked(
       (a, b) =>
         a.since.localeCompare(b.since) ||
         a.orgCode.localeCompare(b.orgCode) ||
-        a.actionId.localeCompare(b.actionId, 'en', { numeric: true }),
+        compareNumeric(a.actionId, b.actionId),
     )
     .slice(0, limit);
 }

@@ -9,6 +9,7 @@ import {
   type TrackedItem,
 } from './tracked-items';
 import { type ItemStore } from './item-store';
+import { compareNumeric } from '../shared/compare-text';
 
 /** Counts of items by status, with completion and overdue figures. */
 export interface Progress {
@@ -57,7 +58,7 @@ export async function listItemsForOrganisation(
   const items = await deps.items.listItemsForOrg(campaignId, groupCodeOf(org), org.code);
   return {
     org,
-    items: items.sort((a, b) => a.actionId.localeCompare(b.actionId, 'en', { numeric: true })),
+    items: items.sort((a, b) => compareNumeric(a.actionId, b.actionId)),
   };
 }
 

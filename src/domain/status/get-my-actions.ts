@@ -57,10 +57,14 @@ export async function getMyActions(
     if (rows.length > 0) sections.push({ heading: escapeMarkdown(campaign.name), rows });
   }
   // One card can list the same action of the same organisation in two campaigns: number the rows'
-  // Details targets so each toggle opens its own row.
+  // Details targets so each toggle opens its own row. Rows are shared (buildItemRow remembers
+  // them), so each is copied rather than changed.
   let row = 0;
   for (const section of sections)
-    for (const item of section.rows) item.detailsId = `${item.detailsId}-${(row += 1)}`;
+    section.rows = section.rows.map((item) => ({
+      ...item,
+      detailsId: `${item.detailsId}-${(row += 1)}`,
+    }));
   const summary =
     total === 0
       ? orgs.length === 0
