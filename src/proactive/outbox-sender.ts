@@ -337,19 +337,28 @@ export class OutboxSender {
     order.arrived();
     const turn = await turning;
     if (!turn) return undefined; // stopping: the entry stays as it was, for the next sender
-    const { permit, probe, leaveLine } = turn;
+    const { probe, leaveLine } = turn;
     let entry: OutboxEntry | undefined;
+    let permit: SendPermit | undefined;
     try {
       entry = await this.claim(due);
+      // The global permit is taken after the claim, not before: a send holds its place in the
+      // rate windows from its permit until a second after it is answered, and holding it through
+      // the claim's storage round trip too cut the fan-out to three quarters of the cap. The wait
+      // here is short (the cap frees a place within a second), far inside the claim's lease.
+      // acquire fails only when stopping: the claim then lapses and the next sender takes it over.
+      if (entry)
+        permit = await this.deps.limiter
+          .acquire(conversationKey, this.abort.signal)
+          .catch(() => undefined);
     } finally {
-      if (!entry) {
-        permit.cancel(); // another sender has it, or it changed: nothing was sent
+      if (!entry || !permit) {
         if (probe) this.breaker.release();
         this.freeSlot();
         leaveLine();
       }
     }
-    if (!entry) return undefined;
+    if (!entry || !permit) return undefined;
     try {
       const result = await call(entry).catch((error: unknown): ConnectorResult => ({
         status: 0,
@@ -366,14 +375,14 @@ export class OutboxSender {
 
   /**
    * Waits, in line with the other entries for the same conversation and without a concurrency
-   * slot, until the conversation's windows allow a send; then takes a slot, waits out any outage
-   * pause, and takes a rate-limiter permit (global cap). The caller must free the slot and leave
+   * slot, until the conversation's windows allow a send; then takes a slot and waits out any
+   * outage pause (the rate-limiter permit comes after the claim). The caller must free the slot and leave
    * the line once its call is answered: the next message to the conversation is sent only then,
    * so Teams receives a conversation's messages in the order they were queued.
    */
   private async takeTurn(
     conversationKey: string,
-  ): Promise<{ permit: SendPermit; probe: boolean; leaveLine: () => void } | undefined> {
+  ): Promise<{ probe: boolean; leaveLine: () => void } | undefined> {
     const signal = this.abort.signal;
     const leaveLine = await this.joinLine(conversationKey);
     let inLine = true;
@@ -398,16 +407,8 @@ export class OutboxSender {
         }
         await this.pause(Math.min(Math.max(this.breaker.waitFor(), 10), 250));
       }
-      const permit = await this.deps.limiter
-        .acquire(conversationKey, signal)
-        .catch(() => undefined);
-      if (!permit) {
-        if (probe) this.breaker.release();
-        this.freeSlot();
-        return undefined;
-      }
       inLine = false;
-      return { permit, probe, leaveLine };
+      return { probe, leaveLine };
     } finally {
       if (inLine) leaveLine();
     }

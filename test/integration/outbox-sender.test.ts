@@ -11,6 +11,7 @@ import {
 import { createLogger } from '../../src/logging/create-logger';
 import { DEFAULT_BREAKER_SETTINGS } from '../../src/proactive/circuit-breaker';
 import { DEFAULT_SENDER_SETTINGS } from '../../src/proactive/outbox-sender';
+import { RateLimiter } from '../../src/proactive/rate-limiter';
 import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
@@ -97,6 +98,24 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     );
     assert.ok(connector.maxRatePerConversation(2_000) <= 8);
     assert.equal(connector.deliveredTo('19:busy@thread.tacv2').length, 20);
+  });
+
+  it('takes its place under the global cap only once the entry is claimed, so a slow claim costs no sending time', async () => {
+    // A send holds its place in the rate windows until a second after it is answered; a permit
+    // taken before the claim's storage round trip held it that much longer, and the fan-out ran
+    // at three quarters of the cap. The entry must already be claimed when the permit is asked.
+    const statesAtPermit: string[] = [];
+    class WatchingLimiter extends RateLimiter {
+      override async acquire(conversationId: string, signal?: AbortSignal) {
+        const entries = await storage.outbox.listEntries(jobId);
+        statesAtPermit.push(...entries.map((e) => e.state));
+        return super.acquire(conversationId, signal);
+      }
+    }
+    await enqueue(message('claimed-first', to('19:claim@thread.tacv2')));
+    startSender(FAST, new WatchingLimiter(50));
+    assert.equal((await settle()).sent, 1);
+    assert.deepEqual(statesAtPermit, ['sending']);
   });
 
   it("delivers one job's messages to each conversation in the order they were queued, conversations in parallel", async () => {

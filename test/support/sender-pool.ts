@@ -9,13 +9,13 @@ export function senderPool(storage: () => Storage, now: () => Date, defaults: Se
   let senders: OutboxSender[] = [];
   return {
     /** Starts one more sender (a second instance, when called twice) with these settings. */
-    start(settings: SenderSettings = defaults): OutboxSender {
+    start(settings: SenderSettings = defaults, limiter = new RateLimiter(50)): OutboxSender {
       const sender = new OutboxSender(
         {
           outbox: storage().outbox,
           conversations: storage().conversations,
           client: new ConnectorClient(async () => undefined),
-          limiter: new RateLimiter(50),
+          limiter,
           logger: createLogger('silent'),
           now,
         },
