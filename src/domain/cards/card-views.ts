@@ -214,7 +214,7 @@ export interface ItemRowInput {
 // same (frozen) objects, which also lets the renderer reuse their expanded JSON (src/cards). The
 // key is everything a row is drawn from; the checklist action by identity, as a new checklist
 // version brings new action objects.
-const rowViews = new LRUCache<string, Readonly<ItemRowView>>({ max: 2_000 });
+const rowViews = new LRUCache<string, Readonly<ItemRowView>>({ max: 500 });
 const actionSerials = new WeakMap<ChecklistAction, number>();
 let lastActionSerial = 0;
 
