@@ -40,6 +40,8 @@ interface RunFigures {
   p99_ms: number;
   updates_per_second: number;
   failures: number;
+  /** CPU the process under test used per press (user + system), in ms. */
+  cpu_ms_per_press: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -48,12 +50,14 @@ function percentile(sorted: number[], p: number): number {
 
 /** Presses one status button after another on `presses`, `concurrency` at a time; each worker owns its items, so no press is stale. */
 async function drive(
-  url: string,
+  target: ServiceProcess,
   connectorUrl: string,
   presses: Press[],
   concurrency: number,
   requests: number,
 ): Promise<RunFigures> {
+  const url = target.url;
+  const cpuBefore = target.cpuMs();
   const latencies: number[] = [];
   const networkErrors: string[] = [];
   let failures = 0;
@@ -118,12 +122,13 @@ async function drive(
     p99_ms: Number(percentile(latencies, 99).toFixed(2)),
     updates_per_second: Number((latencies.length / seconds).toFixed(1)),
     failures,
+    cpu_ms_per_press: Number(((target.cpuMs() - cpuBefore) / latencies.length).toFixed(2)),
   };
 }
 
 function show(label: string, f: RunFigures): void {
   say(
-    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s (${f.requests} requests, ${f.failures} failures)`,
+    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s, ${f.cpu_ms_per_press} ms CPU per press (${f.requests} requests, ${f.failures} failures)`,
   );
 }
 
@@ -193,15 +198,15 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
     const floorPresses = presses.map((p) => ({ ...p }));
 
     say('Warming up both (300 presses each)…');
-    await drive(service.url, connector.url, presses, 4, 300);
-    await drive(floor.url, connector.url, floorPresses, 4, 300);
+    await drive(service, connector.url, presses, 4, 300);
+    await drive(floor, connector.url, floorPresses, 4, 300);
 
     const results: Record<string, RunFigures> = {};
     for (const concurrency of [1, 16]) {
       const requests = concurrency === 1 ? 1_000 : 4_000;
       say(`Concurrency ${concurrency}, ${requests} presses each:`);
       results[`floor_c${concurrency}`] = await drive(
-        floor.url,
+        floor,
         connector.url,
         floorPresses,
         concurrency,
@@ -209,7 +214,7 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
       );
       show('floor (bare bot, 1 txn)', results[`floor_c${concurrency}`]!);
       results[`service_c${concurrency}`] = await drive(
-        service.url,
+        service,
         connector.url,
         presses,
         concurrency,
@@ -217,57 +222,63 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
       );
       show('Access Recovery Bot', results[`service_c${concurrency}`]!);
     }
+    // BENCH_INVOKE_SPREAD=0 skips the England case, to compare builds quickly.
+    const withSpread = process.env['BENCH_INVOKE_SPREAD'] !== '0';
+    let spreadPractices = 0;
     // A morning across an ICB: presses spread over 400 practices of synthetic England (one
     // region launched, so the Items table is big), 16 at a time, each practice's first press
     // finding no copy of its items yet.
-    say('Spread: loading synthetic England and launching a campaign over one region…');
-    const england = await loadSyntheticEngland(storage);
-    const region = england.orgs.find((o) => o.level === 'region' && o.open);
-    if (!region) throw new Error('synthetic England has no region');
-    const spread = await draftEnglandCampaign(
-      storage,
-      'bench-spread',
-      () => new Date(),
-      region.code,
-    );
-    const launched = await launchCampaign({ ...storage, now: () => new Date() }, spread.id);
-    await storage.roles.saveGrant({
-      userId: USER.aadObjectId,
-      role: 'administrator',
-      orgCode: region.code,
-      grantedBy: 'benchmark',
-      grantedAt: new Date().toISOString(),
-    });
-    const practices = england.orgs
-      .filter((o) => o.level === 'practice' && o.open && o.regionCode === region.code)
-      .slice(0, SPREAD_PRACTICES);
-    const spreadPresses: Press[] = [];
-    for (const practice of practices)
-      for (const item of await storage.items.listItemsForOrg(
-        spread.id,
-        practice.icbCode ?? '',
-        practice.code,
-      ))
-        spreadPresses.push({
-          campaignId: spread.id,
-          orgCode: practice.code,
-          actionId: item.actionId,
-          version: item.version,
-          status: item.status === 'done' ? 'done' : 'in_progress',
-        });
-    // Interleaved, so the 16 workers move across practices as a morning's presses do.
-    spreadPresses.sort(
-      (x, y) => x.actionId.localeCompare(y.actionId) || x.orgCode.localeCompare(y.orgCode),
-    );
-    say(
-      `   ${launched.created.toLocaleString('en-GB')} items launched over ${region.code}; ${spreadPresses.length.toLocaleString('en-GB')} items of ${practices.length} practices to press`,
-    );
-    const spreadFloor = spreadPresses.map((p) => ({ ...p }));
-    say('Spread, concurrency 16, 4000 presses each:');
-    results['floor_spread'] = await drive(floor.url, connector.url, spreadFloor, 16, 4_000);
-    show('floor (bare bot, 1 txn)', results['floor_spread']!);
-    results['service_spread'] = await drive(service.url, connector.url, spreadPresses, 16, 4_000);
-    show('Access Recovery Bot', results['service_spread']!);
+    if (withSpread) {
+      say('Spread: loading synthetic England and launching a campaign over one region…');
+      const england = await loadSyntheticEngland(storage);
+      const region = england.orgs.find((o) => o.level === 'region' && o.open);
+      if (!region) throw new Error('synthetic England has no region');
+      const spread = await draftEnglandCampaign(
+        storage,
+        'bench-spread',
+        () => new Date(),
+        region.code,
+      );
+      const launched = await launchCampaign({ ...storage, now: () => new Date() }, spread.id);
+      await storage.roles.saveGrant({
+        userId: USER.aadObjectId,
+        role: 'administrator',
+        orgCode: region.code,
+        grantedBy: 'benchmark',
+        grantedAt: new Date().toISOString(),
+      });
+      const practices = england.orgs
+        .filter((o) => o.level === 'practice' && o.open && o.regionCode === region.code)
+        .slice(0, SPREAD_PRACTICES);
+      const spreadPresses: Press[] = [];
+      for (const practice of practices)
+        for (const item of await storage.items.listItemsForOrg(
+          spread.id,
+          practice.icbCode ?? '',
+          practice.code,
+        ))
+          spreadPresses.push({
+            campaignId: spread.id,
+            orgCode: practice.code,
+            actionId: item.actionId,
+            version: item.version,
+            status: item.status === 'done' ? 'done' : 'in_progress',
+          });
+      // Interleaved, so the 16 workers move across practices as a morning's presses do.
+      spreadPresses.sort(
+        (x, y) => x.actionId.localeCompare(y.actionId) || x.orgCode.localeCompare(y.orgCode),
+      );
+      say(
+        `   ${launched.created.toLocaleString('en-GB')} items launched over ${region.code}; ${spreadPresses.length.toLocaleString('en-GB')} items of ${practices.length} practices to press`,
+      );
+      spreadPractices = practices.length;
+      const spreadFloor = spreadPresses.map((p) => ({ ...p }));
+      say('Spread, concurrency 16, 4000 presses each:');
+      results['floor_spread'] = await drive(floor, connector.url, spreadFloor, 16, 4_000);
+      show('floor (bare bot, 1 txn)', results['floor_spread']!);
+      results['service_spread'] = await drive(service, connector.url, spreadPresses, 16, 4_000);
+      show('Access Recovery Bot', results['service_spread']!);
+    }
 
     const ratio = (run: string) => ({
       throughput_ratio: Number(
@@ -282,16 +293,17 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
     });
     const c1 = ratio('c1');
     const c16 = ratio('c16');
-    const cs = ratio('spread');
+    const cs = withSpread ? ratio('spread') : { throughput_ratio: 0, p99_ratio: 0 };
     say(
       `Concurrency 1:  throughput ${c1.throughput_ratio} of the floor (target ≥ 0.70); p99 ${c1.p99_ratio}× the floor's (target ≤ 2)`,
     );
     say(
       `Concurrency 16: throughput ${c16.throughput_ratio} of the floor (target ≥ 0.70); p99 ${c16.p99_ratio}× the floor's (target ≤ 2)`,
     );
-    say(
-      `Spread over ${practices.length} practices, 16 at a time: throughput ${cs.throughput_ratio} of the floor; p99 ${cs.p99_ratio}× the floor's (shown, no target)`,
-    );
+    if (withSpread)
+      say(
+        `Spread over ${spreadPractices} practices, 16 at a time: throughput ${cs.throughput_ratio} of the floor; p99 ${cs.p99_ratio}× the floor's (shown, no target)`,
+      );
     say(
       `Copies redrawn in linked channels during the run: ${connector.delivered.filter((d) => d.method === 'PUT').length} updates sent to the fake Teams`,
     );
@@ -305,7 +317,7 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
       c1_p99_ratio: c1.p99_ratio,
       c16_throughput_ratio: c16.throughput_ratio,
       c16_p99_ratio: c16.p99_ratio,
-      spread_practices: practices.length,
+      spread_practices: spreadPractices,
       spread_throughput_ratio: cs.throughput_ratio,
       spread_p99_ratio: cs.p99_ratio,
       service_peak_rss_mb: Math.round(service.peakRssKb / 1024),

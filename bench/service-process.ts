@@ -4,6 +4,9 @@ import path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..');
 
+// Linux's USER_HZ: /proc reports CPU time in hundredths of a second on every architecture Node runs on.
+const CLOCK_TICKS_PER_SECOND = 100;
+
 /** The arguments of `npm run start:prod` (the compiled service with its memory settings), read from package.json so they cannot drift. */
 export function productionArgs(): string[] {
   const scripts = (
@@ -128,6 +131,18 @@ export class ServiceProcess {
     });
     // VmHWM is the kernel's record of the process's peak resident memory.
     this.sampler = setInterval(() => this.sampleRss(), 500);
+  }
+
+  /** CPU time the process has used so far (user + system), in milliseconds; 0 once it has gone. */
+  cpuMs(): number {
+    try {
+      // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks.
+      const stat = readFileSync(`/proc/${this.child?.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+    } catch {
+      return 0;
+    }
   }
 
   sampleRss(): void {

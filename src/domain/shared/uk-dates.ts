@@ -10,9 +10,23 @@ export const UK_TIME_ZONE = 'Europe/London';
 const LOCALE = 'en-GB';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+const HOUR_MS = 3_600_000;
+const MINUTE_MS = 60_000;
+
+// The UK's offset from UTC is a whole number of hours and changes on the hour, so the date in
+// England is the same for every instant of one UTC hour: asked on every press, worked out hourly.
+const dateInLondonForHour = memoise(
+  (hour: string) =>
+    DateTime.fromMillis(Number(hour) * HOUR_MS, { zone: UK_TIME_ZONE }).toISODate() ??
+    invalid(hour),
+  48,
+);
+
 /** Today's date in England, as YYYY-MM-DD. */
 export function todayInLondon(now: Date): string {
-  return DateTime.fromJSDate(now, { zone: UK_TIME_ZONE }).toISODate() ?? invalid(now.toString());
+  const ms = now.getTime();
+  if (Number.isNaN(ms)) invalid(now.toString());
+  return dateInLondonForHour(String(Math.floor(ms / HOUR_MS)));
 }
 
 // The functions of dates alone are remembered (see memoise): cards and reminders ask about the
@@ -61,8 +75,20 @@ export const UK_DATE_TIME_PARTS = {
   hourCycle: 'h23',
 } as const;
 
+// Keyed by the minute (all that is shown), so a fresh timestamp from a press that just happened
+// finds the answer of the press a few seconds before it.
+const formatUkMinute = memoise((minute: string) =>
+  formatUkMoment(new Date(Number(minute) * MINUTE_MS).toISOString()),
+);
+
 /** A moment in UK local time (GMT or BST, whichever applied): "3 Nov 2026, 14:05". */
-export const formatUkDateTime: (iso: string) => string = memoise(formatUkMoment);
+export function formatUkDateTime(iso: string): string {
+  const ms = Date.parse(iso);
+  // Anything Date cannot read goes to Luxon as it is, which says it is invalid in its own way.
+  return Number.isNaN(ms)
+    ? formatUkMoment(iso)
+    : formatUkMinute(String(Math.floor(ms / MINUTE_MS)));
+}
 
 function formatUkMoment(iso: string): string {
   const parts = DateTime.fromISO(iso, { zone: UK_TIME_ZONE, locale: LOCALE }).toLocaleParts(
