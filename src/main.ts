@@ -1,3 +1,4 @@
+import pino from 'pino';
 import { startService } from './app/start-service';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config/load-config';
 import { createLogger } from './logging/create-logger';
@@ -14,7 +15,9 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const logger = createLogger(config.logLevel);
+  // Written asynchronously (pino flushes what is left when the process exits): a synchronous
+  // write per line was a visible share of a press's CPU once Teams sent many at once.
+  const logger = createLogger(config.logLevel, pino.destination({ dest: 1, sync: false }));
   logger.info({ config: describeConfig(config) }, 'starting');
   const service = await startService(config, logger);
 
