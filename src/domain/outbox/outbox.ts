@@ -24,7 +24,8 @@ export type FailureReason =
   | 'conversation_not_found'
   | 'activity_not_found'
   | 'rejected_by_teams'
-  | 'gave_up_after_retries';
+  | 'gave_up_after_retries'
+  | 'not_reachable_1to1';
 
 /** Plain-English explanations of failure reasons, for administrators. */
 export const FAILURE_LABELS: Record<FailureReason, string> = {
@@ -36,6 +37,8 @@ export const FAILURE_LABELS: Record<FailureReason, string> = {
   activity_not_found: 'The message to update or delete no longer exists (404)',
   rejected_by_teams: 'Teams rejected the message as invalid (400)',
   gave_up_after_retries: 'Teams kept failing; gave up after the maximum number of tries',
+  not_reachable_1to1:
+    'Not reachable 1:1: the person has never opened the bot and it could not start a chat with them. Ask them to open the bot in Teams once, or turn on GRAPH_INSTALL_FOR_USERS with the Graph permission TeamsAppInstallation.ReadWriteSelfForUser.All (see the administration guide)',
 };
 
 /** Plain-English reasons why messages are still waiting, for administrators. */
