@@ -386,7 +386,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     e.DIGEST_SCHEDULE ?? DEFAULT_DIGEST_SCHEDULE,
   );
   const purgeSchedule = readSchedule('PURGE_SCHEDULE', e.PURGE_SCHEDULE ?? DEFAULT_PURGE_SCHEDULE);
-  if (e.GRAPH_INSTALL_FOR_USERS && !e.TEAMS_CATALOG_APP_ID && !malformed.has('TEAMS_CATALOG_APP_ID'))
+  if (
+    e.GRAPH_INSTALL_FOR_USERS &&
+    !e.TEAMS_CATALOG_APP_ID &&
+    !malformed.has('TEAMS_CATALOG_APP_ID')
+  )
     problems.push(
       "TEAMS_CATALOG_APP_ID: GRAPH_INSTALL_FOR_USERS=true needs the app's id in your organisation's catalog; find it with GET https://graph.microsoft.com/v1.0/appCatalogs/teamsApps?$filter=externalId eq '<TEAMS_APP_ID>', or set GRAPH_INSTALL_FOR_USERS=false",
     );

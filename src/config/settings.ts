@@ -190,7 +190,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'TEAMS_CATALOG_APP_ID',
     default: '(empty)',
     description:
-      'The app’s id in your organisation’s Teams app catalog (not the manifest’s `TEAMS_APP_ID`): `GET https://graph.microsoft.com/v1.0/appCatalogs/teamsApps?$filter=externalId eq \'<TEAMS_APP_ID>\'` shows it as `id`. Required when `GRAPH_INSTALL_FOR_USERS` is `true`.',
+      "The app’s id in your organisation’s Teams app catalog (not the manifest’s `TEAMS_APP_ID`): `GET https://graph.microsoft.com/v1.0/appCatalogs/teamsApps?$filter=externalId eq '<TEAMS_APP_ID>'` shows it as `id`. Required when `GRAPH_INSTALL_FOR_USERS` is `true`.",
   },
   {
     name: 'GRAPH_BASE_URL',

@@ -19,9 +19,13 @@ export class GraphClient {
 
   /** Installs the catalog app for a person: 201, or 409 when it is installed already. */
   installApp(userAadObjectId: string, catalogAppId: string): Promise<GraphResult> {
-    return this.call('POST', `users/${encodeURIComponent(userAadObjectId)}/teamwork/installedApps`, {
-      'teamsApp@odata.bind': `${this.baseUrl}/appCatalogs/teamsApps/${encodeURIComponent(catalogAppId)}`,
-    });
+    return this.call(
+      'POST',
+      `users/${encodeURIComponent(userAadObjectId)}/teamwork/installedApps`,
+      {
+        'teamsApp@odata.bind': `${this.baseUrl}/appCatalogs/teamsApps/${encodeURIComponent(catalogAppId)}`,
+      },
+    );
   }
 
   /** The id of the app's installation for a person (`id` of the first match), 200 without an id when none. */
@@ -87,9 +91,10 @@ async function readAnswer(response: Response): Promise<GraphResult> {
   if (response.status === 429 && Number.isFinite(retryAfter) && retryAfter > 0)
     result.retryAfterSeconds = retryAfter;
   if (!response.ok)
-    result.error = [json.error?.code, json.error?.message]
-      .filter((part) => typeof part === 'string' && part)
-      .join(': ')
-      .slice(0, 300) || text.slice(0, 200);
+    result.error =
+      [json.error?.code, json.error?.message]
+        .filter((part) => typeof part === 'string' && part)
+        .join(': ')
+        .slice(0, 300) || text.slice(0, 200);
   return result;
 }
