@@ -505,5 +505,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     },
     retention: config.retention,
     jobTrigger: config.jobsSecret ? 'POST /api/jobs/<name> (JOBS_SECRET set)' : 'off',
+    graphInstallForUsers: config.graph.installForUsers
+      ? `on (catalog app ${config.graph.catalogAppId}, ${config.graph.baseUrl})`
+      : 'off',
   };
 }
