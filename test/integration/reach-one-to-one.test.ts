@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { setDeadline } from '../../src/domain/campaigns/set-deadline';
 import { nudgeJobId } from '../../src/domain/nudges/run-nudges';
 import type { OutboxEntry } from '../../src/domain/outbox/outbox';
+import { ConnectorClient } from '../../src/proactive/connector-client';
+import { GraphClient } from '../../src/proactive/graph-client';
+import { surveyReach } from '../../src/proactive/survey-reach';
 import { FakeClock } from '../support/fake-clock';
 import { FakeConnector, type TeamMember } from '../support/fake-connector';
 import { FakeGraph } from '../support/fake-graph';
@@ -301,6 +304,58 @@ describe('1:1 reminders to people who never opened the bot (real server, real Az
       assert.ok(
         retriedPost!.at - throttledPost!.at >= 900,
         `tried again after the 1 s Graph asked for, not ${retriedPost!.at - throttledPost!.at} ms`,
+      );
+    });
+
+    it('counts how many people with roles can be reached 1:1, by route', async () => {
+      // Two more people join the team after today's reminders: nobody has reached them yet.
+      const joiner = lead(15, 'Dr Ola Obi');
+      const joinerRefused = lead(16, 'Dr Ed Cole');
+      connector.setUserStatus(joinerRefused.id, 403);
+      const at = clock.now().toISOString();
+      await service.storage.rosters.savePeople(
+        [joiner, joinerRefused].map((m) => ({
+          userAadObjectId: m.aadObjectId,
+          teamsUserId: m.id,
+          name: m.name ?? '',
+          tenantId: TENANT_ID,
+          teamIds: [TEAM_ID],
+          updatedAt: at,
+        })),
+      );
+      const everyone = [refused, already, noPermission, throttled, joiner, joinerRefused]
+        .map((m) => m.aadObjectId)
+        .concat('00000017-1111-4222-8333-444444444444');
+      const survey = await surveyReach(
+        {
+          rosters: service.storage.rosters,
+          conversations: service.storage.conversations,
+          client: new ConnectorClient(async () => undefined),
+          graph: {
+            client: new GraphClient(async () => undefined, graph.url),
+            catalogAppId: CATALOG_APP_ID,
+          },
+          now: () => clock.now(),
+        },
+        everyone.map((userAadObjectId) => ({ tenantId: TENANT_ID, userAadObjectId })),
+      );
+      assert.deepEqual(survey, {
+        people: 7,
+        stored: 3,
+        roster: 1,
+        graph: 1,
+        notReachable: 2,
+        waiting: 0,
+        why: {
+          'They have never opened the bot and are in no team the bot is in.': 1,
+          'Microsoft Graph would not install the app for them: grant the bot the Graph application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent.': 1,
+        },
+      });
+      // What the survey found is stored, so the next reminder goes straight there.
+      assert.equal(
+        (await service.storage.conversations.findPersonal(TENANT_ID, joinerRefused.aadObjectId))
+          ?.lastEvent,
+        'created:graph',
       );
     });
   });
