@@ -51,6 +51,7 @@ export class FakeGraph {
   private readonly installations: Installation[] = [];
   private readonly userStatus = new Map<string, 403 | 404>();
   private faults: Fault[] = [];
+  private latencyMs = 0;
   private next = 1;
 
   constructor(catalogAppId: string) {
@@ -103,15 +104,22 @@ export class FakeGraph {
     return this;
   }
 
+  /** Holds every answer back by this many ms (0: none). */
+  setLatency(ms: number): this {
+    this.latencyMs = ms;
+    return this;
+  }
+
   /** The installations made or preinstalled, for assertions. */
   installed(): readonly Installation[] {
     return this.installations;
   }
 
-  /** Clears calls and faults; keeps installations and users' statuses (Graph's state). */
+  /** Clears calls, faults and latency; keeps installations and users' statuses (Graph's state). */
   reset(): this {
     this.calls.length = 0;
     this.faults = [];
+    this.latencyMs = 0;
     return this;
   }
 
@@ -153,8 +161,12 @@ export class FakeGraph {
       const headers: http.OutgoingHttpHeaders = { 'content-type': 'application/json' };
       if (answer.retryAfterSeconds !== undefined)
         headers['retry-after'] = String(answer.retryAfterSeconds);
-      res.writeHead(answer.status, headers);
-      res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      const write = () => {
+        res.writeHead(answer.status, headers);
+        res.end(answer.body === undefined ? '' : JSON.stringify(answer.body));
+      };
+      if (this.latencyMs > 0) setTimeout(write, this.latencyMs);
+      else write();
     });
   }
 
