@@ -372,7 +372,8 @@ export class OutboxSender {
   private async waitForGraph(entry: OutboxEntry, result: ConnectorResult): Promise<void> {
     const { outbox, now } = this.deps;
     const at = now();
-    const said = `Graph ${result.status || 'network'} ${result.error ?? ''}`.trim();
+    // Status first, as for Teams' errors: delivery health reads it to say why entries wait.
+    const said = `${result.status || 'network'} from Microsoft Graph ${result.error ?? ''}`.trim();
     if (result.status === 429) {
       await outbox.markRetry(
         entry,

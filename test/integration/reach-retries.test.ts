@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { enqueueMessage } from '../../src/domain/outbox/enqueue-message';
-import type { OutboxEntry } from '../../src/domain/outbox/outbox';
+import { summariseDelivery, type OutboxEntry } from '../../src/domain/outbox/outbox';
 import { createLogger } from '../../src/logging/create-logger';
 import { DEFAULT_BREAKER_SETTINGS } from '../../src/proactive/circuit-breaker';
 import { ConnectorClient } from '../../src/proactive/connector-client';
@@ -154,6 +154,26 @@ describe('reaching a person 1:1 through passing failures (real Azurite, fake Tea
       'tried as often as any send',
     );
     assert.equal(await storage.conversations.findPersonal(TENANT, userId), undefined);
+    const [failure] = summariseDelivery(jobId, await storage.outbox.listEntries(jobId)).failures;
+    assert.match(failure?.detail ?? '', /Graph kept failing/, 'the CLI shows why');
+  });
+
+  it('shows a reminder waiting on a Graph 429 as throttled in delivery health, not failed', async () => {
+    const { userId, teamsUserId, jobId } = await remind();
+    connector.setUserStatus(teamsUserId, 403);
+    graph.failNext(1, 429, { userId, retryAfterSeconds: 30 });
+    startSender();
+    const deadline = Date.now() + 10_000;
+    let entry = await storage.outbox.getEntry(jobId, 'nudge');
+    while (!entry?.lastError && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      entry = await storage.outbox.getEntry(jobId, 'nudge');
+    }
+    assert.equal(entry?.state, 'pending');
+    assert.ok(Date.parse(entry!.nextAttemptAt) - Date.now() > 25_000, 'waits the 30 s Graph asked');
+    const summary = summariseDelivery(jobId, await storage.outbox.listEntries(jobId));
+    assert.deepEqual(summary.waitingBecause, { throttled: 1 });
+    assert.equal(summary.failed, 0);
   });
 
   it('tries again after a Graph 5xx and reaches the person when Graph recovers', async () => {

@@ -140,7 +140,14 @@ export interface DeliverySummary {
    * an operator must fix the identity), `outage` (5xx or network errors) or `throttled` (429).
    */
   waitingBecause: Partial<Record<'auth' | 'outage' | 'throttled', number>>;
-  failures: { dedupeKey: string; target: OutboxTarget; reason: FailureReason; status?: number }[];
+  failures: {
+    dedupeKey: string;
+    target: OutboxTarget;
+    reason: FailureReason;
+    status?: number;
+    /** What Teams or Graph said, or why a person is not reachable 1:1. */
+    detail?: string;
+  }[];
 }
 
 /** Port: the durable outbox. */
@@ -264,6 +271,7 @@ export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]
         target: e.target,
         reason: e.failure.reason,
         ...(e.failure.status ? { status: e.failure.status } : {}),
+        ...(e.failure.detail ? { detail: e.failure.detail } : {}),
       });
     }
   }
