@@ -45,7 +45,7 @@ export const FAILURE_LABELS: Record<FailureReason, string> = {
 export const WAITING_LABELS: Record<keyof DeliverySummary['waitingBecause'], string> = {
   auth: "waiting because Teams refuses the bot's credentials (401): renew the app secret or fix the bot identity; nothing is given up meanwhile",
   outage: 'waiting out a Teams or network outage; they are sent when it ends',
-  throttled: 'waiting because Teams asked the bot to slow down (429)',
+  throttled: 'waiting because Teams (or Microsoft Graph) asked the bot to slow down (429)',
 };
 
 /** One sentence per reason messages wait ("" when none do). */
