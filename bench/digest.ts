@@ -28,6 +28,7 @@ import { readRows } from '../src/storage/read-rows';
 import { runWithLimit, submitInBatches } from '../src/storage/run-batches';
 import { startAzurite } from '../src/storage/start-azurite';
 import { draftEnglandCampaign, loadSyntheticEngland } from './england';
+import { describeReach, surveyEnglandReach } from './reach';
 
 const say = (line: string) => process.stderr.write(`${line}\n`);
 const seconds = (ms: number) => Math.round(ms) / 1000;
@@ -270,9 +271,10 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
     // reminders fall due for about one item in seven each day (more after a weekend).
     t = performance.now();
     const people = orgs.filter((o) => o.open && ['practice', 'pcn', 'icb'].includes(o.level));
+    const personOf = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
     await runWithLimit([...people.entries()], 16, async ([i, org]) => {
       await storage.roles.saveGrant({
-        userId: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+        userId: personOf(i),
         role:
           org.level === 'practice'
             ? 'practice_staff'
@@ -287,15 +289,28 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
     say(
       `${people.length} people given a role (one per practice, PCN and ICB) in ${seconds(performance.now() - t)} s`,
     );
+    const tenantId = '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f';
     t = performance.now();
     const nudges = await runNudges(
-      { ...jobDeps, now, defaultTenantId: '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f' },
+      { ...jobDeps, now, defaultTenantId: tenantId },
       { date: today, previousRun: workingDayOnOrBefore(addDays(today, -1), NO_BANK_HOLIDAYS) },
     );
     const nudgeMs = performance.now() - t;
     say(
       `Daily nudge run: ${nudges.itemsAtMilestone} items at a reminder point; ${nudges.nudgesQueued} 1:1 reminders and ${nudges.channelPosts} channel posts queued in ${seconds(nudgeMs)} s`,
     );
+
+    // Who of those people a 1:1 reminder reaches, and by which route (a synthetic mix: see
+    // bench/reach.ts), against a fake Teams and a fake Graph; nothing is sent.
+    t = performance.now();
+    const reach = await surveyEnglandReach(
+      storage,
+      people.map((_, i) => personOf(i)),
+      tenantId,
+      now,
+    );
+    for (const line of describeReach(reach)) say(line);
+    say(`(surveyed in ${seconds(performance.now() - t)} s)`);
 
     return {
       organisations: orgs.length,
@@ -322,6 +337,12 @@ export async function runDigestBenchmark(): Promise<Record<string, unknown>> {
       nudge_run_s: seconds(nudgeMs),
       nudges: nudges.nudgesQueued,
       nudge_items_at_milestone: nudges.itemsAtMilestone,
+      reach_people: reach.people,
+      reach_stored: reach.stored,
+      reach_roster: reach.roster,
+      reach_graph: reach.graph,
+      reach_not_reachable: reach.notReachable,
+      reach_waiting: reach.waiting,
     };
   } finally {
     await azurite.stop();

@@ -45,7 +45,22 @@ export interface Config {
   retention: RetentionConfig;
   /** The dashboard tab and its API. */
   tab: TabConfig;
+  /** Reaching people 1:1 who never opened the bot, through Microsoft Graph. */
+  graph: GraphConfig;
 }
+
+/** Installing the app for a person through Microsoft Graph when Teams will not start a 1:1 chat. */
+export interface GraphConfig {
+  /** Off by default: installing an app for someone is an administrator's decision. */
+  installForUsers: boolean;
+  /** The app's id in the organisation's catalog; set whenever `installForUsers` is. */
+  catalogAppId: string | undefined;
+  /** Graph's base URL with its version, without a trailing slash. */
+  baseUrl: string;
+}
+
+/** Microsoft Graph (global cloud, v1.0). */
+export const GRAPH_BASE_URL = 'https://graph.microsoft.com/v1.0';
 
 /** The dashboard tab: where it is published, and how its API checks Teams SSO tokens. */
 export interface TabConfig {
@@ -237,6 +252,25 @@ const envSchema = z.object({
         'is for tests only and must be a loopback address such as http://127.0.0.1:4000/{tenant}/keys; leave it empty in production',
       ),
   ),
+  GRAPH_INSTALL_FOR_USERS: optional(flag()),
+  TEAMS_CATALOG_APP_ID: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^[A-Za-z0-9-]{1,100}$/,
+        "must be the app's catalog id (letters, digits and dashes), as Graph's appCatalogs/teamsApps lists it",
+      ),
+  ),
+  GRAPH_BASE_URL: optional(
+    z
+      .string()
+      .trim()
+      .regex(
+        /^(https:\/\/[a-z0-9.-]+(:\d+)?|http:\/\/(127\.0\.0\.1|localhost)(:\d+)?)(\/[^\s?#]*)?$/i,
+        'must be an https:// address such as https://graph.microsoft.com/v1.0 (a loopback http:// address is for tests only)',
+      ),
+  ),
   DIGEST_DETAIL_URL: optional(
     z
       .string()
@@ -352,6 +386,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     e.DIGEST_SCHEDULE ?? DEFAULT_DIGEST_SCHEDULE,
   );
   const purgeSchedule = readSchedule('PURGE_SCHEDULE', e.PURGE_SCHEDULE ?? DEFAULT_PURGE_SCHEDULE);
+  if (
+    e.GRAPH_INSTALL_FOR_USERS &&
+    !e.TEAMS_CATALOG_APP_ID &&
+    !malformed.has('TEAMS_CATALOG_APP_ID')
+  )
+    problems.push(
+      "TEAMS_CATALOG_APP_ID: GRAPH_INSTALL_FOR_USERS=true needs the app's id in your organisation's catalog; find it with GET https://graph.microsoft.com/v1.0/appCatalogs/teamsApps?$filter=externalId eq '<TEAMS_APP_ID>', or set GRAPH_INSTALL_FOR_USERS=false",
+    );
   if (problems.length > 0 || !nudgeSchedule || !digestSchedule || !purgeSchedule)
     throw new ConfigError(problems);
 
@@ -383,6 +425,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     tab: {
       publicUrl: e.TAB_PUBLIC_URL?.toLowerCase(),
       jwksUrl: e.TAB_SSO_JWKS_URL ?? ENTRA_JWKS_URL,
+    },
+    graph: {
+      installForUsers: e.GRAPH_INSTALL_FOR_USERS ?? false,
+      catalogAppId: e.TEAMS_CATALOG_APP_ID,
+      baseUrl: (e.GRAPH_BASE_URL ?? GRAPH_BASE_URL).replace(/\/+$/, ''),
     },
     retention: {
       outboxDays: e.RETENTION_OUTBOX_DAYS ?? 30,
@@ -458,5 +505,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     },
     retention: config.retention,
     jobTrigger: config.jobsSecret ? 'POST /api/jobs/<name> (JOBS_SECRET set)' : 'off',
+    graphInstallForUsers: config.graph.installForUsers
+      ? `on (catalog app ${config.graph.catalogAppId}, ${config.graph.baseUrl})`
+      : 'off',
   };
 }

@@ -180,4 +180,22 @@ export const SETTINGS: readonly SettingDoc[] = [
     description:
       'Secret for `POST /api/jobs/<name>` (header `x-jobs-secret` or `Authorization: Bearer`), so an external scheduler can trigger jobs; a wrong or missing secret gets 401 and nothing runs. At least 32 characters in production. Empty switches the trigger off (403). Never logged.',
   },
+  {
+    name: 'GRAPH_INSTALL_FOR_USERS',
+    default: '`false`',
+    description:
+      '`true`: when Teams refuses to start a 1:1 chat with someone who has a role but never opened the bot (the app is not installed for them), the bot installs its app for that person through Microsoft Graph and sends the reminder. Needs the Graph application permission `TeamsAppInstallation.ReadWriteSelfForUser.All` with admin consent, the app in your organisation’s catalog and `TEAMS_CATALOG_APP_ID`. `false`: such people are shown as "not reachable 1:1" in delivery health.',
+  },
+  {
+    name: 'TEAMS_CATALOG_APP_ID',
+    default: '(empty)',
+    description:
+      "The app’s id in your organisation’s Teams app catalog (not the manifest’s `TEAMS_APP_ID`): `GET https://graph.microsoft.com/v1.0/appCatalogs/teamsApps?$filter=externalId eq '<TEAMS_APP_ID>'` shows it as `id`. Required when `GRAPH_INSTALL_FOR_USERS` is `true`.",
+  },
+  {
+    name: 'GRAPH_BASE_URL',
+    default: '`https://graph.microsoft.com/v1.0`',
+    description:
+      'Microsoft Graph endpoint for installing the app for people (`GRAPH_INSTALL_FOR_USERS`). Change it only for a national cloud, or in tests to a loopback `http://127.0.0.1:<port>` fake.',
+  },
 ];

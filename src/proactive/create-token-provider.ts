@@ -4,6 +4,8 @@ import type { TokenProvider } from './connector-client';
 
 // Bot Framework's token audience and login authorities.
 const AUDIENCE = 'https://api.botframework.com';
+/** Microsoft Graph's audience: app-only tokens for `https://graph.microsoft.com/.default`. */
+export const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 const MULTI_TENANT_LOGIN = 'https://login.microsoftonline.com/botframework.com';
 
 /** What the provider needs of botbuilder's credential factory (a seam for tests). */
@@ -16,10 +18,14 @@ export interface CredentialsFactory {
   ): Promise<unknown>;
 }
 
-/** Tokens for the Bot Connector from botbuilder's credential factory (secret or managed identity); none in local mode. */
+/**
+ * Tokens for the Bot Connector (or, with `audience`, another API such as Graph) from botbuilder's
+ * credential factory (secret or managed identity); none in local mode.
+ */
 export function createTokenProvider(
   identity: BotIdentity | undefined,
   factory?: CredentialsFactory,
+  audience = AUDIENCE,
 ): TokenProvider {
   if (!identity) return async () => undefined;
   const source = factory ?? createFactory(identity);
@@ -32,7 +38,7 @@ export function createTokenProvider(
   return async () => {
     const pending = (credentials ??= source.createCredentials(
       identity.appId,
-      AUDIENCE,
+      audience,
       login,
       true,
     ) as Promise<Credentials>);

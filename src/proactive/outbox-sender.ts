@@ -1,6 +1,7 @@
 import { setMaxListeners } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import type { ConversationStore } from '../domain/channels/conversations';
+import type { ConversationStore, DeliveryAddress } from '../domain/channels/conversations';
+import type { RosterStore } from '../domain/channels/rosters';
 import {
   entryKeyOf,
   measurePayloadBytes,
@@ -18,6 +19,7 @@ import {
 } from './circuit-breaker';
 import type { ConnectorClient, ConnectorResult } from './connector-client';
 import type { RateLimiter, SendPermit } from './rate-limiter';
+import { reachPerson, type ReachDeps } from './reach-person';
 import { resolveTarget } from './resolve-target';
 
 /** How the sender behaves; the defaults suit Teams. */
@@ -63,6 +65,9 @@ export const DEFAULT_SENDER_SETTINGS: SenderSettings = {
   warmupMs: 1_000,
   breaker: DEFAULT_BREAKER_SETTINGS,
 };
+
+// A send on a chat just found needs this much of its claim left, or it waits for the next try.
+const LEASE_MARGIN_MS = 3_000;
 
 // How long an update waits for the post it changes to be sent.
 const POST_WAIT_MS = 2_000;
@@ -118,6 +123,10 @@ export class OutboxSender {
       limiter: RateLimiter;
       logger: Logger;
       now: () => Date;
+      /** The team rosters: how a person who never opened the bot is found (none: not reached). */
+      rosters?: Pick<RosterStore, 'getPerson'>;
+      /** Installing the app for a person through Graph, when an administrator enabled it. */
+      graph?: ReachDeps['graph'];
     },
     private readonly settings: SenderSettings = DEFAULT_SENDER_SETTINGS,
   ) {
@@ -235,6 +244,10 @@ export class OutboxSender {
       if (entry) await outbox.markFailed(entry, { reason: 'no_conversation_reference' }, now());
       return;
     }
+    if (target.kind === 'reachPerson') {
+      await this.reachAndSend(due, target.userAadObjectId, order);
+      return;
+    }
     if (target.kind === 'createPersonal') {
       const key = `create:${target.userId}`;
       const created = await this.claimAndCall(due, key, order, () =>
@@ -280,6 +293,111 @@ export class OutboxSender {
       }
     });
     if (done) await this.record(done.entry, done.result, address.conversationId);
+  }
+
+  /**
+   * A 1:1 message to someone with no stored personal chat: reaches them through the rosters (and
+   * Graph, when enabled) under the entry's claim, then sends; when there is no way to them the
+   * entry fails as "not reachable 1:1", with why, for delivery health. Passing failures (429,
+   * 5xx, network) wait and are tried again like any send's.
+   */
+  private async reachAndSend(due: OutboxEntry, userAadObjectId: string, order: InOrder) {
+    const { outbox, now, rosters, logger, conversations, client, graph } = this.deps;
+    let claimed: OutboxEntry | undefined;
+    let key = `reach:${userAadObjectId}`;
+    const outcome = rosters
+      ? await reachPerson(
+          { rosters, conversations, client, now, ...(graph ? { graph } : {}) },
+          userAadObjectId,
+          async (conversationKey, call) => {
+            key = conversationKey;
+            const done = await this.claimAndCall(due, conversationKey, order, call);
+            claimed = done?.entry;
+            return done?.result;
+          },
+        )
+      : { kind: 'unreachable' as const, detail: 'They have never opened the bot.' };
+    if (!outcome) return;
+    // Found unreachable before any call to Teams: claimed only now, so one sender records it.
+    claimed ??= await this.claim(due);
+    if (!claimed) return;
+    const entry = claimed;
+    switch (outcome.kind) {
+      case 'unreachable':
+        await outbox.markFailed(
+          entry,
+          {
+            reason: 'not_reachable_1to1',
+            ...(outcome.status ? { status: outcome.status } : {}),
+            detail: outcome.detail,
+          },
+          now(),
+        );
+        return;
+      case 'wait':
+        if (outcome.source === 'teams') await this.record(entry, outcome.result, key);
+        else await this.waitForGraph(entry, outcome.result);
+        return;
+      case 'reached':
+        logger.info(
+          { jobId: entry.jobId, route: outcome.route },
+          outcome.route === 'graph'
+            ? 'installed the app for a person through Graph to reach them 1:1'
+            : 'started a 1:1 chat with a person from the team roster',
+        );
+        await this.sendReached(entry, outcome.address);
+    }
+  }
+
+  /** Sends on a chat just found, unless the claim is nearly spent (the next try sends on it). */
+  private async sendReached(entry: OutboxEntry, address: DeliveryAddress): Promise<void> {
+    const { outbox, now } = this.deps;
+    // Graph calls may have used much of the lease: past this, another sender could take the
+    // entry over while it is being sent, and the person would get it twice.
+    if (Date.parse(entry.leaseUntil ?? '') - now().getTime() < LEASE_MARGIN_MS) {
+      await outbox.markRetry(entry, now(), 'reached 1:1; sending on the next try');
+      return;
+    }
+    const sent = await this.call(address.conversationId, () =>
+      this.deps.client.sendToConversation(address, entry.payload ?? {}),
+    );
+    await this.record(entry, sent, address.conversationId);
+  }
+
+  /**
+   * A passing Graph failure: a 429 waits as Graph asks (not counted, as for Teams' 429s); a 5xx,
+   * timeout or network failure backs off and counts, and after the last try the person is "not
+   * reachable 1:1" with what Graph said.
+   */
+  private async waitForGraph(entry: OutboxEntry, result: ConnectorResult): Promise<void> {
+    const { outbox, now } = this.deps;
+    const at = now();
+    // Status first, as for Teams' errors: delivery health reads it to say why entries wait.
+    const said = `${result.status || 'network'} from Microsoft Graph ${result.error ?? ''}`.trim();
+    if (result.status === 429) {
+      await outbox.markRetry(
+        entry,
+        new Date(at.getTime() + (result.retryAfterSeconds ?? 1) * 1_000),
+        said,
+      );
+      return;
+    }
+    const failures = (entry.failures ?? 0) + 1;
+    if (failures >= this.settings.maxAttempts) {
+      await outbox.markFailed(
+        entry,
+        {
+          reason: 'not_reachable_1to1',
+          ...(result.status ? { status: result.status } : {}),
+          detail: `Microsoft Graph kept failing while installing the app for them (${said}).`,
+        },
+        at,
+      );
+      return;
+    }
+    await outbox.markRetry(entry, new Date(at.getTime() + this.backoff(failures)), said, {
+      countFailure: true,
+    });
   }
 
   /**

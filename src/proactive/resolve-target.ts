@@ -5,10 +5,14 @@ import type {
 } from '../domain/channels/conversations';
 import type { OutboxTarget } from '../domain/outbox/outbox';
 
-/** Where to send: an address to post to, or a user whose 1:1 chat must be created first. */
+/**
+ * Where to send: an address to post to, a user whose 1:1 chat must be created first (by Teams
+ * user id), or a person with no personal chat stored, to be reached through the rosters.
+ */
 export type ResolvedTarget =
   | { kind: 'address'; address: DeliveryAddress; record?: ConversationRecord }
-  | { kind: 'createPersonal'; serviceUrl: string; tenantId: string; botId: string; userId: string };
+  | { kind: 'createPersonal'; serviceUrl: string; tenantId: string; botId: string; userId: string }
+  | { kind: 'reachPerson'; tenantId: string; userAadObjectId: string };
 
 /** Looks a target up in the stored conversation references; undefined when the bot has none (or was removed). */
 export async function resolveTarget(
@@ -35,6 +39,14 @@ export async function resolveTarget(
       break;
     case 'personal':
       record = await conversations.findPersonal(target.tenantId, target.userAadObjectId);
+      // Never opened the bot: look for another way to them. Someone who removed the bot from
+      // their chats (an inactive record) chose not to hear from it, so they are not reached again.
+      if (!record)
+        return {
+          kind: 'reachPerson',
+          tenantId: target.tenantId,
+          userAadObjectId: target.userAadObjectId,
+        };
       break;
     case 'groupChat':
       record = await conversations.findGroupChat(target.conversationId);

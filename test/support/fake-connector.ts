@@ -70,7 +70,7 @@ export interface DeliveredActivity {
 
 /** Why the fake refused a request. */
 export type RejectionReason =
-  'rate-limit' | 'injected' | 'conversation-status' | 'not-found' | 'bad-request';
+  'rate-limit' | 'injected' | 'conversation-status' | 'user-status' | 'not-found' | 'bad-request';
 
 /** A request the fake answered with an error, and why. */
 export interface RejectedCall {
@@ -144,6 +144,11 @@ export class FakeConnector {
   teamChannels: TeamChannels = {};
   /** What GET /v3/conversations/{teamId}/pagedmembers lists, keyed by team id. */
   teamMembers: Record<string, TeamMember[]> = {};
+  /**
+   * true: starting a 1:1 chat with a user found in no `teamMembers` list answers 404, as Teams
+   * does for an id it does not know. false (the default) accepts any user.
+   */
+  requireKnownUsers = false;
   /** Members per page at most (Teams' own page is up to 500; small here so paging is exercised). */
   membersPageSize = 2;
   /** Accepted sends (POST), updates (PUT) and deletes (DELETE), in the order accepted. */
@@ -174,6 +179,7 @@ export class FakeConnector {
   private issued = new Map<string, string>();
   private oneToOne = new Map<string, string>();
   private conversationStatus = new Map<string, 403 | 404>();
+  private userStatus = new Map<string, 403 | 404>();
   private queuedFaults: QueuedFault[] = [];
   private randomFault: RandomFault | undefined;
   private latency: Latency = 0;
@@ -267,6 +273,16 @@ export class FakeConnector {
     return this;
   }
 
+  /**
+   * Refuses to start a 1:1 chat with a Teams user (`29:…`) as Teams does: 403 when the app is not
+   * installed for them, 404 for a user it does not know; undefined clears it.
+   */
+  setUserStatus(teamsUserId: string, status: 403 | 404 | undefined): this {
+    if (status === undefined) this.userStatus.delete(teamsUserId);
+    else this.userStatus.set(teamsUserId, status);
+    return this;
+  }
+
   /** Holds every answer back by a fixed number of ms or a seeded-random ms in [min, max]. */
   setLatency(latency: Latency): this {
     this.latency = latency;
@@ -276,7 +292,8 @@ export class FakeConnector {
 
   /**
    * Clears faults, latency, rate-limit windows and records (calls, delivered, rejected, counters).
-   * Keeps issued activity ids, created conversations and teamChannels, which are Teams' state.
+   * Keeps issued activity ids, created conversations, teamChannels and refused users, which are
+   * Teams' state.
    */
   reset(): this {
     this.queuedFaults = [];
@@ -493,6 +510,8 @@ export class FakeConnector {
       if (typeof memberId !== 'string' || body['isGroup'] === true) {
         return this.reject(call, 400, 'bad-request', 'Conversation must have one member.');
       }
+      const refusal = this.refuseUser(call, memberId);
+      if (refusal) return refusal;
       const tenant = body['tenantId'] ?? asRecord(channelData?.['tenant'])?.['id'] ?? '';
       const key = `${String(tenant)}|${memberId}`;
       const existing = this.oneToOne.get(key);
@@ -524,6 +543,27 @@ export class FakeConnector {
     const id =
       typeof channelId === 'string' ? `${conversation};messageid=${activityId}` : conversation;
     return { status: 201, body: { id, activityId } };
+  }
+
+  // Teams' answers when it will not start a 1:1 chat with someone.
+  private refuseUser(call: ConnectorCall, memberId: string): Answer | undefined {
+    const known = Object.values(this.teamMembers).some((list) =>
+      list.some((m) => m.id === memberId),
+    );
+    const status = this.userStatus.get(memberId) ?? (this.requireKnownUsers && !known ? 404 : 0);
+    if (status === 403)
+      return this.reject(
+        call,
+        403,
+        'user-status',
+        'The bot is not installed for this user; install the app for them first.',
+        { code: 'Forbidden' },
+      );
+    if (status === 404)
+      return this.reject(call, 404, 'user-status', `User ${memberId} not found.`, {
+        code: 'NotFound',
+      });
+    return undefined;
   }
 
   private issue(conversation: string): string {

@@ -336,6 +336,33 @@ describe('the fake Bot Connector', () => {
       assert.equal((await send(String(first.body['id']))).status, 201);
     });
 
+    it('refuses a 1:1 chat as Teams does: 403 Forbidden when the app is not installed for the user, 404 for an unknown user', async () => {
+      await start();
+      fake.setUserStatus('29:no-app', 403);
+      const refused = await create('29:no-app');
+      assert.equal(refused.status, 403);
+      assert.equal(errorCode(refused), 'Forbidden');
+      fake.teamMembers['19:team'] = [{ id: '29:member' }];
+      fake.requireKnownUsers = true;
+      assert.equal((await create('29:member')).status, 201);
+      const unknown = await create('29:stranger');
+      assert.equal(unknown.status, 404);
+      assert.equal(errorCode(unknown), 'NotFound');
+      assert.deepEqual(
+        fake.rejected.map((r) => [r.status, r.reason]),
+        [
+          [403, 'user-status'],
+          [404, 'user-status'],
+        ],
+      );
+      fake.setUserStatus('29:no-app', undefined).requireKnownUsers = false;
+      assert.equal(
+        (await create('29:no-app')).body['id'],
+        'a:fake-conversation-2',
+        'no id was used up by refusals',
+      );
+    });
+
     it('refuses a conversation without a member with 400', async () => {
       await start();
       const bad = await request('POST', 'v3/conversations', { isGroup: false, members: [] });

@@ -288,4 +288,49 @@ describe('loadConfig', () => {
       assert.match(text, /08:30 UK time on working days/);
     });
   });
+
+  describe('installing the app for people through Graph', () => {
+    const CATALOG = '7d3e2f1a-0b9c-4d8e-a7f6-5e4d3c2b1a09';
+
+    it('is off by default, with Graph v1.0 as the endpoint', () => {
+      assert.deepEqual(loadConfig({}, '/x').graph, {
+        installForUsers: false,
+        catalogAppId: undefined,
+        baseUrl: 'https://graph.microsoft.com/v1.0',
+      });
+    });
+
+    it('needs the catalog app id when switched on, and says where to find it', () => {
+      const [problem] = problemsOf({ GRAPH_INSTALL_FOR_USERS: 'true' });
+      assert.match(
+        problem ?? '',
+        /^TEAMS_CATALOG_APP_ID: .*appCatalogs\/teamsApps\?\$filter=externalId eq/,
+      );
+      const config = loadConfig(
+        {
+          GRAPH_INSTALL_FOR_USERS: 'yes',
+          TEAMS_CATALOG_APP_ID: CATALOG,
+          GRAPH_BASE_URL: 'http://127.0.0.1:4567/v1.0/',
+        },
+        '/x',
+      );
+      assert.deepEqual(config.graph, {
+        installForUsers: true,
+        catalogAppId: CATALOG,
+        baseUrl: 'http://127.0.0.1:4567/v1.0',
+      });
+      assert.match(JSON.stringify(describeConfig(config)), /on \(catalog app 7d3e2f1a/);
+    });
+
+    it('accepts Graph only over https, or plain http on loopback for tests', () => {
+      assert.match(
+        problemsOf({ GRAPH_BASE_URL: 'http://graph.example.com/v1.0' })[0] ?? '',
+        /^GRAPH_BASE_URL: must be an https:\/\/ address/,
+      );
+      assert.equal(
+        loadConfig({ GRAPH_BASE_URL: 'https://graph.microsoft.us/v1.0' }, '/x').graph.baseUrl,
+        'https://graph.microsoft.us/v1.0',
+      );
+    });
+  });
 });

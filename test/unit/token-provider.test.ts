@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   createTokenProvider,
+  GRAPH_AUDIENCE,
   type CredentialsFactory,
 } from '../../src/proactive/create-token-provider';
 
@@ -30,5 +31,27 @@ describe('the Bot Connector token provider', () => {
 
   it('gives no token in local mode', async () => {
     assert.equal(await createTokenProvider(undefined)(), undefined);
+  });
+
+  it('asks for a Graph token with the bot’s own identity when given Graph’s audience', async () => {
+    const asked: string[] = [];
+    const factory: CredentialsFactory = {
+      createCredentials: async (appId, audience, login) => {
+        asked.push(`${appId} ${audience} ${login}`);
+        return { getToken: async () => `token for ${audience}` };
+      },
+    };
+    assert.equal(
+      await createTokenProvider(IDENTITY, factory, GRAPH_AUDIENCE)(),
+      'token for https://graph.microsoft.com',
+    );
+    assert.equal(
+      await createTokenProvider(IDENTITY, factory)(),
+      'token for https://api.botframework.com',
+    );
+    assert.deepEqual(asked, [
+      `${IDENTITY.appId} https://graph.microsoft.com https://login.microsoftonline.com/${IDENTITY.tenantId}`,
+      `${IDENTITY.appId} https://api.botframework.com https://login.microsoftonline.com/${IDENTITY.tenantId}`,
+    ]);
   });
 });

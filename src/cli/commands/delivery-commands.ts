@@ -37,7 +37,9 @@ export function registerDeliveryCommands(
           for (const [reason, n] of Object.entries(s.failedByReason))
             ctx.out(`  ${n} × ${FAILURE_LABELS[reason as FailureReason]}`);
           for (const f of s.failures.slice(0, 20))
-            ctx.out(`    ${f.dedupeKey} → ${JSON.stringify(f.target)}`);
+            ctx.out(
+              `    ${f.dedupeKey} → ${JSON.stringify(f.target)}${f.detail ? `: ${f.detail}` : ''}`,
+            );
         }
       }),
     );

@@ -1,5 +1,6 @@
 import { escapeMarkdown } from '../shared/escape-markdown';
 import type { ConversationStore } from '../channels/conversations';
+import type { RosterStore } from '../channels/rosters';
 import { getDeliveryHealth, type DeliveryHealthDeps, type ScopedSummary } from './delivery-health';
 import type { OutboxTarget } from './outbox';
 
@@ -12,7 +13,16 @@ export interface DeliveryReport extends ScopedSummary {
   failedWhere: string[];
 }
 
-async function nameTarget(conversations: ConversationStore, target: OutboxTarget): Promise<string> {
+/** Where delivery health looks up names: stored conversations, and the rosters for people never met. */
+interface NameSources {
+  conversations: ConversationStore;
+  rosters?: Pick<RosterStore, 'getPerson'>;
+}
+
+async function nameTarget(
+  { conversations, rosters }: NameSources,
+  target: OutboxTarget,
+): Promise<string> {
   switch (target.kind) {
     case 'channel': {
       const channel = await conversations.findChannel(target.teamId, target.channelId);
@@ -20,8 +30,10 @@ async function nameTarget(conversations: ConversationStore, target: OutboxTarget
       return `${channel?.channelName ? escapeMarkdown(channel.channelName) : 'a channel'} in ${team?.teamName ? escapeMarkdown(team.teamName) : 'a team'}`;
     }
     case 'personal':
+      // Someone the bot could not reach 1:1 has no chat to name them by: the roster may.
       return escapeMarkdown(
         (await conversations.findPersonal(target.tenantId, target.userAadObjectId))?.userName ??
+          (await rosters?.getPerson(target.userAadObjectId))?.name ??
           'a 1:1 chat',
       );
     case 'user':
@@ -35,7 +47,7 @@ async function nameTarget(conversations: ConversationStore, target: OutboxTarget
 
 /** Delivery health for an administrator, with each job's failed places named. */
 export async function getDeliveryReport(
-  deps: DeliveryHealthDeps & { conversations: ConversationStore },
+  deps: DeliveryHealthDeps & NameSources,
   userId: string | undefined,
 ): Promise<DeliveryReport[]> {
   const summaries = await getDeliveryHealth(deps, userId);
@@ -43,9 +55,7 @@ export async function getDeliveryReport(
     summaries.map(async (summary) => ({
       ...summary,
       failedWhere: await Promise.all(
-        summary.failures
-          .slice(0, MAX_TARGETS_NAMED)
-          .map((f) => nameTarget(deps.conversations, f.target)),
+        summary.failures.slice(0, MAX_TARGETS_NAMED).map((f) => nameTarget(deps, f.target)),
       ),
     })),
   );

@@ -24,7 +24,8 @@ export type FailureReason =
   | 'conversation_not_found'
   | 'activity_not_found'
   | 'rejected_by_teams'
-  | 'gave_up_after_retries';
+  | 'gave_up_after_retries'
+  | 'not_reachable_1to1';
 
 /** Plain-English explanations of failure reasons, for administrators. */
 export const FAILURE_LABELS: Record<FailureReason, string> = {
@@ -36,13 +37,15 @@ export const FAILURE_LABELS: Record<FailureReason, string> = {
   activity_not_found: 'The message to update or delete no longer exists (404)',
   rejected_by_teams: 'Teams rejected the message as invalid (400)',
   gave_up_after_retries: 'Teams kept failing; gave up after the maximum number of tries',
+  not_reachable_1to1:
+    'Not reachable 1:1: the person has never opened the bot and it could not start a chat with them. Ask them to open the bot in Teams once, or turn on GRAPH_INSTALL_FOR_USERS with the Graph permission TeamsAppInstallation.ReadWriteSelfForUser.All (see the administration guide)',
 };
 
 /** Plain-English reasons why messages are still waiting, for administrators. */
 export const WAITING_LABELS: Record<keyof DeliverySummary['waitingBecause'], string> = {
   auth: "waiting because Teams refuses the bot's credentials (401): renew the app secret or fix the bot identity; nothing is given up meanwhile",
   outage: 'waiting out a Teams or network outage; they are sent when it ends',
-  throttled: 'waiting because Teams asked the bot to slow down (429)',
+  throttled: 'waiting because Teams (or Microsoft Graph) asked the bot to slow down (429)',
 };
 
 /** One sentence per reason messages wait ("" when none do). */
@@ -137,7 +140,14 @@ export interface DeliverySummary {
    * an operator must fix the identity), `outage` (5xx or network errors) or `throttled` (429).
    */
   waitingBecause: Partial<Record<'auth' | 'outage' | 'throttled', number>>;
-  failures: { dedupeKey: string; target: OutboxTarget; reason: FailureReason; status?: number }[];
+  failures: {
+    dedupeKey: string;
+    target: OutboxTarget;
+    reason: FailureReason;
+    status?: number;
+    /** What Teams or Graph said, or why a person is not reachable 1:1. */
+    detail?: string;
+  }[];
 }
 
 /** Port: the durable outbox. */
@@ -261,6 +271,7 @@ export function summariseDelivery(jobId: string, entries: readonly OutboxEntry[]
         target: e.target,
         reason: e.failure.reason,
         ...(e.failure.status ? { status: e.failure.status } : {}),
+        ...(e.failure.detail ? { detail: e.failure.detail } : {}),
       });
     }
   }
