@@ -12,6 +12,7 @@
 //   Microsoft.Storage/storageAccounts (+ tables)      2023-01-01
 //   Microsoft.Authorization/roleAssignments           2022-04-01
 //   Microsoft.Web/serverfarms, sites, sites/slots     2022-09-01
+//   Microsoft.Insights/diagnosticSettings             2021-05-01-preview (the current version)
 //   Microsoft.BotService/botServices (+ channels)     2022-09-15 (the stable version with msaAppType)
 
 @description('Short prefix for the default resource names (lower-case letters and digits).')
@@ -289,6 +290,36 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = {
     httpsOnly: true
     clientAffinityEnabled: false
     siteConfig: siteConfig
+  }
+}
+
+// The service logs JSON lines on stdout; App Service's console log category carries them to the
+// workspace, where the runbook's alerts query them (docs/deployment.md).
+resource webAppLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  scope: webApp
+  name: 'to-log-analytics'
+  properties: {
+    workspaceId: logAnalytics.id
+    logs: [
+      {
+        category: 'AppServiceConsoleLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServiceHTTPLogs'
+        enabled: true
+      }
+      {
+        category: 'AppServicePlatformLogs'
+        enabled: true
+      }
+    ]
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
   }
 }
 

@@ -397,12 +397,17 @@ describe('infra/main.json (the ARM template)', () => {
     assert.equal(assignment.properties?.['principalType'], 'ServicePrincipal');
   });
 
-  it('sends telemetry to a workspace-based Application Insights', () => {
+  it('sends telemetry and the service logs to the Log Analytics workspace', () => {
+    const workspace =
+      "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('logAnalyticsName'))]";
     const insights = findOne(template, 'Microsoft.Insights/components');
-    assert.equal(
-      insights.properties?.['WorkspaceResourceId'],
-      "[resourceId('Microsoft.OperationalInsights/workspaces', parameters('logAnalyticsName'))]",
-    );
+    assert.equal(insights.properties?.['WorkspaceResourceId'], workspace);
+    // The runbook's alerts on job failures query the console log (the service's JSON lines).
+    const diagnostics = findOne(template, 'Microsoft.Insights/diagnosticSettings');
+    assert.deepEqual(readScope(diagnostics), { type: 'Microsoft.Web/sites', name: 'webAppName' });
+    assert.equal(diagnostics.properties?.['workspaceId'], workspace);
+    const logs = diagnostics.properties?.['logs'] as { category: string; enabled: boolean }[];
+    assert.ok(logs.some((l) => l.category === 'AppServiceConsoleLogs' && l.enabled));
   });
 });
 
