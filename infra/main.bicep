@@ -377,4 +377,5 @@ output botEndpoint string = bot.properties.endpoint
 output identityClientId string = identity.properties.clientId
 output identityPrincipalId string = identity.properties.principalId
 output storageTableEndpoint string = storageTableUrl
+output storageAccountName string = storageAccount.name
 output appInsightsName string = appInsights.name
