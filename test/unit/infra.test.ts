@@ -5,8 +5,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig, READ_SETTINGS } from '../../src/config/load-config';
 import { SETTINGS } from '../../src/config/settings';
 import { TABLES } from '../../src/storage/open-storage';
+import { evaluateArm, type ArmContext } from '../support/evaluate-arm';
 
 const ROOT = path.resolve(__dirname, '../..');
 
@@ -47,8 +49,17 @@ interface ArmResource {
   properties?: Record<string, unknown>;
   [key: string]: unknown;
 }
+interface ArmParameter {
+  type: string;
+  defaultValue?: unknown;
+  minLength?: number;
+  maxLength?: number;
+  minValue?: number;
+  maxValue?: number;
+  allowedValues?: unknown[];
+}
 interface ArmTemplate {
-  parameters: Record<string, { type: string; defaultValue?: unknown }>;
+  parameters: Record<string, ArmParameter>;
   variables: Record<string, unknown>;
   resources: ArmResource[];
   outputs: Record<string, { type: string; value: string }>;
@@ -481,5 +492,129 @@ describe('infra/main.bicep and infra/main.json agree', () => {
       (s) => `${s.name}=${s.value.startsWith('[') ? '…' : s.value}`,
     );
     assert.deepEqual(fromBicep, fromJson);
+  });
+});
+
+// Sample deployment-time values: what Azure would fill in.
+const TENANT_ID = '5e1d2c3b-4a59-4687-9a0b-1c2d3e4f5a6b';
+const CLIENT_ID = '0c3a1f52-8d9e-4b7a-9f10-2e6c4d8b1a77';
+const TEAMS_APP_ID = '7a8b9c0d-1e2f-4a3b-8c4d-5e6f7a8b9c0d';
+const CONNECTION_STRING =
+  'InstrumentationKey=00000000-0000-0000-0000-000000000000;IngestionEndpoint=https://uksouth-1.in.applicationinsights.azure.com/';
+
+/** The template's parameters (defaults, and `given`) and variables, evaluated as Azure would. */
+function evaluateTemplate(template: ArmTemplate, given: Record<string, unknown>): ArmContext {
+  const context: ArmContext = {
+    parameters: {},
+    variables: {},
+    resourceGroupId: '/subscriptions/sub/resourceGroups/rg-access-recovery',
+    tenantId: TENANT_ID,
+    reference: (type, name) => {
+      if (type === 'Microsoft.ManagedIdentity/userAssignedIdentities')
+        return { clientId: CLIENT_ID, principalId: '9f8e7d6c-5b4a-4392-8170-6f5e4d3c2b1a' };
+      if (type === 'Microsoft.Insights/components') return { ConnectionString: CONNECTION_STRING };
+      if (type === 'Microsoft.Web/sites') return { defaultHostName: `${name}.azurewebsites.net` };
+      if (type === 'Microsoft.BotService/botServices') {
+        const bot = findOne(template, type);
+        return { endpoint: evaluateArm(String(bot.properties?.['endpoint']), context) };
+      }
+      throw new Error(`no sample runtime properties for ${type}`);
+    },
+  };
+  // Declaration order: a default may use the parameters declared before it (baseName).
+  for (const [name, p] of Object.entries(template.parameters))
+    context.parameters[name] =
+      name in given
+        ? given[name]
+        : typeof p.defaultValue === 'string'
+          ? evaluateArm(p.defaultValue, context)
+          : p.defaultValue;
+  for (const [name, v] of Object.entries(template.variables))
+    context.variables[name] = typeof v === 'string' ? evaluateArm(v, context) : v;
+  return context;
+}
+
+/** The web app's settings as the service would see them in its environment. */
+function evaluateAppSettings(template: ArmTemplate, context: ArmContext): Record<string, string> {
+  const settings = readAppSettings(findOne(template, 'Microsoft.Web/sites'));
+  return Object.fromEntries(settings.map((s) => [s.name, String(evaluateArm(s.value, context))]));
+}
+
+describe('infra/main.json evaluated with sample values (what Azure would deploy)', () => {
+  const template = readTemplate();
+
+  it('gives every parameter a default its own constraints allow, and Azure-valid names', () => {
+    const context = evaluateTemplate(template, { teamsAppId: TEAMS_APP_ID });
+    for (const [name, p] of Object.entries(template.parameters)) {
+      const value = context.parameters[name];
+      if (p.minLength !== undefined) assert.ok(String(value).length >= p.minLength, name);
+      if (p.maxLength !== undefined) assert.ok(String(value).length <= p.maxLength, name);
+      if (p.minValue !== undefined) assert.ok(Number(value) >= p.minValue, name);
+      if (p.maxValue !== undefined) assert.ok(Number(value) <= p.maxValue, name);
+      if (p.allowedValues) assert.ok(p.allowedValues.includes(value), `${name}: ${String(value)}`);
+    }
+    const names = context.parameters;
+    assert.match(String(names['storageAccountName']), /^[a-z0-9]{3,24}$/);
+    assert.match(String(names['webAppName']), /^[a-z0-9][a-z0-9-]{0,58}[a-z0-9]$/);
+    assert.match(String(names['botName']), /^[A-Za-z0-9][A-Za-z0-9_.-]{1,63}$/);
+    assert.match(String(names['identityName']), /^[A-Za-z0-9][A-Za-z0-9_-]{2,127}$/);
+  });
+
+  it('sets app settings that loadConfig accepts: production, the managed identity, the public URL', () => {
+    const jobsSecret = 'x'.repeat(43);
+    const context = evaluateTemplate(template, { teamsAppId: TEAMS_APP_ID, jobsSecret });
+    const env = evaluateAppSettings(template, context);
+    // Until the managed-identity branch teaches loadConfig STORAGE_ACCOUNT_URL, production mode
+    // still asks for a connection string; delete this with SETTINGS_ADDED_BY_OTHER_BRANCHES.
+    if (!READ_SETTINGS.includes('STORAGE_ACCOUNT_URL'))
+      env['STORAGE_CONNECTION_STRING'] = 'UseDevelopmentStorage=true';
+    const config = loadConfig(env, ROOT);
+    assert.equal(config.mode, 'production');
+    assert.equal(config.host, '0.0.0.0', 'listens on all interfaces (App Service sets PORT)');
+    assert.deepEqual(
+      { appType: config.bot?.appType, appId: config.bot?.appId },
+      { appType: 'UserAssignedMSI', appId: CLIENT_ID },
+    );
+    assert.deepEqual(config.allowedTenantIds, [TENANT_ID]);
+    assert.equal(config.teamsAppId, TEAMS_APP_ID);
+    assert.equal(
+      config.tab.publicUrl,
+      `https://${String(context.parameters['webAppName'])}.azurewebsites.net`,
+    );
+    assert.equal(config.scheduler.enabled, true);
+    assert.equal(config.jobsSecret, jobsSecret);
+    assert.equal(env['MANAGED_IDENTITY_CLIENT_ID'], CLIENT_ID);
+    assert.equal(env['APPLICATIONINSIGHTS_CONNECTION_STRING'], CONNECTION_STRING);
+    assert.equal(
+      env['STORAGE_ACCOUNT_URL'],
+      `https://${String(context.parameters['storageAccountName'])}.table.core.windows.net`,
+    );
+  });
+
+  it('reads the optional parameters as unset, and false as false', () => {
+    const context = evaluateTemplate(template, {
+      teamsAppId: TEAMS_APP_ID,
+      schedulerEnabled: false,
+    });
+    const env = evaluateAppSettings(template, context);
+    if (!READ_SETTINGS.includes('STORAGE_ACCOUNT_URL'))
+      env['STORAGE_CONNECTION_STRING'] = 'UseDevelopmentStorage=true';
+    const config = loadConfig(env, ROOT);
+    assert.equal(config.scheduler.enabled, false);
+    assert.equal(config.jobsSecret, undefined, 'an empty JOBS_SECRET switches the trigger off');
+    assert.deepEqual(config.bootstrapAdministrators, []);
+  });
+
+  it('points the bot at the web app and reports where everything is', () => {
+    const context = evaluateTemplate(template, { teamsAppId: TEAMS_APP_ID });
+    const host = `${String(context.parameters['webAppName'])}.azurewebsites.net`;
+    const output = (name: string) => evaluateArm(template.outputs[name]!.value, context);
+    assert.equal(output('webAppHostName'), host);
+    assert.equal(output('botEndpoint'), `https://${host}/api/messages`);
+    assert.equal(output('identityClientId'), CLIENT_ID);
+    assert.equal(
+      output('storageTableEndpoint'),
+      `https://${String(context.parameters['storageAccountName'])}.table.core.windows.net`,
+    );
   });
 });
