@@ -81,7 +81,9 @@ describe('the dashboard tab API in production mode', function () {
   }
 
   describe('checks the Teams sign-in token', () => {
-    const now = Math.floor(Date.now() / 1000);
+    // Read the clock when a case runs, not when the file loads: a loaded machine can take more
+    // than ten minutes to reach these cases, and a token "not valid yet" would be valid by then.
+    const now = () => Math.floor(Date.now() / 1000);
     const cases: [string, () => Promise<string | undefined>, 401 | 403][] = [
       ['no token at all', async () => undefined, 401],
       ['a token that is not a JWT', async () => 'not-a-token-at-all-but-long-enough', 401],
@@ -106,8 +108,12 @@ describe('the dashboard tab API in production mode', function () {
           }),
         403,
       ],
-      ['an expired token', () => entra.sign(PCN_LEAD, { exp: now - 600, iat: now - 4000 }), 401],
-      ['a token not valid yet', () => entra.sign(PCN_LEAD, { nbf: now + 600 }), 401],
+      [
+        'an expired token',
+        () => entra.sign(PCN_LEAD, { exp: now() - 600, iat: now() - 4000 }),
+        401,
+      ],
+      ['a token not valid yet', () => entra.sign(PCN_LEAD, { nbf: now() + 600 }), 401],
       ['an unsigned token (alg none)', () => entra.unsigned(PCN_LEAD), 401],
       ['a token signed with another key', () => entra.sign(PCN_LEAD, {}, { wrongKey: true }), 401],
       ['a token signed with RS384', () => entra.sign(PCN_LEAD, {}, { alg: 'RS384' }), 401],
