@@ -1,4 +1,3 @@
-import type { Activity } from 'botbuilder';
 import { formatOrgName } from '../../domain/access/display-name';
 import { ROLE_LABELS } from '../../domain/access/roles';
 import { escapeMarkdown } from '../../domain/shared/escape-markdown';
@@ -9,36 +8,14 @@ import {
   RECENT_CHANGES,
 } from '../../domain/channels/team-roles';
 import { readCommand } from '../read-command';
+import { readRestWithPeople } from '../read-people-text';
 import type { Handler } from '../router';
-
-interface MentionEntity {
-  type?: string;
-  text?: string;
-  mentioned?: { id?: string };
-}
-
-/**
- * The command's text after its first word, with every @mention of a person (not the bot) turned
- * into their Teams user id, which the rosters know them by: "grant @Asha Rao pcn_lead U99901".
- */
-function readRest(activity: Activity): string {
-  let text = activity.text ?? '';
-  for (const entity of (activity.entities ?? []) as MentionEntity[])
-    if (
-      entity.type === 'mention' &&
-      entity.text &&
-      entity.mentioned?.id &&
-      entity.mentioned.id !== activity.recipient?.id
-    )
-      text = text.split(entity.text).join(` ${entity.mentioned.id} `);
-  return readCommand({ ...activity, text } as Activity).rest;
-}
 
 /** `grant <name, e-mail or @mention> <role> <ODS code>`, for administrators. */
 export const grantCommand: Handler = async (context, { services, logger }) => {
   const { grant, person } = await services.grantRoleInTeams(
     { userId: context.activity.from?.aadObjectId, name: context.activity.from?.name },
-    readRest(context.activity),
+    readRestWithPeople(context.activity),
   );
   logger.info({ role: grant.role, orgCode: grant.orgCode }, 'role granted in Teams');
   await context.sendActivity(
@@ -50,7 +27,7 @@ export const grantCommand: Handler = async (context, { services, logger }) => {
 export const revokeCommand: Handler = async (context, { services, logger }) => {
   const { revoked, person, command } = await services.revokeRoleInTeams(
     { userId: context.activity.from?.aadObjectId, name: context.activity.from?.name },
-    readRest(context.activity),
+    readRestWithPeople(context.activity),
   );
   logger.info({ role: command.role, orgCode: command.orgCode, revoked }, 'role revoked in Teams');
   await context.sendActivity(
