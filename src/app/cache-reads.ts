@@ -89,12 +89,12 @@ export function cacheReads(
   roles.listRolesOfUser = (userId) =>
     roleGrants(userId.toLowerCase(), () => storage.roles.listRolesOfUser(userId));
   // A grant or revocation made here is seen here at once (other instances within roleMs).
-  roles.saveGrant = async (grant) => {
-    await storage.roles.saveGrant(grant);
+  roles.saveGrant = async (grant, change) => {
+    await storage.roles.saveGrant(grant, change);
     roleGrants.forget(grant.userId.toLowerCase());
   };
-  roles.deleteGrant = async (userId, role, orgCode) => {
-    const existed = await storage.roles.deleteGrant(userId, role, orgCode);
+  roles.deleteGrant = async (userId, role, orgCode, change) => {
+    const existed = await storage.roles.deleteGrant(userId, role, orgCode, change);
     roleGrants.forget(userId.toLowerCase());
     return existed;
   };

@@ -15,6 +15,7 @@ import {
   recordTeamDeleted,
 } from '../domain/channels/record-conversation';
 import { runDigestNow } from '../domain/digests/digest-now';
+import { setDigestMentions } from '../domain/digests/digest-mentions';
 import {
   grantRoleInTeams,
   listRoleHolders,
@@ -67,6 +68,7 @@ const BOT_USE_CASES = {
   forgetTeamRoster,
   // Digests, reminders, delivery health.
   runDigestNow,
+  setDigestMentions,
   snoozeNudge,
   chooseNudges,
   getNudgeChoices,

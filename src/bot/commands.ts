@@ -5,8 +5,15 @@ export type CommandScope = 'personal' | 'team' | 'groupChat';
 export interface CommandDoc {
   name: string;
   summary: string;
-  /** Where Teams suggests it; Teams shows at most 10 per scope. */
+  /** Where it can be typed; Teams suggests it there unless `suggested` is false. */
   scopes: readonly CommandScope[];
+  /** For administrators (the help card lists these apart). */
+  forAdministrators?: boolean;
+  /**
+   * False: understood and on the help card, but not in the manifest's command lists, which Teams
+   * caps at 10 per scope (full already).
+   */
+  suggested?: false;
 }
 
 const ALL: readonly CommandScope[] = ['personal', 'team', 'groupChat'];
@@ -52,8 +59,14 @@ export const COMMANDS: readonly CommandDoc[] = [
     summary:
       'Administrators: link this channel, e.g. link U99901 (checklist cards) or link Y63 digest.',
     scopes: CHANNEL,
+    forAdministrators: true,
   },
-  { name: 'unlink', summary: 'Administrators: unlink this channel.', scopes: CHANNEL },
+  {
+    name: 'unlink',
+    summary: 'Administrators: unlink this channel.',
+    scopes: CHANNEL,
+    forAdministrators: true,
+  },
   {
     name: 'links',
     summary: 'Shows what this team’s channels are linked to, and whether deliveries reach them.',
@@ -68,18 +81,57 @@ export const COMMANDS: readonly CommandDoc[] = [
   {
     name: 'digest',
     summary:
-      'Administrators: digest now posts the weekly regional digest in its channel, or digest now Y63 shows it here.',
+      'Administrators: regional and ICB digests. digest now posts this week’s in its channel; digest now Y63 shows it here.',
     scopes: ['personal', 'team'],
+    forAdministrators: true,
   },
   {
     name: 'delivery',
     summary:
       'Administrators: what the bot has sent, what is waiting and what failed, with a retry of the failed ones.',
     scopes: ALL,
+    forAdministrators: true,
+  },
+  // Not suggested by Teams (its lists are full), so the help card is where people find these.
+  {
+    name: 'grant',
+    summary:
+      'Administrators: gives someone a role, by e-mail, name or @mention, e.g. grant asha.rao@nhs.net pcn_lead U99901.',
+    scopes: ALL,
+    forAdministrators: true,
+    suggested: false,
+  },
+  {
+    name: 'revoke',
+    summary: 'Administrators: takes a role away, e.g. revoke asha.rao@nhs.net pcn_lead U99901.',
+    scopes: ALL,
+    forAdministrators: true,
+    suggested: false,
+  },
+  {
+    name: 'roles',
+    summary:
+      'Administrators: who holds which role over an organisation, who granted it and when, e.g. roles U99901; roles history U99901 for every change.',
+    scopes: ALL,
+    forAdministrators: true,
+    suggested: false,
+  },
+  {
+    name: 'digest mention',
+    summary:
+      'Administrators, in a digest channel: whom its digest @mentions, e.g. digest mention asha.rao@nhs.net, Ravi Patel (nobody by default; digest mention nobody).',
+    scopes: CHANNEL,
+    forAdministrators: true,
+    suggested: false,
   },
 ];
 
-/** The commands Teams suggests in one scope. */
+/** The commands Teams suggests in one scope (the manifest's command list for it). */
 export function commandsFor(scope: CommandScope): CommandDoc[] {
+  return COMMANDS.filter((c) => c.scopes.includes(scope) && c.suggested !== false);
+}
+
+/** Every command that works in one scope, suggested or not: what the help card lists. */
+export function helpCommandsFor(scope: CommandScope): CommandDoc[] {
   return COMMANDS.filter((c) => c.scopes.includes(scope));
 }

@@ -132,7 +132,7 @@ export function checkCommandLists(manifest: unknown, commands: readonly CommandD
   for (const scope of scopes) {
     const expected = JSON.stringify(
       commands
-        .filter((c) => c.scopes.includes(scope as never))
+        .filter((c) => c.scopes.includes(scope as never) && c.suggested !== false)
         .map((c) => ({ title: c.name, description: c.summary })),
     );
     const matching = lists.filter((l) => Array.isArray(l['scopes']) && l['scopes'].includes(scope));

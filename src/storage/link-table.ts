@@ -106,7 +106,21 @@ function toFields(link: ChannelLink): Record<string, unknown> {
     linkedAt: link.linkedAt,
     active: link.active,
     postings: link.postings ?? 0,
+    // JSON, so an erasure that finds an id in it replaces it there like anywhere else.
+    ...(link.mentionIds?.length ? { mentions: JSON.stringify(link.mentionIds) } : {}),
   };
+}
+
+/** The ids in a link's `mentions` column (a JSON array of strings); none when absent or unreadable. */
+function readMentionIds(row: StoredRow): string[] {
+  const text = readText(row, 'mentions');
+  if (!text) return [];
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    return Array.isArray(parsed) ? parsed.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return []; // written by us as JSON; anything else mentions nobody, the safe default
+  }
 }
 
 function toLink(row: StoredRow): ChannelLink {
@@ -119,5 +133,6 @@ function toLink(row: StoredRow): ChannelLink {
     linkedAt: readText(row, 'linkedAt') ?? '',
     active: row['active'] === true,
     ...(Number(row['postings'] ?? 0) > 0 ? { postings: Number(row['postings']) } : {}),
+    ...(readMentionIds(row).length > 0 ? { mentionIds: readMentionIds(row) } : {}),
   };
 }

@@ -294,6 +294,29 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
     assert.equal((await admin('grant-role', 'nobody@nhs.example', 'pcn_lead', 'U99901')).code, 3);
   });
 
+  it('records who granted and revoked what, when, and shows it with roles <ODS code>', async () => {
+    const person = 'c0ffee00-dddd-4abc-8def-0123456789ab'; // Dana Lee, in a roster (above)
+    assert.equal(
+      (await admin('grant-role', person, 'practice_staff', 'X99001', '--by', 'Alex Smith')).code,
+      0,
+    );
+    const shown = await admin('roles', 'x99001');
+    assert.equal(shown.code, 0, shown.err);
+    assert.match(
+      shown.out,
+      /Practice staff: Dana Lee \(dana\.lee@nhs\.example\), granted by Alex Smith \(admin CLI\) on \d+ \w+ 20\d\d/,
+    );
+    // Newest first: this grant, the revocation and the grant of the test above (by the CLI).
+    const changes = shown.out.split('Recent changes, newest first:')[1] ?? '';
+    assert.match(
+      changes,
+      /: Alex Smith \(admin CLI\) granted Practice staff to Dana Lee\n.*: the admin CLI revoked Practice staff from Dana Lee\n.*: the admin CLI granted Practice staff to Dana Lee$/,
+    );
+    const history = await admin('roles', 'X99001', '--history');
+    assert.equal(history.code, 0, history.err);
+    assert.match(history.out, /revoked Practice staff from Dana Lee/);
+  });
+
   it('shows an organisation with its roles and campaign progress', async () => {
     const { code, out } = await admin('show-org', 'U99901');
     assert.equal(code, 0);

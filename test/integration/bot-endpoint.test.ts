@@ -76,6 +76,16 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       assert.match(cardText(reply), /What I can do/);
       assert.match(cardText(reply), /whoami/);
       assert.match(cardText(reply), /Type one of these commands here/);
+      // Administrators' commands apart, with those Teams does not suggest (its list is full).
+      const card = reply.attachments?.[0]?.content as unknown as {
+        body: { facts?: { title: string }[] }[];
+      };
+      const factSets = card.body.filter((b) => b.facts).map((b) => b.facts!.map((f) => f.title));
+      assert.deepEqual(factSets[1], ['digest', 'delivery', 'grant', 'revoke', 'roles']);
+      assert.ok(!factSets[0]!.includes('grant'));
+      assert.match(cardText(reply), /For administrators/);
+      assert.match(cardText(reply), /Regional and ICB digests/);
+      assert.match(cardText(reply), /roles history U99901/);
     });
 
     it('answers "<at>bot</at> help" in a channel, with the mention removed', async () => {
@@ -84,6 +94,8 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
       assert.equal(call.conversationId, `${CHANNEL_ID};messageid=1700000000000`);
       assert.match(cardText(reply), /What I can do/);
       assert.match(cardText(reply), /Mention me/);
+      assert.match(cardText(reply), /"title":"digest mention"/);
+      assert.match(cardText(reply), /"title":"link"/);
     });
 
     it('answers "whoami" with the name, Entra object id and tenant Teams gave', async () => {

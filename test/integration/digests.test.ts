@@ -8,7 +8,7 @@ import { digestOutboxJob } from '../../src/domain/digests/run-digests';
 import { changeStatus } from '../../src/domain/status/set-status';
 import { addDays, isoWeekOf, mondayOf, todayInLondon } from '../../src/domain/shared/uk-dates';
 import { FakeClock } from '../support/fake-clock';
-import { FakeConnector, type DeliveredActivity } from '../support/fake-connector';
+import { FakeConnector, type DeliveredActivity, type TeamMember } from '../support/fake-connector';
 import { converse } from '../support/converse';
 import {
   introduceWithoutRoles,
@@ -16,7 +16,7 @@ import {
   startTestService,
   type TestService,
 } from '../support/start-test-service';
-import { CHANNEL_ID, OTHER_USER, TEAM_ID, USER } from '../support/teams-activities';
+import { botAddedToTeam, CHANNEL_ID, OTHER_USER, TEAM_ID, USER } from '../support/teams-activities';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -63,6 +63,20 @@ const LONDON: Organisation[] = [
     open: true,
   },
 ];
+
+// People of the team, in its roster: whom a digest channel may choose to mention.
+const RAO: TeamMember = {
+  id: '29:asha-rao',
+  name: 'Asha Rao',
+  aadObjectId: 'aaaaaaaa-0000-4000-8000-000000000001',
+  email: 'asha.rao@nhs.example',
+};
+const PATEL: TeamMember = {
+  id: '29:ravi-patel',
+  name: 'Ravi Patel',
+  aadObjectId: 'aaaaaaaa-0000-4000-8000-000000000002',
+  email: 'ravi.patel@nhs.example',
+};
 
 // Two weeks back (Mondays, 10:00 UTC), so the fake clock stays behind the real one the sender uses.
 const FIRST_MONDAY = addDays(mondayOf(todayInLondon(new Date())), -14);
@@ -204,6 +218,11 @@ describe('weekly regional and ICB digests (real server, real Azurite, fake Teams
     const y56 = connector.deliveredTo(LONDON_CHANNEL).filter(isDigest);
     assert.equal(y63.length, 2);
     assert.equal(y56.length, 1);
+    // A regional digest mentions nobody by default: no mention entities, no <at> in its text.
+    for (const d of [...y63, ...y56]) {
+      assert.equal(cardOf(d)['msteams']['entities'], undefined);
+      assert.doesNotMatch(JSON.stringify(cardOf(d)), /<at>/);
+    }
     assert.ok(y63.every((d) => titleOf(d) === 'Weekly digest: North East and Yorkshire (Y63)'));
     const card = JSON.stringify(cardOf(y56[0]!));
     assert.match(card, /"type":"Chart.VerticalBar"/);
@@ -277,6 +296,32 @@ describe('weekly regional and ICB digests (real server, real Azurite, fake Teams
     }
   });
 
+  it('lets an administrator choose whom a digest channel’s digest mentions, found in the rosters', async () => {
+    connector.teamMembers[TEAM_ID] = [RAO, PATEL];
+    await service.post(botAddedToTeam(connector.url));
+    await introduceWithoutRoles(service, connector.url, OTHER_USER);
+    assert.match(await say(channel('digest mention')), /in this channel mentions nobody\./);
+    assert.match(
+      await say(channel('digest mention Mo Salah')),
+      /can’t find \\"Mo Salah\\" in any team I’m in/,
+    );
+    assert.match(await say(channel('digest mention asha', OTHER_USER)), /Only an administrator/);
+    assert.match(
+      await say(channel('digest mention asha', USER, PCN_CHANNEL)),
+      /This channel is not a digest channel/,
+    );
+    assert.equal(
+      (await service.storage.links.findLinkOfChannel(TEAM_ID, CHANNEL_ID))?.mentionIds,
+      undefined,
+      'nothing written',
+    );
+    assert.match(
+      await say(channel('digest mention asha.rao@nhs.example, Ravi Patel')),
+      /The weekly digest of North East and Yorkshire in this channel will now mention Asha Rao and Ravi Patel/,
+    );
+    assert.match(await say(channel('digest mention')), /mentions Asha Rao and Ravi Patel/);
+  });
+
   it('shows next week what changed, and a channel Teams refuses fails alone, recorded in delivery health', async () => {
     const london = (await itemsOf(londonCampaign, 'QX1')).filter((i) => i.orgCode === 'A88002');
     for (const item of london.slice(0, 4))
@@ -312,6 +357,27 @@ describe('weekly regional and ICB digests (real server, real Azurite, fake Teams
     assert.ok(demoCard, 'the new blocked item and its note are on the Y63 digest');
     assert.match(demoCard, /since the digest of Mon/);
     assert.match(demoCard, /blocked \d+ → \d+/);
+
+    // The Y63 channel chose two people: each of its posts mentions them (entities and text
+    // match); the ICB's channel chose nobody and mentions nobody.
+    for (const d of latest) {
+      const card = cardOf(d);
+      assert.equal(card['body'][2]['text'], 'For <at>Asha Rao</at> and <at>Ravi Patel</at>.');
+      assert.deepEqual(card['msteams']['entities'], [
+        { type: 'mention', text: '<at>Asha Rao</at>', mentioned: { id: RAO.id, name: 'Asha Rao' } },
+        {
+          type: 'mention',
+          text: '<at>Ravi Patel</at>',
+          mentioned: { id: PATEL.id, name: 'Ravi Patel' },
+        },
+      ]);
+    }
+    await connector.waitFor(
+      () => connector.deliveredTo(ICB_CHANNEL).filter(isDigest).length >= 4,
+      15_000,
+    );
+    for (const d of connector.deliveredTo(ICB_CHANNEL).filter(isDigest))
+      assert.equal(cardOf(d)['msteams']['entities'], undefined);
 
     // London's channel refused: the entry failed with the reason, the channel is marked unhealthy.
     const job = digestOutboxJob(isoWeekOf(NEXT_MONDAY));
@@ -351,6 +417,11 @@ describe('weekly regional and ICB digests (real server, real Azurite, fake Teams
 
   describe('digest now', () => {
     it('posts the digest at once in the region’s digest channel, for an administrator', async () => {
+      // Back to the default first: the digest mentions nobody.
+      assert.match(
+        await say(channel('digest mention nobody')),
+        /in this channel mentions nobody now/,
+      );
       const before = connector.deliveredTo(CHANNEL_ID).filter(isDigest).length;
       assert.match(
         await say(channel('digest now')),
@@ -360,6 +431,8 @@ describe('weekly regional and ICB digests (real server, real Azurite, fake Teams
         () => connector.deliveredTo(CHANNEL_ID).filter(isDigest).length >= before + 2,
         15_000,
       );
+      for (const d of connector.deliveredTo(CHANNEL_ID).filter(isDigest).slice(before))
+        assert.equal(cardOf(d)['msteams']['entities'], undefined);
     });
 
     it('posts an ICB’s digest at once in its digest channel', async () => {

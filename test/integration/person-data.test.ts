@@ -64,13 +64,27 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
       role: 'practice_staff',
       orgCode: 'B81001',
     });
-    await storage.roles.saveGrant({
-      userId: OTHER,
-      role: 'practice_staff',
-      orgCode: 'B81001',
-      grantedBy: PERSON,
-      grantedAt: now().toISOString(),
-    });
+    await storage.roles.saveGrant(
+      {
+        userId: OTHER,
+        role: 'practice_staff',
+        orgCode: 'B81001',
+        grantedBy: PERSON,
+        grantedByName: NAME,
+        grantedAt: now().toISOString(),
+      },
+      // The record of that grant (made in Teams, with their name), kept twice like every change.
+      {
+        action: 'granted',
+        userId: OTHER,
+        userName: 'Sam Jones',
+        role: 'practice_staff',
+        orgCode: 'B81001',
+        by: PERSON,
+        byName: NAME,
+        at: now().toISOString(),
+      },
+    );
     // Their 1:1 chat (upper case, as people paste ids) and reminder choices.
     await storage.conversations.saveConversation({
       kind: 'personal',
@@ -181,8 +195,9 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
         links: found.counts['links'],
         rosters: found.counts['rosters'],
       },
-      // Two grants of theirs, two index rows each, and the two rows of the grant they gave.
-      { roles: 6, conversations: 1, preferences: 2, outbox: 3, links: 2, rosters: 1 },
+      // Two grants of theirs, two index rows and two change records each; and the grant they
+      // gave, its two rows and its two change records.
+      { roles: 12, conversations: 1, preferences: 2, outbox: 3, links: 2, rosters: 1 },
     );
     const items = found.records['items']!.map((r) => r.fields);
     assert.equal(
@@ -216,7 +231,9 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
     const { code, out, err } = await admin('erase-person', PERSON, '--dry-run');
     assert.equal(code, 0, err);
     assert.match(out, /Dry run, nothing written: would erase/);
-    assert.match(out, /roles: 4 deleted, 2 anonymised/);
+    // Deleted: their grants' rows and the records in their own partition; anonymised: the
+    // organisation's records of their grants, and the rows and records of the grant they gave.
+    assert.match(out, /roles: 6 deleted, 6 anonymised/);
     assert.deepEqual(await dumpAllTables(), before);
   });
 
@@ -263,6 +280,16 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
       (await storage.roles.listRolesOfUser(OTHER)).map((g) => [g.role, g.grantedBy]),
       [['practice_staff', 'Erased person']],
       'a role they gave stays, without their name',
+    );
+    assert.deepEqual(
+      (await storage.roles.listRoleChanges('B81001', 10))
+        .map((c) => [c.action, c.userId, c.userName, c.by, c.byName])
+        .sort((a, b) => String(a[3]).localeCompare(String(b[3]))),
+      [
+        ['granted', OTHER, 'Sam Jones', 'Erased person', 'Erased person'],
+        ['granted', 'Erased person', undefined, 'operator:test', 'test'],
+      ],
+      'the records of changes stay, without their id or name',
     );
     assert.equal(await storage.conversations.findPersonal(TENANT, PERSON), undefined);
     assert.equal(await storage.rosters.getPerson(PERSON), undefined, 'their roster row is gone');

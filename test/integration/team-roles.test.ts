@@ -116,7 +116,11 @@ describe('roles managed in Teams: grant, revoke, roles (real server, real Azurit
   it('lists who holds what over an organisation', async () => {
     assert.match(
       await say(chat('roles U99901')),
-      /Roles over Demo Riverside PCN \(U99901\):.*PCN lead: Asha Rao \(asha.rao@nhs.example\), since /,
+      /Roles over Demo Riverside PCN \(U99901\):.*PCN lead: Asha Rao \(asha.rao@nhs.example\), granted by Priya Shah on \d+ \w+ 20\d\d/s,
+    );
+    assert.match(
+      await say(chat('roles U99901')),
+      /Recent changes:\\n\\n- \d+ \w+ 20\d\d, \d\d:\d\d: Priya Shah granted PCN lead to Asha Rao"/,
     );
     assert.match(await say(chat('roles')), /Type \*\*roles\*\* followed by an ODS code/);
   });
@@ -131,5 +135,25 @@ describe('roles managed in Teams: grant, revoke, roles (real server, real Azurit
       await say(chat('revoke Asha Rao pcn_lead U99901')),
       /Asha Rao was not PCN lead for U99901; nothing changed/,
     );
+  });
+
+  it('records every grant and revocation, with who made it, shown by roles history', async () => {
+    const history = await say(chat('roles history U99901'));
+    // The revocation that changed nothing is not recorded: newest first, one revocation, one grant.
+    assert.match(
+      history,
+      /"text":"The latest 2 role changes over Demo Riverside PCN \(U99901\), newest first:\\n\\n- [^"]*: Priya Shah revoked PCN lead from Asha Rao\\n- [^"]*: Priya Shah granted PCN lead to Asha Rao"/,
+    );
+    // Each is kept twice: with the person's grants (written with the grant row in one
+    // transaction) and with the organisation's (confirmed once the person's is written).
+    const changes = await service.storage.roles.listRoleChanges('U99901', 10);
+    assert.deepEqual(
+      changes.map((c) => [c.action, c.userId, c.userName, c.by, c.byName]),
+      [
+        ['revoked', RAO.aadObjectId, 'Asha Rao', USER.aadObjectId, 'Priya Shah'],
+        ['granted', RAO.aadObjectId, 'Asha Rao', USER.aadObjectId, 'Priya Shah'],
+      ],
+    );
+    assert.match(await say(chat('roles history X99002')), /No role changes are recorded over/);
   });
 });

@@ -104,6 +104,13 @@ export const SAMPLES: Record<string, Record<string, unknown>> = {
       { name: 'help', summary: 'Shows what I can do.' },
       { name: 'whoami', summary: 'Shows who Teams says you are.' },
     ],
+    adminCommands: [
+      {
+        name: 'grant',
+        summary: 'Gives someone a role, e.g. grant asha.rao@nhs.net pcn_lead U99901.',
+      },
+      { name: 'roles', summary: 'Who holds which role over an organisation, e.g. roles U99901.' },
+    ],
   },
   whoami: {
     name: 'Priya Shah',

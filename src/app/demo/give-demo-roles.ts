@@ -28,7 +28,9 @@ export function giveDemoRoles(
     },
     listRolesOnOrg: (orgCode) => cached.listRolesOnOrg(orgCode),
     listRolesByOrg: () => cached.listRolesByOrg(),
-    saveGrant: (grant) => cached.saveGrant(grant),
-    deleteGrant: (userId, role, orgCode) => cached.deleteGrant(userId, role, orgCode),
+    saveGrant: (grant, change) => cached.saveGrant(grant, change),
+    deleteGrant: (userId, role, orgCode, change) =>
+      cached.deleteGrant(userId, role, orgCode, change),
+    listRoleChanges: (orgCode, limit) => cached.listRoleChanges(orgCode, limit),
   };
 }

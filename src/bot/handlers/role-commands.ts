@@ -1,39 +1,21 @@
-import type { Activity } from 'botbuilder';
 import { formatOrgName } from '../../domain/access/display-name';
 import { ROLE_LABELS } from '../../domain/access/roles';
 import { escapeMarkdown } from '../../domain/shared/escape-markdown';
-import { formatUkDate } from '../../domain/shared/uk-dates';
+import {
+  describeGrantedBy,
+  describeRoleChange,
+  HISTORY_CHANGES,
+  RECENT_CHANGES,
+} from '../../domain/channels/team-roles';
 import { readCommand } from '../read-command';
+import { readRestWithPeople } from '../read-people-text';
 import type { Handler } from '../router';
-
-interface MentionEntity {
-  type?: string;
-  text?: string;
-  mentioned?: { id?: string };
-}
-
-/**
- * The command's text after its first word, with every @mention of a person (not the bot) turned
- * into their Teams user id, which the rosters know them by: "grant @Asha Rao pcn_lead U99901".
- */
-function readRest(activity: Activity): string {
-  let text = activity.text ?? '';
-  for (const entity of (activity.entities ?? []) as MentionEntity[])
-    if (
-      entity.type === 'mention' &&
-      entity.text &&
-      entity.mentioned?.id &&
-      entity.mentioned.id !== activity.recipient?.id
-    )
-      text = text.split(entity.text).join(` ${entity.mentioned.id} `);
-  return readCommand({ ...activity, text } as Activity).rest;
-}
 
 /** `grant <name, e-mail or @mention> <role> <ODS code>`, for administrators. */
 export const grantCommand: Handler = async (context, { services, logger }) => {
   const { grant, person } = await services.grantRoleInTeams(
-    context.activity.from?.aadObjectId,
-    readRest(context.activity),
+    { userId: context.activity.from?.aadObjectId, name: context.activity.from?.name },
+    readRestWithPeople(context.activity),
   );
   logger.info({ role: grant.role, orgCode: grant.orgCode }, 'role granted in Teams');
   await context.sendActivity(
@@ -44,8 +26,8 @@ export const grantCommand: Handler = async (context, { services, logger }) => {
 /** `revoke <name, e-mail or @mention> <role> <ODS code>`, for administrators. */
 export const revokeCommand: Handler = async (context, { services, logger }) => {
   const { revoked, person, command } = await services.revokeRoleInTeams(
-    context.activity.from?.aadObjectId,
-    readRest(context.activity),
+    { userId: context.activity.from?.aadObjectId, name: context.activity.from?.name },
+    readRestWithPeople(context.activity),
   );
   logger.info({ role: command.role, orgCode: command.orgCode, revoked }, 'role revoked in Teams');
   await context.sendActivity(
@@ -55,20 +37,47 @@ export const revokeCommand: Handler = async (context, { services, logger }) => {
   );
 };
 
-/** `roles <ODS code>`: who holds which role over the organisation, for administrators. */
+/**
+ * `roles <ODS code>`: who holds which role over the organisation, who granted it and when, and
+ * its latest recorded changes; `roles history <ODS code>` shows more changes. For administrators.
+ */
 export const rolesCommand: Handler = async (context, { services }) => {
-  const [code] = readCommand(context.activity).rest.split(' ').filter(Boolean);
-  const { org, holders } = await services.listRoleHolders(context.activity.from?.aadObjectId, code);
+  const words = readCommand(context.activity).rest.split(' ').filter(Boolean);
+  const history = words[0]?.toLowerCase() === 'history';
+  const code = history ? words[1] : words[0];
+  const { org, holders, changes } = await services.listRoleHolders(
+    context.activity.from?.aadObjectId,
+    code,
+    { changes: history ? HISTORY_CHANGES : RECENT_CHANGES },
+  );
   const place = org ? `${escapeMarkdown(formatOrgName(org.name))} (${org.code})` : 'all of England';
-  if (holders.length === 0) {
+  const shownCode = org?.code ?? 'ENGLAND';
+  const changeLines = changes.map((c) => `- ${describeRoleChange(c, escapeMarkdown)}`);
+  if (history) {
     await context.sendActivity(
-      `Nobody holds a role over ${place} itself. Type **grant** followed by a name or e-mail, a role and **${org?.code ?? 'ENGLAND'}** to give one.`,
+      changeLines.length === 0
+        ? `No role changes are recorded over ${place}.`
+        : `The latest ${changeLines.length === 1 ? 'role change' : `${changeLines.length} role changes`} over ${place}, newest first:\n\n${changeLines.join('\n')}`,
     );
     return;
   }
-  const lines = holders.map(
-    (h) =>
-      `- ${ROLE_LABELS[h.role]}: ${escapeMarkdown(h.name)}${h.email ? ` (${escapeMarkdown(h.email)})` : ''}, since ${formatUkDate(h.grantedAt.slice(0, 10))}`,
-  );
-  await context.sendActivity(`Roles over ${place}:\n\n${lines.join('\n')}`);
+  const parts: string[] = [];
+  if (holders.length === 0)
+    parts.push(
+      `Nobody holds a role over ${place} itself. Type **grant** followed by a name or e-mail, a role and **${shownCode}** to give one.`,
+    );
+  else
+    parts.push(
+      `Roles over ${place}:\n\n${holders
+        .map((h) => {
+          const by = describeGrantedBy(h, escapeMarkdown);
+          return `- ${ROLE_LABELS[h.role]}: ${escapeMarkdown(h.name)}${h.email ? ` (${escapeMarkdown(h.email)})` : ''}${by ? `, ${by}` : ''}`;
+        })
+        .join('\n')}`,
+    );
+  if (changeLines.length > 0)
+    parts.push(
+      `Recent changes:\n\n${changeLines.join('\n')}${changes.length >= RECENT_CHANGES ? `\n\nType **roles history ${shownCode}** for more.` : ''}`,
+    );
+  await context.sendActivity(parts.join('\n\n'));
 };

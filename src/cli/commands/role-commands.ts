@@ -7,17 +7,46 @@ import {
   type Granter,
 } from '../../domain/access/manage-roles';
 import { ROLE_LABELS } from '../../domain/access/roles';
-import { findRosterPerson } from '../../domain/channels/team-roles';
+import {
+  describeGrantedBy,
+  describeRoleChange,
+  findRosterPerson,
+  HISTORY_CHANGES,
+  readRoleRecord,
+  RECENT_CHANGES,
+} from '../../domain/channels/team-roles';
 import type { RosterStore } from '../../domain/channels/rosters';
+import { isGuid } from '../../domain/shared/ids';
 import type { CliContext } from '../cli-context';
 
-// The operator at the command line is trusted: they already hold the storage keys.
-const OPERATOR: Granter = { kind: 'operator', name: 'admin-cli' };
-
-/** An Entra object id as typed, or the id of the person with that e-mail in the team rosters. */
-async function resolvePerson(rosters: RosterStore, typed: string): Promise<string> {
-  return typed.includes('@') ? (await findRosterPerson({ rosters }, typed)).userAadObjectId : typed;
+// The operator at the command line is trusted: they already hold the storage keys. Their name
+// (--by) goes in the record of the change; without it the record says "the admin CLI".
+function operator(by: string | undefined): Granter {
+  return { kind: 'operator', name: by?.trim() || 'admin-cli' };
 }
+
+/**
+ * An Entra object id as typed, or the id of the person with that e-mail in the team rosters; with
+ * their roster name where known, for the record of the change.
+ */
+async function resolvePerson(
+  rosters: RosterStore,
+  typed: string,
+): Promise<{ userId: string; userName?: string }> {
+  if (typed.includes('@')) {
+    const person = await findRosterPerson({ rosters }, typed);
+    return { userId: person.userAadObjectId, userName: person.name };
+  }
+  const known = isGuid(typed.trim())
+    ? await rosters.getPerson(typed.trim().toLowerCase())
+    : undefined;
+  return { userId: typed, ...(known?.name ? { userName: known.name } : {}) };
+}
+
+const BY_OPTION = [
+  '--by <name>',
+  'your name, recorded with the change (default: "the admin CLI")',
+] as const;
 
 /** Registers grant-role and revoke-role (run by the operator, so no granter check). */
 export function registerRoleCommands(
@@ -36,20 +65,22 @@ export function registerRoleCommands(
     .argument('<role>', 'practice_staff, pcn_lead, icb_lead, regional_head or administrator')
     .argument('<ods-code>', 'the organisation (ENGLAND for an administrator of everything)')
     .option('--dry-run', 'check everything, change nothing')
-    .action((userId: string, role: string, orgCode: string, opts: { dryRun?: boolean }) =>
-      run(async (ctx) => {
-        const storage = await ctx.storage();
-        const deps = { ...storage, now: ctx.now };
-        const check = opts.dryRun ? checkGrant : grantRole;
-        const grant = await check(deps, OPERATOR, {
-          userId: await resolvePerson(storage.rosters, userId),
-          role,
-          orgCode,
-        });
-        ctx.out(
-          `${opts.dryRun ? 'Dry run: would grant' : 'Granted'} ${ROLE_LABELS[grant.role]} over ${grant.orgCode} to ${grant.userId}.`,
-        );
-      }),
+    .option(...BY_OPTION)
+    .action(
+      (userId: string, role: string, orgCode: string, opts: { dryRun?: boolean; by?: string }) =>
+        run(async (ctx) => {
+          const storage = await ctx.storage();
+          const deps = { ...storage, now: ctx.now };
+          const check = opts.dryRun ? checkGrant : grantRole;
+          const grant = await check(deps, operator(opts.by), {
+            ...(await resolvePerson(storage.rosters, userId)),
+            role,
+            orgCode,
+          });
+          ctx.out(
+            `${opts.dryRun ? 'Dry run: would grant' : 'Granted'} ${ROLE_LABELS[grant.role]} over ${grant.orgCode} to ${grant.userId}.`,
+          );
+        }),
     );
 
   program
@@ -59,31 +90,67 @@ export function registerRoleCommands(
     .argument('<role>')
     .argument('<ods-code>')
     .option('--dry-run', 'say what would happen, change nothing')
-    .action((typed: string, role: string, orgCode: string, opts: { dryRun?: boolean }) =>
+    .option(...BY_OPTION)
+    .action(
+      (typed: string, role: string, orgCode: string, opts: { dryRun?: boolean; by?: string }) =>
+        run(async (ctx) => {
+          const storage = await ctx.storage();
+          const person = await resolvePerson(storage.rosters, typed);
+          const userId = person.userId;
+          if (opts.dryRun) {
+            const held = (await storage.roles.listRolesOfUser(userId)).some(
+              (g) => g.role === parseRole(role) && g.orgCode === orgCode.toUpperCase(),
+            );
+            ctx.out(
+              held
+                ? `Dry run: would revoke ${role} over ${orgCode}.`
+                : `Dry run: ${userId} does not hold ${role} over ${orgCode}.`,
+            );
+            return;
+          }
+          const removed = await revokeRole({ ...storage, now: ctx.now }, operator(opts.by), {
+            ...person,
+            role,
+            orgCode,
+          });
+          ctx.out(
+            removed
+              ? `Revoked ${role} over ${orgCode.toUpperCase()} from ${userId}.`
+              : `${userId} did not hold ${role} over ${orgCode.toUpperCase()}; nothing changed.`,
+          );
+        }),
+    );
+
+  program
+    .command('roles')
+    .description(
+      'Show who holds which role over an organisation, who granted it and when, and its latest recorded changes.',
+    )
+    .argument('<ods-code>', 'the organisation (ENGLAND for administrators of everything)')
+    .option('--history', `show its latest ${HISTORY_CHANGES} recorded changes`)
+    .action((orgCode: string, opts: { history?: boolean }) =>
       run(async (ctx) => {
         const storage = await ctx.storage();
-        const userId = await resolvePerson(storage.rosters, typed);
-        if (opts.dryRun) {
-          const held = (await storage.roles.listRolesOfUser(userId)).some(
-            (g) => g.role === parseRole(role) && g.orgCode === orgCode.toUpperCase(),
-          );
-          ctx.out(
-            held
-              ? `Dry run: would revoke ${role} over ${orgCode}.`
-              : `Dry run: ${userId} does not hold ${role} over ${orgCode}.`,
-          );
-          return;
-        }
-        const removed = await revokeRole({ ...storage, now: ctx.now }, OPERATOR, {
-          userId,
-          role,
-          orgCode,
-        });
-        ctx.out(
-          removed
-            ? `Revoked ${role} over ${orgCode.toUpperCase()} from ${userId}.`
-            : `${userId} did not hold ${role} over ${orgCode.toUpperCase()}; nothing changed.`,
+        const code = orgCode.trim().toUpperCase();
+        const org =
+          code === 'ENGLAND' ? undefined : await storage.organisations.getOrganisation(code);
+        const { holders, changes } = await readRoleRecord(
+          storage,
+          code,
+          opts.history ? HISTORY_CHANGES : RECENT_CHANGES,
         );
+        ctx.out(
+          `Roles over ${org ? `${org.name} (${org.code})` : code === 'ENGLAND' ? 'all of England' : code}:`,
+        );
+        if (holders.length === 0) ctx.out('  nobody holds a role here');
+        for (const h of holders) {
+          const by = describeGrantedBy(h);
+          ctx.out(
+            `  ${ROLE_LABELS[h.role]}: ${h.name}${h.email ? ` (${h.email})` : ''}${by ? `, ${by}` : ''}`,
+          );
+        }
+        ctx.out(changes.length === 0 ? 'No recorded changes.' : 'Recent changes, newest first:');
+        for (const c of changes) ctx.out(`  ${describeRoleChange(c)}`);
       }),
     );
 }

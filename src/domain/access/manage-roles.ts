@@ -6,7 +6,16 @@ import type { Organisation, OrganisationStore } from './organisations';
 import { ENGLAND, ROLE_LABELS, ROLES, type Role, type RoleGrant, type RoleStore } from './roles';
 
 /** Who is granting: a person (checked against their own grants) or the operator's CLI. */
-export type Granter = { kind: 'user'; userId: string } | { kind: 'operator'; name: string };
+export type Granter =
+  { kind: 'user'; userId: string; name?: string } | { kind: 'operator'; name: string };
+
+/** Whose role changes: an Entra object id, and their name where known (for the record). */
+export interface RoleInput {
+  userId: string;
+  userName?: string;
+  role: string;
+  orgCode: string;
+}
 
 /** The stores role management needs. */
 export interface RoleDeps {
@@ -38,14 +47,26 @@ export function parseRole(value: string): Role {
   return role;
 }
 
-/** Grants a role over an organisation after checking the user id, the level and the granter. */
+/**
+ * Grants a role over an organisation after checking the user id, the level and the granter, and
+ * records who granted it to whom, when (in the same write as the grant).
+ */
 export async function grantRole(
   deps: RoleDeps,
   granter: Granter,
-  input: { userId: string; role: string; orgCode: string },
+  input: RoleInput,
 ): Promise<RoleGrant> {
   const grant = await checkGrant(deps, granter, input);
-  await deps.roles.saveGrant(grant);
+  await deps.roles.saveGrant(grant, {
+    action: 'granted',
+    userId: grant.userId,
+    ...(input.userName ? { userName: input.userName } : {}),
+    role: grant.role,
+    orgCode: grant.orgCode,
+    by: grant.grantedBy,
+    ...(grant.grantedByName ? { byName: grant.grantedByName } : {}),
+    at: grant.grantedAt,
+  });
   return grant;
 }
 
@@ -53,7 +74,7 @@ export async function grantRole(
 export async function checkGrant(
   deps: RoleDeps,
   granter: Granter,
-  input: { userId: string; role: string; orgCode: string },
+  input: RoleInput,
 ): Promise<RoleGrant> {
   const role = parseRole(input.role);
   const userId = parseUserId(input.userId);
@@ -63,17 +84,26 @@ export async function checkGrant(
     userId,
     role,
     orgCode: org?.code ?? ENGLAND,
-    grantedBy: granter.kind === 'user' ? granter.userId : `operator:${granter.name}`,
+    grantedBy: granterId(granter),
+    ...(granter.name ? { grantedByName: granter.name } : {}),
     grantedAt: deps.now().toISOString(),
   };
   return grant;
 }
 
-/** Removes a role; returns false when the person did not hold it. */
+/** How a granter is recorded: their Entra object id, or `operator:<name>` for the CLI. */
+function granterId(granter: Granter): string {
+  return granter.kind === 'user' ? granter.userId : `operator:${granter.name}`;
+}
+
+/**
+ * Removes a role and records who revoked it from whom, when (in the same write); returns false
+ * (and records nothing) when the person did not hold it.
+ */
 export async function revokeRole(
   deps: RoleDeps,
   granter: Granter,
-  input: { userId: string; role: string; orgCode: string },
+  input: RoleInput,
 ): Promise<boolean> {
   const role = parseRole(input.role);
   const userId = parseUserId(input.userId);
@@ -83,7 +113,16 @@ export async function revokeRole(
   // can still be revoked, by an administrator of all of England.
   const org = code === ENGLAND ? undefined : await deps.organisations.getOrganisation(code);
   await checkGranter(deps, granter, org);
-  return deps.roles.deleteGrant(userId, role, code);
+  return deps.roles.deleteGrant(userId, role, code, {
+    action: 'revoked',
+    userId,
+    ...(input.userName ? { userName: input.userName } : {}),
+    role,
+    orgCode: code,
+    by: granterId(granter),
+    ...(granter.name ? { byName: granter.name } : {}),
+    at: deps.now().toISOString(),
+  });
 }
 
 /** Grant and revoke read a scope code the same way: trimmed, upper-case ("england" → ENGLAND). */

@@ -27,7 +27,26 @@ export interface RoleGrant {
   role: Role;
   orgCode: string;
   grantedBy: string;
+  /** The granter's name when they granted it (a person's display name, or the CLI's operator). */
+  grantedByName?: string;
   grantedAt: string;
+}
+
+/**
+ * One recorded grant or revocation: who did it (`by`, `byName`), to whom, which role over which
+ * organisation, and when. Personal data (names and ids): export-person and erase-person cover it.
+ */
+export interface RoleChange {
+  action: 'granted' | 'revoked';
+  /** The person whose role changed (Entra object id, lower case) and their name where known. */
+  userId: string;
+  userName?: string;
+  role: Role;
+  orgCode: string;
+  /** The granter's Entra object id, or `operator:<name>` for the admin CLI. */
+  by: string;
+  byName?: string;
+  at: string;
 }
 
 /** Port: where role grants are kept. */
@@ -37,7 +56,13 @@ export interface RoleStore {
   listRolesOnOrg(orgCode: string): Promise<RoleGrant[]>;
   /** Every grant, by organisation, in one read of the index (the daily reminder run). */
   listRolesByOrg(): Promise<Map<string, RoleGrant[]>>;
-  saveGrant(grant: RoleGrant): Promise<void>;
-  /** Removes a grant; true if it existed. */
-  deleteGrant(userId: string, role: Role, orgCode: string): Promise<boolean>;
+  /**
+   * Saves a grant. With `change`, records it in the same transaction as the person's grant row
+   * (the row access checks read), so the grant never takes effect unrecorded.
+   */
+  saveGrant(grant: RoleGrant, change?: RoleChange): Promise<void>;
+  /** Removes a grant; true if it existed. With `change`, recorded as saveGrant does (only if it existed). */
+  deleteGrant(userId: string, role: Role, orgCode: string, change?: RoleChange): Promise<boolean>;
+  /** The recorded changes of roles over exactly this organisation, newest first. */
+  listRoleChanges(orgCode: string, limit: number): Promise<RoleChange[]>;
 }

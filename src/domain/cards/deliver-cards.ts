@@ -24,6 +24,19 @@ export function mentionText(mention: Pick<Mention, 'name'>): string {
   return `<at>${mention.name}</at>`;
 }
 
+/**
+ * A name fit to stand between `<at>` and `</at>`: Teams matches the entity's text to the message
+ * exactly, so the name carries no markup or markdown that escaping would change.
+ */
+export function cleanMentionName(name: string | undefined, fallback: string): string {
+  const clean = (name ?? '')
+    .replace(/[<>*_`#~|[\]\\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 80);
+  return clean || fallback;
+}
+
 /** Port: turns a card template and its data into a message payload for the outbox. */
 export interface CardComposer {
   /** `mentions`: the people the card's text mentions (`<at>name</at>`), none by default. */

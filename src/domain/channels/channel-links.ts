@@ -19,6 +19,11 @@ export interface ChannelLink {
    * of each card's post key, so redraws change the newest copies and leave older ones alone.
    */
   postings?: number;
+  /**
+   * Digest links: the people (Entra object ids) its weekly digest @mentions, set with `digest
+   * mention`; absent or empty for nobody, the default.
+   */
+  mentionIds?: string[];
 }
 
 /** Port: where channel links are kept. */

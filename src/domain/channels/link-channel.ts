@@ -104,6 +104,13 @@ export async function linkChannel(
     active: true,
     // Linking again keeps the posting generation, so redraws still reach the newest copies.
     ...(previous?.postings ? { postings: previous.postings } : {}),
+    // Linking the same digest channel again keeps whom its digest mentions.
+    ...(previous?.active &&
+    previous.orgCode === org.code &&
+    previous.purpose === purpose &&
+    previous.mentionIds?.length
+      ? { mentionIds: previous.mentionIds }
+      : {}),
   };
   await deps.links.saveLink(link);
   return { link, org, ...(previous?.active ? { previous } : {}) };

@@ -1,10 +1,18 @@
 import { requireAdministrator } from '../access/authorise';
 import { grantRole, revokeRole, parseRole, type RoleDeps } from '../access/manage-roles';
 import type { Organisation } from '../access/organisations';
-import { ENGLAND, ROLE_LABELS, ROLES, type Role, type RoleGrant } from '../access/roles';
+import {
+  ENGLAND,
+  ROLE_LABELS,
+  ROLES,
+  type Role,
+  type RoleChange,
+  type RoleGrant,
+} from '../access/roles';
 import { escapeMarkdown } from '../shared/escape-markdown';
 import { InvalidInputError, NotFoundError } from '../shared/errors';
 import { isGuid } from '../shared/ids';
+import { formatUkDate, formatUkDateTime, todayInLondon } from '../shared/uk-dates';
 import type { RosterPerson, RosterStore } from './rosters';
 
 // Roles managed from Teams: `grant <name or e-mail> <role> <ODS code>`, `revoke …` and
@@ -103,16 +111,23 @@ export async function findRosterPerson(
   );
 }
 
+/** The person typing a command in Teams: their Entra object id and display name, as Teams says. */
+export interface TeamsTypist {
+  userId: string | undefined;
+  name?: string | undefined;
+}
+
 /** `grant <person> <role> <ODS code>`, by an administrator over the organisation. */
 export async function grantRoleInTeams(
   deps: TeamRoleDeps,
-  granterId: string | undefined,
+  typist: TeamsTypist,
   text: string,
 ): Promise<{ grant: RoleGrant; person: RosterPerson }> {
   const command = parseRoleCommand(text, 'grant');
   const person = await findRosterPerson(deps, command.person);
-  const grant = await grantRole(deps, asGranter(granterId), {
+  const grant = await grantRole(deps, asGranter(typist), {
     userId: person.userAadObjectId,
+    userName: person.name,
     role: command.role,
     orgCode: command.orgCode,
   });
@@ -122,33 +137,53 @@ export async function grantRoleInTeams(
 /** `revoke <person> <role> <ODS code>`: true when they held it. */
 export async function revokeRoleInTeams(
   deps: TeamRoleDeps,
-  granterId: string | undefined,
+  typist: TeamsTypist,
   text: string,
 ): Promise<{ revoked: boolean; person: RosterPerson; command: RoleCommand }> {
   const command = parseRoleCommand(text, 'revoke');
   const person = await findRosterPerson(deps, command.person);
-  const revoked = await revokeRole(deps, asGranter(granterId), {
+  const revoked = await revokeRole(deps, asGranter(typist), {
     userId: person.userAadObjectId,
+    userName: person.name,
     role: command.role,
     orgCode: command.orgCode,
   });
   return { revoked, person, command };
 }
 
-/** One line of `roles`: who holds what over the organisation. */
+/** One line of `roles`: who holds what over the organisation, and who granted it. */
 export interface RoleHolder {
   name: string;
   email?: string;
   role: Role;
   grantedAt: string;
+  /** Who granted it, by name ("the admin CLI" for the operator), when known. */
+  grantedBy?: string;
 }
+
+/** One recorded change as `roles` shows it: names resolved, newest first. */
+export interface RoleChangeView {
+  action: RoleChange['action'];
+  role: Role;
+  /** The person whose role changed. */
+  name: string;
+  /** Who changed it. */
+  by: string;
+  at: string;
+}
+
+/** How many recorded changes `roles <ODS code>` shows, and `roles history <ODS code>`. */
+export const RECENT_CHANGES = 5;
+/** How many recorded changes `roles history <ODS code>` shows. */
+export const HISTORY_CHANGES = 25;
 
 /** `roles <ODS code>`: who holds which role over exactly that organisation (administrators only). */
 export async function listRoleHolders(
   deps: TeamRoleDeps,
   userId: string | undefined,
   code: string | undefined,
-): Promise<{ org: Organisation | undefined; holders: RoleHolder[] }> {
+  options: { changes?: number } = {},
+): Promise<{ org: Organisation | undefined; holders: RoleHolder[]; changes: RoleChangeView[] }> {
   const typed = (code ?? '').trim().toUpperCase();
   if (!typed)
     throw new InvalidInputError(
@@ -165,22 +200,67 @@ export async function listRoleHolders(
     org ?? 'england',
     `Only an administrator over ${org ? `${org.name} (${org.code})` : 'England'} can see who holds roles there.`,
   );
-  const grants = await deps.roles.listRolesOnOrg(typed);
+  return { org, ...(await readRoleRecord(deps, typed, options.changes ?? RECENT_CHANGES)) };
+}
+
+/**
+ * Who holds which role over exactly one organisation (names from the rosters), who granted it,
+ * and its latest recorded changes; no authorisation (the CLI's operator, or after a check).
+ */
+export async function readRoleRecord(
+  deps: Pick<TeamRoleDeps, 'roles' | 'rosters'>,
+  orgCode: string,
+  changeCount: number,
+): Promise<{ holders: RoleHolder[]; changes: RoleChangeView[] }> {
+  const [grants, recorded] = await Promise.all([
+    deps.roles.listRolesOnOrg(orgCode),
+    changeCount > 0 ? deps.roles.listRoleChanges(orgCode, changeCount) : [],
+  ]);
+  const names = new Map<string, Promise<string | undefined>>();
+  // One roster read per person however often they appear (as holder, granter or in changes).
+  const nameOf = (id: string) => {
+    const key = id.toLowerCase();
+    let name = names.get(key);
+    if (!name) {
+      name = isGuid(key)
+        ? deps.rosters.getPerson(key).then((p) => p?.name || undefined)
+        : Promise.resolve(undefined);
+      names.set(key, name);
+    }
+    return name;
+  };
+  const granterName = async (by: string, byName: string | undefined) =>
+    by.startsWith('operator:')
+      ? byName && byName !== 'admin-cli'
+        ? `${byName} (admin CLI)`
+        : 'the admin CLI'
+      : (byName ?? (await nameOf(by)));
   const holders = await Promise.all(
     grants.map(async (g): Promise<RoleHolder> => {
       const person = await deps.rosters.getPerson(g.userId);
+      const grantedBy = g.grantedBy ? await granterName(g.grantedBy, g.grantedByName) : undefined;
       return {
         name: person?.name || `Someone not in a team with me (${g.userId})`,
         ...(person?.email ? { email: person.email } : {}),
         role: g.role,
         grantedAt: g.grantedAt,
+        ...(grantedBy ? { grantedBy } : {}),
       };
     }),
   );
   holders.sort(
     (a, b) => ROLES.indexOf(a.role) - ROLES.indexOf(b.role) || a.name.localeCompare(b.name),
   );
-  return { org, holders };
+  const changes = await Promise.all(
+    recorded.map(async (c): Promise<RoleChangeView> => ({
+      action: c.action,
+      role: c.role,
+      name: c.userName ?? (await nameOf(c.userId)) ?? c.userId,
+      by: (await granterName(c.by, c.byName)) ?? c.by,
+      at: c.at,
+    })),
+  );
+  return { holders, changes };
 }
 
 /** "PCN lead". */
@@ -188,10 +268,33 @@ export function describeRole(role: Role): string {
   return ROLE_LABELS[role];
 }
 
-function asGranter(userId: string | undefined) {
-  if (!userId)
+function asGranter(typist: TeamsTypist) {
+  if (!typist.userId)
     throw new InvalidInputError(
       'Teams did not say who you are, so I can’t check your roles. Try again from Teams.',
     );
-  return { kind: 'user' as const, userId };
+  const name = typist.name?.trim();
+  return { kind: 'user' as const, userId: typist.userId, ...(name ? { name } : {}) };
+}
+
+/** "1 Dec 2026, 09:14: Alex Smith granted PCN lead to Asha Rao" (`escape` for markdown). */
+export function describeRoleChange(
+  change: RoleChangeView,
+  escape: (text: string) => string = (text) => text,
+): string {
+  const what =
+    change.action === 'granted'
+      ? `granted ${ROLE_LABELS[change.role]} to ${escape(change.name)}`
+      : `revoked ${ROLE_LABELS[change.role]} from ${escape(change.name)}`;
+  return `${formatUkDateTime(change.at)}: ${escape(change.by)} ${what}`;
+}
+
+/** "granted by Alex Smith on 1 Dec 2026", or "since 1 Dec 2026" when nobody is recorded. */
+export function describeGrantedBy(
+  holder: Pick<RoleHolder, 'grantedAt' | 'grantedBy'>,
+  escape: (text: string) => string = (text) => text,
+): string {
+  const day = holder.grantedAt ? formatUkDate(todayInLondon(new Date(holder.grantedAt))) : '';
+  if (!day) return holder.grantedBy ? `granted by ${escape(holder.grantedBy)}` : '';
+  return holder.grantedBy ? `granted by ${escape(holder.grantedBy)} on ${day}` : `since ${day}`;
 }

@@ -20,6 +20,7 @@ import {
   type DigestRunDeps,
 } from './run-digests';
 import { isoWeekOf, todayInLondon } from '../shared/uk-dates';
+import { resolveDigestMentions } from './digest-mentions';
 
 /** What `digest now` reads and writes. */
 export interface DigestNowDeps extends DigestRunDeps {
@@ -124,6 +125,7 @@ export async function runDigestNow(
 
   if (link?.active && link.purpose === 'digest' && link.orgCode === region.code) {
     const week = isoWeekOf(today);
+    const mentions = await resolveDigestMentions(deps, link);
     for (const digest of digests)
       await enqueueMessage(deps, {
         jobId: digestOutboxJob(week),
@@ -131,7 +133,7 @@ export async function runDigestNow(
         dedupeKey: `digest-now|${digest.campaign.id}|${region.code}|${link.teamId}|${link.channelId}|${request.requestId}`,
         kind: 'send',
         target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
-        payload: composeDigest(deps, digest),
+        payload: composeDigest(deps, digest, { mentions }),
         orgCode: region.code,
       });
     return { kind: 'posted', region, cards: digests.length };

@@ -1,6 +1,7 @@
 import { NO_PCN_ROW, type DigestFigures, type DigestRow, type RegionDigest } from './build-digest';
 import { CARD_NAME_CHARS, CARD_NOTE_CHARS, describeStatus } from '../cards/card-views';
 import { formatOrgName } from '../access/display-name';
+import { mentionText, type Mention } from '../cards/deliver-cards';
 import { shortOrgName } from '../access/short-org-name';
 import { formatUkDate, formatUkDay } from '../shared/uk-dates';
 import { escapeMarkdown, escapeShortened } from '../shared/escape-markdown';
@@ -26,6 +27,8 @@ export interface DigestCardView {
   title: string;
   subtitle: string;
   notice: string;
+  /** "For <at>Name</at> and <at>Name</at>." when the channel's digest mentions people; else empty. */
+  mentionLine: string;
   headline: string;
   statusLine: string;
   change: string;
@@ -130,7 +133,7 @@ function describeLevel(digest: RegionDigest) {
  */
 export function buildDigestCard(
   digest: RegionDigest,
-  options: { detailUrl: string; notice?: string },
+  options: { detailUrl: string; notice?: string; mentions?: readonly Mention[] },
 ): DigestCardView {
   const { headline, region } = digest;
   const words = describeLevel(digest);
@@ -145,6 +148,7 @@ export function buildDigestCard(
     title: `Weekly digest: ${escapeMarkdown(formatOrgName(region.name))} (${region.code})`,
     subtitle: `${escapeMarkdown(digest.campaign.name)} · figures for ${formatUkDay(digest.today)}`,
     notice: options.notice ?? '',
+    mentionLine: describeMentions(options.mentions ?? []),
     headline: `${headline.percentComplete}% complete: ${formatCount(finished)} of ${formatCount(headline.total)} actions finished across ${places} ${words.row}${places === 1 ? '' : 's'}`,
     statusLine: [
       `${describeStatus('done')} ${formatCount(headline.byStatus.done)}`,
@@ -195,4 +199,13 @@ export function buildDigestCard(
 /** The notification text of a digest card. */
 export function summariseDigestCard(digest: RegionDigest): string {
   return `Weekly digest for ${formatOrgName(digest.region.name)}: ${digest.headline.percentComplete}% complete`;
+}
+
+/** "For <at>A</at>, <at>B</at> and <at>C</at>." (the text the mention entities match), or "". */
+function describeMentions(mentions: readonly Mention[]): string {
+  const names = mentions.map(mentionText);
+  if (names.length === 0) return '';
+  const joined =
+    names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+  return `For ${joined}.`;
 }

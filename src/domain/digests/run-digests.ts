@@ -17,6 +17,9 @@ import type { JobRunStore } from '../jobs/job-runs';
 import type { Organisation } from '../access/organisations';
 import type { OutboxStore } from '../outbox/outbox';
 import { addDays, isoWeekOf } from '../shared/uk-dates';
+import type { Mention } from '../cards/deliver-cards';
+import type { RosterStore } from '../channels/rosters';
+import { resolveDigestMentions } from './digest-mentions';
 
 /** The scheduled job's name (run records, POST /api/jobs/digests). */
 export const DIGEST_JOB = 'digests';
@@ -30,6 +33,8 @@ export interface DigestRunDeps extends DigestDeps {
   jobRuns: JobRunStore;
   /** The "Full detail" link; `{region}` and `{campaign}` in it are replaced (see resolveDetailUrl). */
   detailUrl: string;
+  /** The team rosters: whom a channel's digest mentions, when it names anyone (`digest mention`). */
+  rosters?: Pick<RosterStore, 'getPerson'>;
 }
 
 /** Regions whose digests are built at once: each is a few reads, so a few overlap well. */
@@ -191,17 +196,19 @@ export function figuresKey(campaignId: string, regionCode: string): string {
   return `${campaignId}|${regionCode}`;
 }
 
-/** A digest's card payload for the outbox. */
+/** A digest's card payload for the outbox, mentioning `mentions` (nobody by default). */
 export function composeDigest(
   deps: Pick<DigestRunDeps, 'composer' | 'detailUrl'>,
   digest: RegionDigest,
-  notice?: string,
+  options: { notice?: string; mentions?: readonly Mention[] } = {},
 ): Record<string, unknown> {
+  const mentions = options.mentions ?? [];
   const view = buildDigestCard(digest, {
     detailUrl: resolveDetailUrl(deps.detailUrl, digest.campaign.id, digest.region.code),
-    ...(notice ? { notice } : {}),
+    ...(options.notice ? { notice: options.notice } : {}),
+    mentions,
   });
-  return deps.composer.composeCard('digest', view, summariseDigestCard(digest));
+  return deps.composer.composeCard('digest', view, summariseDigestCard(digest), mentions);
 }
 
 /**
@@ -283,6 +290,8 @@ export async function runDigests(
     // One region's trouble (a storage fault) must not hold up the others: note it, go on, and
     // fail the run at the end so the scheduler retries it (the dedupe keys make that safe).
     try {
+      // Whom each channel's post mentions: nobody unless an administrator chose people.
+      const mentions = await Promise.all(links.map((link) => resolveDigestMentions(deps, link)));
       for (const campaign of await listDigestCampaigns(deps, org)) {
         const key = figuresKey(campaign.id, orgCode);
         const digest = await buildDigestFor(deps, org, {
@@ -293,14 +302,16 @@ export async function runDigests(
         if (digest.headline.total === 0) continue;
         result.digests.push([key, snapshotDigest(digest)]);
         const payload = composeDigest(deps, digest);
-        for (const link of links) {
+        for (const [i, link] of links.entries()) {
+          const named = mentions[i] ?? [];
           result.outcomes.push(
             await enqueueMessage(enqueueDeps, {
               jobId: digestOutboxJob(week),
               dedupeKey: digestDedupeKey(campaign.id, orgCode, week, link),
               kind: 'send',
               target: { kind: 'channel', teamId: link.teamId, channelId: link.channelId },
-              payload,
+              payload:
+                named.length > 0 ? composeDigest(deps, digest, { mentions: named }) : payload,
               orgCode,
             }),
           );

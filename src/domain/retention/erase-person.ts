@@ -66,6 +66,9 @@ export function findNames(userId: string, records: readonly StoredRecord[]): str
     if (same(fields['userAadObjectId'])) add(fields['name']);
     if (same(fields['updatedBy'])) add(fields['updatedByName']);
     if (same(fields['by'])) add(fields['byName']);
+    // Role grants and their recorded changes: the person's name, and the granter's.
+    if (same(fields['userId'])) add(fields['userName']);
+    if (same(fields['grantedBy'])) add(fields['grantedByName']);
   }
   return [...names].sort();
 }
