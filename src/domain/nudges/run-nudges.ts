@@ -2,7 +2,12 @@ import { describeStatus, type CardRef, type StatusButtonData } from '../cards/ca
 import type { Campaign } from '../checklists/campaigns';
 import type { ChecklistAction } from '../checklists/checklists';
 import type { ConversationStore } from '../channels/conversations';
-import { mentionText, type DeliveryDeps, type Mention } from '../cards/deliver-cards';
+import {
+  cleanMentionName,
+  mentionText,
+  type DeliveryDeps,
+  type Mention,
+} from '../cards/deliver-cards';
 import type { RosterStore } from '../channels/rosters';
 import { enqueueMessages } from '../outbox/enqueue-messages';
 import type { OutboxRequest } from '../outbox/outbox';
@@ -185,20 +190,6 @@ export async function runNudges(
     await run.queueAll();
   }
   return summary;
-}
-
-/**
- * A name fit to stand between `<at>` and `</at>`: Teams matches the entity's text to the message
- * exactly, so the name carries no markup or markdown that escaping would change. A lead nobody has
- * named yet is still mentioned (and notified), as "PCN lead".
- */
-function cleanMentionName(name: string | undefined): string {
-  const clean = (name ?? '')
-    .replace(/[<>*_`#~|[\]\\]/g, '')
-    .replace(/\s+/g, ' ')
-    .trim()
-    .slice(0, 80);
-  return clean || 'PCN lead';
 }
 
 /** "A", "A and B", "A, B and C". */
@@ -418,7 +409,7 @@ class NudgeRun {
           (tenantId
             ? (await this.deps.conversations.findPersonal(tenantId, userId))?.userName
             : undefined);
-        return { id: person?.teamsUserId ?? userId, name: cleanMentionName(name) };
+        return { id: person?.teamsUserId ?? userId, name: cleanMentionName(name, 'PCN lead') };
       }),
     );
     const seen = new Set<string>();
