@@ -45,6 +45,14 @@ export interface Config {
   retention: RetentionConfig;
   /** The dashboard tab and its API. */
   tab: TabConfig;
+  /** Where traces and metrics go: Application Insights, or nowhere. */
+  telemetry: TelemetrySettings;
+}
+
+/** Telemetry: the Application Insights connection string, or none (nothing is sent). */
+export interface TelemetrySettings {
+  /** Never logged. */
+  connectionString: string | undefined;
 }
 
 /** The dashboard tab: where it is published, and how its API checks Teams SSO tokens. */
@@ -237,6 +245,15 @@ const envSchema = z.object({
         'is for tests only and must be a loopback address such as http://127.0.0.1:4000/{tenant}/keys; leave it empty in production',
       ),
   ),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (s) => /(^|;)\s*(InstrumentationKey|IngestionEndpoint)=/i.test(s),
+        'does not look like an Application Insights connection string (copy it from the Application Insights resource → Overview → Connection String), or leave it empty to send no telemetry',
+      ),
+  ),
   DIGEST_DETAIL_URL: optional(
     z
       .string()
@@ -384,6 +401,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       publicUrl: e.TAB_PUBLIC_URL?.toLowerCase(),
       jwksUrl: e.TAB_SSO_JWKS_URL ?? ENTRA_JWKS_URL,
     },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     retention: {
       outboxDays: e.RETENTION_OUTBOX_DAYS ?? 30,
       jobRunsDays: e.RETENTION_JOB_RUNS_DAYS ?? 90,
@@ -458,5 +476,8 @@ export function describeConfig(config: Config): Record<string, unknown> {
     },
     retention: config.retention,
     jobTrigger: config.jobsSecret ? 'POST /api/jobs/<name> (JOBS_SECRET set)' : 'off',
+    telemetry: config.telemetry.connectionString
+      ? 'Application Insights (connection string set)'
+      : 'off',
   };
 }

@@ -180,4 +180,10 @@ export const SETTINGS: readonly SettingDoc[] = [
     description:
       'Secret for `POST /api/jobs/<name>` (header `x-jobs-secret` or `Authorization: Bearer`), so an external scheduler can trigger jobs; a wrong or missing secret gets 401 and nothing runs. At least 32 characters in production. Empty switches the trigger off (403). Never logged.',
   },
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    default: '(empty: no telemetry)',
+    description:
+      'Application Insights connection string (the resource → Overview → Connection String). Set: traces of turns, job runs and sends, and the metrics in docs/operations.md, go to Application Insights; never message text or names. Empty: nothing is sent anywhere. Never logged.',
+  },
 ];

@@ -19,6 +19,8 @@ import {
 import type { ConnectorClient, ConnectorResult } from './connector-client';
 import type { RateLimiter, SendPermit } from './rate-limiter';
 import { resolveTarget } from './resolve-target';
+import { classifySend, observeOutboxBacklog, recordSend } from '../telemetry/metrics';
+import { SPANS, startSpan, type SpanScope } from '../telemetry/spans';
 
 /** How the sender behaves; the defaults suit Teams. */
 export interface SenderSettings {
@@ -96,6 +98,9 @@ export class OutboxSender {
   readonly senderId = `sender-${randomUUID().slice(0, 8)}`;
   // Everything being worked on, waiting ones included (bounded by maxWaiting).
   private readonly inFlight = new Map<string, Promise<void>>();
+  // When each entry held in inFlight was queued (ms since the epoch): the backlog gauges read it.
+  private readonly queuedAt = new Map<string, number>();
+  private unobserve: (() => void) | undefined;
   // Concurrency slots: taken only once the entry's conversation may be sent to.
   private active = 0;
   private readonly slotWaiters: (() => void)[] = [];
@@ -139,13 +144,22 @@ export class OutboxSender {
     };
   }
 
+  /** What this sender holds, from memory (no storage read): for the outbox gauges. */
+  backlog(): { depth: number; oldestQueuedAt: number | undefined } {
+    let oldest: number | undefined;
+    for (const at of this.queuedAt.values()) if (oldest === undefined || at < oldest) oldest = at;
+    return { depth: this.inFlight.size, oldestQueuedAt: oldest };
+  }
+
   /** Starts the loop in the background. */
   start(): void {
+    this.unobserve ??= observeOutboxBacklog(() => this.backlog());
     this.running ??= this.loop();
   }
 
   /** Stops claiming new work and waits for sends in flight to finish. */
   async stop(): Promise<void> {
+    this.unobserve?.();
     this.abort.abort();
     for (const wake of this.slotWaiters.splice(0)) wake();
     await this.running;
@@ -186,8 +200,10 @@ export class OutboxSender {
             .finally(() => {
               order.arrived();
               this.inFlight.delete(key);
+              this.queuedAt.delete(key);
             });
           this.inFlight.set(key, work);
+          this.queuedAt.set(key, Date.parse(entry.createdAt) || Date.now());
         }
         if (due.length === 0 || this.breaker.current().open) await this.pause(this.settings.pollMs);
         else await this.pause(5);
@@ -246,22 +262,26 @@ export class OutboxSender {
         ),
       );
       if (!created) return;
-      const { entry, result } = created;
-      if (result.status < 200 || result.status >= 300 || !result.id) {
-        await this.record(entry, result, key);
-        return;
-      }
-      const address = {
-        serviceUrl: target.serviceUrl,
-        tenantId: target.tenantId,
-        botId: target.botId,
-        conversationId: result.id,
-      };
-      // Still ours: the claim was made moments ago, and a new chat's windows are empty.
-      const sent = await this.call(address.conversationId, () =>
-        this.deps.client.sendToConversation(address, entry.payload ?? {}),
-      );
-      await this.record(entry, sent, address.conversationId);
+      const { entry, result, span } = created;
+      await this.finishSend(span, async () => {
+        if (result.status < 200 || result.status >= 300 || !result.id) {
+          await this.record(entry, result, key);
+          return;
+        }
+        const address = {
+          serviceUrl: target.serviceUrl,
+          tenantId: target.tenantId,
+          botId: target.botId,
+          conversationId: result.id,
+        };
+        // Still ours: the claim was made moments ago, and a new chat's windows are empty.
+        const sent = await this.call(
+          address.conversationId,
+          () => this.deps.client.sendToConversation(address, entry.payload ?? {}),
+          { span, kind: entry.kind },
+        );
+        await this.record(entry, sent, address.conversationId);
+      });
       return;
     }
     const { address } = target;
@@ -279,7 +299,34 @@ export class OutboxSender {
           return this.deps.client.deleteActivity(address, entry.activityId ?? '');
       }
     });
-    if (done) await this.record(done.entry, done.result, address.conversationId);
+    if (done)
+      await this.finishSend(done.span, () =>
+        this.record(done.entry, done.result, address.conversationId),
+      );
+  }
+
+  /** Records a send's outcome inside its span (so the log lines carry its ids), then ends it. */
+  private async finishSend(span: SpanScope, work: () => Promise<void>): Promise<void> {
+    try {
+      await span.within(work);
+    } catch (error) {
+      span.fail(error instanceof Error ? error.name : 'Error');
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** One Bot Connector call's outcome, on the send's span and in the send counters. */
+  private noteCall(span: SpanScope, kind: string, result: ConnectorResult): void {
+    const outcome = classifySend(result.status);
+    span.set({
+      'http.response.status_code': result.status,
+      'arb.outcome': outcome,
+      'arb.retry_after_s': result.retryAfterSeconds,
+    });
+    if (outcome !== 'sent') span.fail(outcome);
+    recordSend(outcome, kind);
   }
 
   /**
@@ -330,7 +377,7 @@ export class OutboxSender {
     conversationKey: string,
     order: InOrder,
     call: (entry: OutboxEntry) => Promise<ConnectorResult>,
-  ): Promise<{ entry: OutboxEntry; result: ConnectorResult } | undefined> {
+  ): Promise<{ entry: OutboxEntry; result: ConnectorResult; span: SpanScope } | undefined> {
     await order.prior;
     // takeTurn joins the conversation's line before its first await; the next entry may follow.
     const turning = this.takeTurn(conversationKey);
@@ -350,13 +397,32 @@ export class OutboxSender {
       }
     }
     if (!entry) return undefined;
+    // One span per send, from the claim to the recorded outcome (the caller ends it). Nothing
+    // that names the recipient goes on it: the kinds, the job, the attempt and Teams' answer.
+    const claimed = entry;
+    const span = startSpan(
+      SPANS.send,
+      {
+        'arb.outbox_kind': claimed.kind,
+        'arb.target_kind': claimed.target.kind,
+        'arb.job_id': claimed.jobId,
+        'arb.attempt': claimed.attempts,
+      },
+      'client',
+    );
     try {
-      const result = await call(entry).catch((error: unknown): ConnectorResult => ({
-        status: 0,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      }));
+      const result = await span
+        .within(() => call(claimed))
+        .catch((error: unknown): ConnectorResult => ({
+          status: 0,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }));
       this.observe(result, probe);
-      return { entry, result };
+      this.noteCall(span, claimed.kind, result);
+      return { entry: claimed, result, span };
+    } catch (error) {
+      span.end();
+      throw error;
     } finally {
       permit.done();
       this.freeSlot();
@@ -447,6 +513,7 @@ export class OutboxSender {
   private async call(
     conversationId: string,
     call: () => Promise<ConnectorResult>,
+    send: { span: SpanScope; kind: string },
   ): Promise<ConnectorResult> {
     const permit = await this.deps.limiter
       .acquire(conversationId, this.abort.signal)
@@ -458,6 +525,7 @@ export class OutboxSender {
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       }));
       this.observe(result, false);
+      this.noteCall(send.span, send.kind, result);
       return result;
     } finally {
       permit.done();
