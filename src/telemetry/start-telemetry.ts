@@ -22,7 +22,10 @@ export interface TelemetryTestHooks {
 export interface Telemetry {
   /** 'azure-monitor' sends to Application Insights; 'test' to the hooks; 'off' nowhere. */
   readonly destination: 'azure-monitor' | 'test' | 'off';
-  /** Flushes what is buffered, stops the exporters and forgets the global providers. */
+  /**
+   * Flushes what is buffered, stops the exporters and forgets the global providers. Never
+   * rejects, and gives up on the flush after STOP_TIMEOUT_MS.
+   */
   stop(): Promise<void>;
 }
 
@@ -114,11 +117,21 @@ async function startInMemory(hooks: TelemetryTestHooks): Promise<Telemetry> {
   };
 }
 
+/** Longest a stop waits for the last export (inside the platform's grace period after the service's own stop). */
+export const STOP_TIMEOUT_MS = 5_000;
+
+// Best effort: an unreachable Application Insights (its last export fails, or hangs) must not
+// turn a clean stop into a failed one.
 async function stopWith(shutdown: () => Promise<void>): Promise<void> {
   deactivateMetrics();
+  let timer: NodeJS.Timeout | undefined;
   try {
-    await shutdown();
+    await Promise.race([
+      shutdown().catch(() => undefined),
+      new Promise<void>((resolve) => (timer = setTimeout(resolve, STOP_TIMEOUT_MS))),
+    ]);
   } finally {
+    clearTimeout(timer);
     trace.disable();
     metrics.disable();
     context.disable();
