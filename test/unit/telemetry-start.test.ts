@@ -70,6 +70,19 @@ describe('telemetry at start (a fresh process, as npm start runs)', function () 
     assert.deepEqual(result, { destination: 'off', ids: null, loaded: 0 });
   });
 
+  it('stops cleanly when Application Insights cannot be reached (telemetry never fails a shutdown)', async () => {
+    // A port just closed: the last export on stop is refused.
+    const closed = https.createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const result = await runProbe({
+      APPLICATIONINSIGHTS_CONNECTION_STRING: `InstrumentationKey=00000000-0000-4000-8000-000000000001;IngestionEndpoint=https://127.0.0.1:${port}/`,
+      APPLICATIONINSIGHTS_STATSBEAT_DISABLED: 'true',
+    });
+    assert.equal(result.destination, 'azure-monitor');
+  });
+
   describe('with a connection string', () => {
     let dir: string;
     let server: https.Server;
