@@ -184,6 +184,6 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
     default: '(empty: no telemetry)',
     description:
-      'Application Insights connection string (the resource → Overview → Connection String). Set: traces of turns, job runs and sends, and the metrics in docs/operations.md, go to Application Insights; never message text or names. Empty: nothing is sent anywhere. Never logged.',
+      'Application Insights connection string (the resource → Overview → Connection String). Set: traces of turns, job runs and sends, and the metrics listed under Telemetry below, go to Application Insights; never message text, names or ids of people. Empty: nothing is sent anywhere. Never logged.',
   },
 ];
