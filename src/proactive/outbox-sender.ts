@@ -253,13 +253,18 @@ export class OutboxSender {
     }
     if (target.kind === 'createPersonal') {
       const key = `create:${target.userId}`;
-      const created = await this.claimAndCall(due, key, order, () =>
-        this.deps.client.createPersonalConversation(
-          target.serviceUrl,
-          target.botId,
-          target.userId,
-          target.tenantId,
-        ),
+      const created = await this.claimAndCall(
+        due,
+        key,
+        order,
+        () =>
+          this.deps.client.createPersonalConversation(
+            target.serviceUrl,
+            target.botId,
+            target.userId,
+            target.tenantId,
+          ),
+        'create',
       );
       if (!created) return;
       const { entry, result, span } = created;
@@ -377,6 +382,8 @@ export class OutboxSender {
     conversationKey: string,
     order: InOrder,
     call: (entry: OutboxEntry) => Promise<ConnectorResult>,
+    /** What the call is, for the send counters: the entry's kind, or `create` (a 1:1 chat). */
+    callKind?: string,
   ): Promise<{ entry: OutboxEntry; result: ConnectorResult; span: SpanScope } | undefined> {
     await order.prior;
     // takeTurn joins the conversation's line before its first await; the next entry may follow.
@@ -418,7 +425,7 @@ export class OutboxSender {
           error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
         }));
       this.observe(result, probe);
-      this.noteCall(span, claimed.kind, result);
+      this.noteCall(span, callKind ?? claimed.kind, result);
       return { entry: claimed, result, span };
     } catch (error) {
       span.end();
