@@ -58,6 +58,22 @@ const sumOf = (metrics: MetricData[], name: string, match: Attributes = {}): num
 const countOf = (metrics: MetricData[], name: string, match: Attributes = {}): number =>
   pointsOf(metrics, name, match).reduce((total, p) => total + (p.value as Histogram).count, 0);
 
+/** Waits until the sender holds nothing and Teams has had no call for a second. */
+async function waitForQuiet(connector: FakeConnector, reader: TestMetricReader): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  let calls = -1;
+  let since = Date.now();
+  while (Date.now() < deadline) {
+    if (connector.calls.length !== calls) {
+      calls = connector.calls.length;
+      since = Date.now();
+    } else if (Date.now() - since >= 1_000 && sumOf(await reader.read(), METRICS.outboxDepth) === 0)
+      return;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error('the outbox did not settle within a minute');
+}
+
 const CAMPAIGN = 'demo-qz1';
 const PRACTICE = 'X99001';
 const ACTION = 'PRAC-03';
@@ -188,7 +204,8 @@ describe('telemetry: spans and metrics of a press and a fan-out (in-memory expor
       () => CHANNELS.every((c) => connector.deliveredTo(c).filter(isCard).length > 0),
       30_000,
     );
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    // And the linking's sends (redraws included) all done, so the injected 429 meets the launch.
+    await waitForQuiet(connector, reader);
     const baseline = await reader.read();
     const logsBefore = service.logs.length;
     spans.reset();
