@@ -1,7 +1,7 @@
 import pino from 'pino';
-import { startService } from './app/start-service';
 import { ConfigError, describeConfig, loadConfig, type Config } from './config/load-config';
 import { createLogger } from './logging/create-logger';
+import { startTelemetry } from './telemetry/start-telemetry';
 
 /** Entry point for `npm start`: load configuration, start, and stop cleanly on SIGINT/SIGTERM. */
 async function main(): Promise<void> {
@@ -19,6 +19,9 @@ async function main(): Promise<void> {
   // write per line was a visible share of a press's CPU once Teams sent many at once.
   const logger = createLogger(config.logLevel, pino.destination({ dest: 1, sync: false }));
   logger.info({ config: describeConfig(config) }, 'starting');
+  // Before the service's modules load, so the HTTP instrumentation sees the server being made.
+  const telemetry = await startTelemetry(config.telemetry);
+  const { startService } = await import('./app/start-service');
   const service = await startService(config, logger);
 
   if (config.mode === 'local') {
@@ -46,13 +49,17 @@ async function main(): Promise<void> {
     logger.info({ signal, alreadyStopping: stopping }, 'signal received');
     if (stopping) return;
     stopping = true;
-    service.stop().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        logger.error({ err: error }, 'error while stopping');
-        process.exit(1);
-      },
-    );
+    service
+      .stop()
+      // Sends what is still buffered (the last spans and metrics) before the process ends.
+      .then(() => telemetry.stop())
+      .then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'error while stopping');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -5,6 +5,7 @@ import {
   type CountsKey,
   type ProjectCountsDeps,
 } from '../domain/items/project-counts';
+import { recordProjectionLag } from '../telemetry/metrics';
 
 /** Keeps organisation counts in step with presses, a few seconds behind them. */
 export interface CountsProjector {
@@ -28,15 +29,16 @@ export function createCountsProjector(
   deps: ProjectCountsDeps,
   options: { delayMs: number; onError: (error: unknown) => void },
 ): CountsProjector {
-  let pending = new Map<string, CountsKey>();
+  // Each waiting organisation with when its first unprojected press marked it (for the lag metric).
+  let pending = new Map<string, { key: CountsKey; markedAt: number }>();
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
-  const project = async (keys: CountsKey[]) => {
-    for (const key of keys) {
+  const project = async (waiting: { key: CountsKey; markedAt: number }[]) => {
+    for (const { key, markedAt } of waiting) {
       try {
-        await projectOrganisation(deps, key);
+        if (await projectOrganisation(deps, key)) recordProjectionLag(performance.now() - markedAt);
       } catch (error) {
         options.onError(error); // the mark stays set: the next drain projects it
       }
@@ -54,7 +56,9 @@ export function createCountsProjector(
   return {
     schedule(key) {
       if (stopped) return;
-      pending.set(`${key.campaignId}|${key.icbCode}|${key.orgCode}`, key);
+      const id = `${key.campaignId}|${key.icbCode}|${key.orgCode}`;
+      // The first mark counts: later presses are projected by the same pass.
+      if (!pending.has(id)) pending.set(id, { key, markedAt: performance.now() });
       timer ??= setTimeout(() => void flush(), options.delayMs);
     },
     flush,

@@ -13,6 +13,7 @@ import { AuthenticatingAdapter, type Admit } from './authenticate-turn';
 import type { BotServices } from './bot-services';
 import { errorAnswer, noticeCardAnswer } from './reply';
 import { findRoute, type InvokeAnswer, type Route } from './router';
+import { inSpan, SPANS } from '../telemetry/spans';
 
 /** The bot as the HTTP layer sees it: something that processes one request. */
 export interface Bot {
@@ -44,19 +45,41 @@ export function createBot(options: {
     const { activity } = context;
     const correlationId = randomUUID();
     const route = findRoute(options.routes, activity);
-    const logger = options.logger.child({
-      correlationId,
-      activityId: activity.id,
-      activityType: activity.type,
-      route: route?.name,
-    });
-    context.turnState.set(SCOPE, { correlationId, logger });
-    const answer = route
-      ? await route.handler(context, { services: options.services, logger, correlationId })
-      : undefined;
-    if (activity.type === ActivityTypes.Invoke)
-      await sendInvokeAnswer(context, answer ?? { status: 200 });
-    logger.info('turn handled');
+    // One span per turn, under the HTTP request's when Azure Monitor traces requests. Its
+    // attributes say what kind of turn it was, never what anyone wrote or who they are.
+    await inSpan(
+      SPANS.turn,
+      {
+        'arb.activity_type': activity.type,
+        'arb.route': route?.name,
+        'arb.verb': readVerb(activity),
+        'arb.correlation_id': correlationId,
+      },
+      async (span) => {
+        const logger = options.logger.child({
+          correlationId,
+          activityId: activity.id,
+          activityType: activity.type,
+          route: route?.name,
+        });
+        context.turnState.set(SCOPE, { correlationId, logger });
+        try {
+          const answer = route
+            ? await route.handler(context, { services: options.services, logger, correlationId })
+            : undefined;
+          if (activity.type === ActivityTypes.Invoke) {
+            const sent = answer ?? { status: 200 };
+            await sendInvokeAnswer(context, sent);
+            span.set({ 'arb.invoke_status': sent.status });
+          }
+        } catch (error) {
+          span.set({ 'arb.outcome': 'failed', 'arb.error_code': asCodedError(error).code });
+          throw error;
+        }
+        span.set({ 'arb.outcome': 'handled' });
+        logger.info('turn handled');
+      },
+    );
   };
 
   return {
@@ -111,6 +134,13 @@ function toAuthOptions(
         MicrosoftAppTenantId: identity.tenantId,
       } as ConfigurationBotFrameworkAuthenticationOptions;
   }
+}
+
+// A card button's verb (a name from cards/, never data the person typed).
+function readVerb(activity: TurnContext['activity']): string | undefined {
+  if (activity.type !== ActivityTypes.Invoke) return undefined;
+  const verb = (activity.value as { action?: { verb?: unknown } } | undefined)?.action?.verb;
+  return typeof verb === 'string' && /^[A-Za-z]{1,40}$/.test(verb) ? verb : undefined;
 }
 
 async function sendInvokeAnswer(context: TurnContext, answer: InvokeAnswer | void): Promise<void> {

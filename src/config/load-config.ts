@@ -47,6 +47,14 @@ export interface Config {
   tab: TabConfig;
   /** Reaching people 1:1 who never opened the bot, through Microsoft Graph. */
   graph: GraphConfig;
+  /** Where traces and metrics go: Application Insights, or nowhere. */
+  telemetry: TelemetrySettings;
+}
+
+/** Telemetry: the Application Insights connection string, or none (nothing is sent). */
+export interface TelemetrySettings {
+  /** Never logged. */
+  connectionString: string | undefined;
 }
 
 /** Installing the app for a person through Microsoft Graph when Teams will not start a 1:1 chat. */
@@ -271,6 +279,15 @@ const envSchema = z.object({
         'must be an https:// address such as https://graph.microsoft.com/v1.0 (a loopback http:// address is for tests only)',
       ),
   ),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        (s) => /(^|;)\s*(InstrumentationKey|IngestionEndpoint)=/i.test(s),
+        'does not look like an Application Insights connection string (copy it from the Application Insights resource → Overview → Connection String), or leave it empty to send no telemetry',
+      ),
+  ),
   DIGEST_DETAIL_URL: optional(
     z
       .string()
@@ -431,6 +448,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       catalogAppId: e.TEAMS_CATALOG_APP_ID,
       baseUrl: (e.GRAPH_BASE_URL ?? GRAPH_BASE_URL).replace(/\/+$/, ''),
     },
+    telemetry: { connectionString: e.APPLICATIONINSIGHTS_CONNECTION_STRING },
     retention: {
       outboxDays: e.RETENTION_OUTBOX_DAYS ?? 30,
       jobRunsDays: e.RETENTION_JOB_RUNS_DAYS ?? 90,
@@ -507,6 +525,9 @@ export function describeConfig(config: Config): Record<string, unknown> {
     jobTrigger: config.jobsSecret ? 'POST /api/jobs/<name> (JOBS_SECRET set)' : 'off',
     graphInstallForUsers: config.graph.installForUsers
       ? `on (catalog app ${config.graph.catalogAppId}, ${config.graph.baseUrl})`
+      : 'off',
+    telemetry: config.telemetry.connectionString
+      ? 'Application Insights (connection string set)'
       : 'off',
   };
 }

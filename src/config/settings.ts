@@ -198,4 +198,10 @@ export const SETTINGS: readonly SettingDoc[] = [
     description:
       'Microsoft Graph endpoint for installing the app for people (`GRAPH_INSTALL_FOR_USERS`). Change it only for a national cloud, or in tests to a loopback `http://127.0.0.1:<port>` fake.',
   },
+  {
+    name: 'APPLICATIONINSIGHTS_CONNECTION_STRING',
+    default: '(empty: no telemetry)',
+    description:
+      'Application Insights connection string (the resource → Overview → Connection String). Set: traces of turns, job runs and sends, and the metrics listed under Telemetry below, go to Application Insights; never message text, names or ids of people. Empty: nothing is sent anywhere. Never logged.',
+  },
 ];

@@ -1,4 +1,5 @@
 import pino, { type Logger } from 'pino';
+import { currentTraceIds } from '../telemetry/spans';
 
 export type { Logger };
 
@@ -63,6 +64,9 @@ export function createLogger(level: string, destination?: pino.DestinationStream
       level,
       base: { service: 'access-recovery-bot' },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // A line written inside a turn, job run or send carries its trace and span ids, so the log
+      // and Application Insights (operation id = trace id) can be joined. Nothing when telemetry is off.
+      mixin: () => currentTraceIds() ?? {},
       formatters: {
         bindings: (bindings) => redactSecrets(bindings) as Record<string, unknown>,
         log: (object) => redactSecrets(object) as Record<string, unknown>,

@@ -21,6 +21,8 @@ import type { ConnectorClient, ConnectorResult } from './connector-client';
 import type { RateLimiter, SendPermit } from './rate-limiter';
 import { reachPerson, type ReachDeps } from './reach-person';
 import { resolveTarget } from './resolve-target';
+import { classifySend, observeOutboxBacklog, recordSend } from '../telemetry/metrics';
+import { SPANS, startSpan, type SpanScope } from '../telemetry/spans';
 
 /** How the sender behaves; the defaults suit Teams. */
 export interface SenderSettings {
@@ -101,6 +103,9 @@ export class OutboxSender {
   readonly senderId = `sender-${randomUUID().slice(0, 8)}`;
   // Everything being worked on, waiting ones included (bounded by maxWaiting).
   private readonly inFlight = new Map<string, Promise<void>>();
+  // When each entry held in inFlight was queued (ms since the epoch): the backlog gauges read it.
+  private readonly queuedAt = new Map<string, number>();
+  private unobserve: (() => void) | undefined;
   // Concurrency slots: taken only once the entry's conversation may be sent to.
   private active = 0;
   private readonly slotWaiters: (() => void)[] = [];
@@ -148,13 +153,22 @@ export class OutboxSender {
     };
   }
 
+  /** What this sender holds, from memory (no storage read): for the outbox gauges. */
+  backlog(): { depth: number; oldestQueuedAt: number | undefined } {
+    let oldest: number | undefined;
+    for (const at of this.queuedAt.values()) if (oldest === undefined || at < oldest) oldest = at;
+    return { depth: this.inFlight.size, oldestQueuedAt: oldest };
+  }
+
   /** Starts the loop in the background. */
   start(): void {
+    this.unobserve ??= observeOutboxBacklog(() => this.backlog());
     this.running ??= this.loop();
   }
 
   /** Stops claiming new work and waits for sends in flight to finish. */
   async stop(): Promise<void> {
+    this.unobserve?.();
     this.abort.abort();
     for (const wake of this.slotWaiters.splice(0)) wake();
     await this.running;
@@ -195,8 +209,10 @@ export class OutboxSender {
             .finally(() => {
               order.arrived();
               this.inFlight.delete(key);
+              this.queuedAt.delete(key);
             });
           this.inFlight.set(key, work);
+          this.queuedAt.set(key, Date.parse(entry.createdAt) || Date.now());
         }
         if (due.length === 0 || this.breaker.current().open) await this.pause(this.settings.pollMs);
         else await this.pause(5);
@@ -250,31 +266,40 @@ export class OutboxSender {
     }
     if (target.kind === 'createPersonal') {
       const key = `create:${target.userId}`;
-      const created = await this.claimAndCall(due, key, order, () =>
-        this.deps.client.createPersonalConversation(
-          target.serviceUrl,
-          target.botId,
-          target.userId,
-          target.tenantId,
-        ),
+      const created = await this.claimAndCall(
+        due,
+        key,
+        order,
+        () =>
+          this.deps.client.createPersonalConversation(
+            target.serviceUrl,
+            target.botId,
+            target.userId,
+            target.tenantId,
+          ),
+        'create',
       );
       if (!created) return;
-      const { entry, result } = created;
-      if (result.status < 200 || result.status >= 300 || !result.id) {
-        await this.record(entry, result, key);
-        return;
-      }
-      const address = {
-        serviceUrl: target.serviceUrl,
-        tenantId: target.tenantId,
-        botId: target.botId,
-        conversationId: result.id,
-      };
-      // Still ours: the claim was made moments ago, and a new chat's windows are empty.
-      const sent = await this.call(address.conversationId, () =>
-        this.deps.client.sendToConversation(address, entry.payload ?? {}),
-      );
-      await this.record(entry, sent, address.conversationId);
+      const { entry, result, span } = created;
+      await this.finishSend(span, async () => {
+        if (result.status < 200 || result.status >= 300 || !result.id) {
+          await this.record(entry, result, key);
+          return;
+        }
+        const address = {
+          serviceUrl: target.serviceUrl,
+          tenantId: target.tenantId,
+          botId: target.botId,
+          conversationId: result.id,
+        };
+        // Still ours: the claim was made moments ago, and a new chat's windows are empty.
+        const sent = await this.call(
+          address.conversationId,
+          () => this.deps.client.sendToConversation(address, entry.payload ?? {}),
+          { span, kind: entry.kind },
+        );
+        await this.record(entry, sent, address.conversationId);
+      });
       return;
     }
     const { address } = target;
@@ -292,7 +317,34 @@ export class OutboxSender {
           return this.deps.client.deleteActivity(address, entry.activityId ?? '');
       }
     });
-    if (done) await this.record(done.entry, done.result, address.conversationId);
+    if (done)
+      await this.finishSend(done.span, () =>
+        this.record(done.entry, done.result, address.conversationId),
+      );
+  }
+
+  /** Records a send's outcome inside its span (so the log lines carry its ids), then ends it. */
+  private async finishSend(span: SpanScope, work: () => Promise<void>): Promise<void> {
+    try {
+      await span.within(work);
+    } catch (error) {
+      span.fail(error instanceof Error ? error.name : 'Error');
+      throw error;
+    } finally {
+      span.end();
+    }
+  }
+
+  /** One Bot Connector call's outcome, on the send's span and in the send counters. */
+  private noteCall(span: SpanScope, kind: string, result: ConnectorResult): void {
+    const outcome = classifySend(result.status);
+    span.set({
+      'http.response.status_code': result.status,
+      'arb.outcome': outcome,
+      'arb.retry_after_s': result.retryAfterSeconds,
+    });
+    if (outcome !== 'sent') span.fail(outcome);
+    recordSend(outcome, kind);
   }
 
   /**
@@ -302,8 +354,9 @@ export class OutboxSender {
    * 5xx, network) wait and are tried again like any send's.
    */
   private async reachAndSend(due: OutboxEntry, userAadObjectId: string, order: InOrder) {
-    const { outbox, now, rosters, logger, conversations, client, graph } = this.deps;
+    const { now, rosters, conversations, client, graph } = this.deps;
     let claimed: OutboxEntry | undefined;
+    let span: SpanScope | undefined;
     let key = `reach:${userAadObjectId}`;
     const outcome = rosters
       ? await reachPerson(
@@ -311,17 +364,51 @@ export class OutboxSender {
           userAadObjectId,
           async (conversationKey, call) => {
             key = conversationKey;
-            const done = await this.claimAndCall(due, conversationKey, order, call);
+            const done = await this.claimAndCall(due, conversationKey, order, call, 'create');
             claimed = done?.entry;
+            span?.end();
+            span = done?.span;
             return done?.result;
           },
         )
       : { kind: 'unreachable' as const, detail: 'They have never opened the bot.' };
-    if (!outcome) return;
+    if (!outcome) {
+      span?.end();
+      return;
+    }
     // Found unreachable before any call to Teams: claimed only now, so one sender records it.
     claimed ??= await this.claim(due);
-    if (!claimed) return;
+    if (!claimed) {
+      span?.end();
+      return;
+    }
     const entry = claimed;
+    const sendSpan = span ?? this.startSendSpan(entry);
+    await this.finishSend(sendSpan, () => this.concludeReach(entry, outcome, key, sendSpan));
+  }
+
+  /** One span per send, from the claim to the recorded outcome; nothing on it names the recipient. */
+  private startSendSpan(entry: OutboxEntry): SpanScope {
+    return startSpan(
+      SPANS.send,
+      {
+        'arb.outbox_kind': entry.kind,
+        'arb.target_kind': entry.target.kind,
+        'arb.job_id': entry.jobId,
+        'arb.attempt': entry.attempts,
+      },
+      'client',
+    );
+  }
+
+  /** Records how reaching a person ended: failed, waiting, or reached and sent. */
+  private async concludeReach(
+    entry: OutboxEntry,
+    outcome: Exclude<Awaited<ReturnType<typeof reachPerson>>, undefined>,
+    key: string,
+    span: SpanScope,
+  ): Promise<void> {
+    const { outbox, now, logger } = this.deps;
     switch (outcome.kind) {
       case 'unreachable':
         await outbox.markFailed(
@@ -345,12 +432,16 @@ export class OutboxSender {
             ? 'installed the app for a person through Graph to reach them 1:1'
             : 'started a 1:1 chat with a person from the team roster',
         );
-        await this.sendReached(entry, outcome.address);
+        await this.sendReached(entry, outcome.address, span);
     }
   }
 
   /** Sends on a chat just found, unless the claim is nearly spent (the next try sends on it). */
-  private async sendReached(entry: OutboxEntry, address: DeliveryAddress): Promise<void> {
+  private async sendReached(
+    entry: OutboxEntry,
+    address: DeliveryAddress,
+    span: SpanScope,
+  ): Promise<void> {
     const { outbox, now } = this.deps;
     // Graph calls may have used much of the lease: past this, another sender could take the
     // entry over while it is being sent, and the person would get it twice.
@@ -358,8 +449,10 @@ export class OutboxSender {
       await outbox.markRetry(entry, now(), 'reached 1:1; sending on the next try');
       return;
     }
-    const sent = await this.call(address.conversationId, () =>
-      this.deps.client.sendToConversation(address, entry.payload ?? {}),
+    const sent = await this.call(
+      address.conversationId,
+      () => this.deps.client.sendToConversation(address, entry.payload ?? {}),
+      { span, kind: entry.kind },
     );
     await this.record(entry, sent, address.conversationId);
   }
@@ -448,7 +541,9 @@ export class OutboxSender {
     conversationKey: string,
     order: InOrder,
     call: (entry: OutboxEntry) => Promise<ConnectorResult>,
-  ): Promise<{ entry: OutboxEntry; result: ConnectorResult } | undefined> {
+    /** What the call is, for the send counters: the entry's kind, or `create` (a 1:1 chat). */
+    callKind?: string,
+  ): Promise<{ entry: OutboxEntry; result: ConnectorResult; span: SpanScope } | undefined> {
     await order.prior;
     // takeTurn joins the conversation's line before its first await; the next entry may follow.
     const turning = this.takeTurn(conversationKey);
@@ -477,13 +572,22 @@ export class OutboxSender {
       }
     }
     if (!entry || !permit) return undefined;
+    // The caller ends the span, once the outcome is recorded.
+    const claimed = entry;
+    const span = this.startSendSpan(claimed);
     try {
-      const result = await call(entry).catch((error: unknown): ConnectorResult => ({
-        status: 0,
-        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
-      }));
+      const result = await span
+        .within(() => call(claimed))
+        .catch((error: unknown): ConnectorResult => ({
+          status: 0,
+          error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+        }));
       this.observe(result, probe);
-      return { entry, result };
+      this.noteCall(span, callKind ?? claimed.kind, result);
+      return { entry: claimed, result, span };
+    } catch (error) {
+      span.end();
+      throw error;
     } finally {
       permit.done();
       this.freeSlot();
@@ -566,6 +670,7 @@ export class OutboxSender {
   private async call(
     conversationId: string,
     call: () => Promise<ConnectorResult>,
+    send: { span: SpanScope; kind: string },
   ): Promise<ConnectorResult> {
     const permit = await this.deps.limiter
       .acquire(conversationId, this.abort.signal)
@@ -577,6 +682,7 @@ export class OutboxSender {
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
       }));
       this.observe(result, false);
+      this.noteCall(send.span, send.kind, result);
       return result;
     } finally {
       permit.done();

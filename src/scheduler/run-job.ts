@@ -9,6 +9,8 @@ import {
 } from '../domain/jobs/job-runs';
 import { toUkLocalTime } from '../domain/shared/uk-calendar';
 import type { Logger } from '../logging/create-logger';
+import { recordJobDuration } from '../telemetry/metrics';
+import { SPANS, startSpan, type SpanScope } from '../telemetry/spans';
 import type { Occurrence } from './find-occurrence';
 import type { JobDefinition } from './job-definition';
 
@@ -132,12 +134,33 @@ export async function startRun(
   return { outcome: 'started', run: claimed, finished: perform(deps, job, claimed, log) };
 }
 
-// Runs the job with a heartbeat, then records how it ended. Never rejects: failures are recorded.
+// One span per run, whose ids the run's log lines carry; its duration is also a metric.
 async function perform(
   deps: RunDeps,
   job: JobDefinition,
   claimed: JobRun,
   log: Logger,
+): Promise<JobRun> {
+  const span = startSpan(SPANS.job, {
+    'arb.job': job.name,
+    'arb.slot': claimed.slot,
+    'arb.trigger': claimed.trigger,
+    'arb.attempt': claimed.attempts,
+  });
+  try {
+    return await span.within(() => performRun(deps, job, claimed, log, span));
+  } finally {
+    span.end();
+  }
+}
+
+// Runs the job with a heartbeat, then records how it ended. Never rejects: failures are recorded.
+async function performRun(
+  deps: RunDeps,
+  job: JobDefinition,
+  claimed: JobRun,
+  log: Logger,
+  span: SpanScope,
 ): Promise<JobRun> {
   const { runs, clock, stopping } = deps;
   const controller = new AbortController();
@@ -202,6 +225,10 @@ async function perform(
     stopping.removeEventListener('abort', abortOnStop);
   }
   const ms = Date.now() - started;
+  const outcome = failure === undefined ? 'succeeded' : stopping.aborted ? 'stopped' : 'failed';
+  recordJobDuration(job.name, outcome, ms);
+  span.set({ 'arb.outcome': outcome });
+  if (outcome === 'failed') span.fail(failure instanceof Error ? failure.name : 'Error');
 
   try {
     if (failure !== undefined && stopping.aborted) {

@@ -49,6 +49,8 @@ export interface FaultOptions {
   retryAfterSeconds?: number;
   /** Only requests to this conversation (its reply threads included) fail. */
   conversationId?: string;
+  /** Only requests with this method fail (POST: new messages; PUT: updates of posted ones). */
+  method?: string;
 }
 
 /** Latency the fake adds before answering: a fixed delay or a uniform range, in ms. */
@@ -421,7 +423,7 @@ export class FakeConnector {
     }
     if (kind === 'other' || conversation === undefined) return this.answerOther(call);
 
-    const fault = this.takeFault(conversation);
+    const fault = this.takeFault(conversation, call.method);
     if (fault) return this.injected(call, fault);
 
     const activityId = call.activityId ?? '';
@@ -526,7 +528,7 @@ export class FakeConnector {
     }
     const status = this.conversationStatus.get(conversation);
     if (status) return this.reject(call, status, 'conversation-status', statusMessage(status));
-    const fault = this.takeFault(conversation);
+    const fault = this.takeFault(conversation, call.method);
     if (fault) return this.injected(call, fault);
     const throttle = this.admit(call, conversation, at);
     if (throttle) return throttle;
@@ -572,10 +574,14 @@ export class FakeConnector {
     return id;
   }
 
-  private takeFault(conversation: string): { status: number; options: FaultOptions } | undefined {
+  private takeFault(
+    conversation: string,
+    method: string,
+  ): { status: number; options: FaultOptions } | undefined {
     const applies = (options: FaultOptions) =>
-      options.conversationId === undefined ||
-      baseConversationId(options.conversationId) === conversation;
+      (options.conversationId === undefined ||
+        baseConversationId(options.conversationId) === conversation) &&
+      (options.method === undefined || options.method === method);
     const queued = this.queuedFaults.find((f) => applies(f.options));
     if (queued) {
       if (--queued.remaining === 0) this.queuedFaults.splice(this.queuedFaults.indexOf(queued), 1);

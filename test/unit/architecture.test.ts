@@ -25,6 +25,9 @@ const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   // The tab's browser code alone talks to the Teams host; the server checks its tokens in http/.
   '@microsoft/teams-js': ['tab'],
   jose: ['http'],
+  // OpenTelemetry and Azure Monitor stay behind src/telemetry's small API (spans, metrics, start).
+  '@opentelemetry': ['telemetry'],
+  '@azure/monitor-opentelemetry': ['telemetry'],
 };
 
 // Plain libraries the domain may lean on for solved problems; anything else stays at the edges.

@@ -20,7 +20,6 @@ const ROOT = path.resolve(__dirname, '../..');
 const SETTINGS_ADDED_BY_OTHER_BRANCHES = [
   'STORAGE_ACCOUNT_URL',
   'MANAGED_IDENTITY_CLIENT_ID',
-  'APPLICATIONINSIGHTS_CONNECTION_STRING',
 ];
 
 /** App Service's own settings, read by the platform rather than by loadConfig. */

@@ -7,6 +7,8 @@ import { readCardRef, readEditPress, readStatusPress } from '../read-card-data';
 import { placeOf } from '../read-teams-context';
 import { cardAnswer, cardMessage, errorAnswer } from '../reply';
 import type { Handler, InvokeAnswer } from '../router';
+import { recordPress, type PressOutcome } from '../../telemetry/metrics';
+import { annotateSpan } from '../../telemetry/spans';
 
 /** Answers a button press with a card: in place for Execute, as a new message for the Submit fallback. */
 async function answerWithCard(
@@ -70,13 +72,29 @@ export const setStatusAction: Handler = async (context, { services, logger }) =>
       },
       'status change from a card',
     );
+    notePress(result.outcome);
     return answerWithCard(context, services, card, saved);
   } catch (error) {
-    if (error instanceof ConflictError || error instanceof ForbiddenError || isUserError(error))
+    if (error instanceof ConflictError || error instanceof ForbiddenError || isUserError(error)) {
+      notePress(
+        error instanceof ConflictError
+          ? 'conflict'
+          : error instanceof ForbiddenError
+            ? 'forbidden'
+            : 'invalid',
+      );
       return answerRefusal(context, services, ref, error as CodedError);
+    }
+    notePress('failed');
     throw error;
   }
 };
+
+// The press counter, and the same outcome on the turn's span.
+function notePress(outcome: PressOutcome): void {
+  recordPress(outcome);
+  annotateSpan({ 'arb.press_outcome': outcome });
+}
 
 function isUserError(error: unknown): boolean {
   return (
