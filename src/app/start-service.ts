@@ -17,6 +17,7 @@ import { loadDemoData } from './load-demo-data';
 import { ENGLAND } from '../domain/access/roles';
 import { seedDemo } from './demo/seed-demo';
 import { createSender } from '../proactive/create-sender';
+import { SharedRateBudget } from '../proactive/shared-rate-budget';
 import { createTeamMemberReader } from '../proactive/read-team-members';
 import { createTokenProvider } from '../proactive/create-token-provider';
 import { systemClock, type Clock } from '../domain/shared/clock';
@@ -109,7 +110,14 @@ export async function startService(
       routes: ROUTES,
       logger,
     });
-    const sender = createSender(config, storage, logger);
+    const instanceId = `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+    // Teams counts its rate limits per bot: instances share them through heartbeats in storage.
+    const budget = new SharedRateBudget({
+      registry: storage.instances,
+      instanceId,
+      logger: logger.child({ component: 'rate-budget' }),
+    });
+    const sender = createSender(config, storage, logger, {}, budget);
     const bankHolidays = readBankHolidays(config);
     const scheduler = createScheduler({
       jobs: options.jobs ?? buildJobs({ config, storage, clock, logger, bankHolidays }),
@@ -117,7 +125,7 @@ export async function startService(
       runs: storage.jobRuns,
       clock,
       logger,
-      instanceId: `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`,
+      instanceId,
       bankHolidays,
       enabled: config.scheduler.enabled,
     });
@@ -138,6 +146,7 @@ export async function startService(
     const port = (http.server.address() as AddressInfo).port;
     const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
     logger.info({ url, mode: config.mode }, 'service listening');
+    budget.start();
     sender.start();
     scheduler.start();
 
@@ -170,6 +179,8 @@ export async function startService(
         await finishWithin(counts.stop(), left(), 'counts projection', logger);
         // A send cut off here is taken over after its lease and counted as a possible duplicate.
         await finishWithin(sender.stop(), left(), 'outbox sends', logger);
+        // Only once its sends are over: the others then take up its share of the send rate.
+        await finishWithin(budget.stop(), left(), 'instance heartbeat', logger);
         await connected.close();
         logger.info({ overranMs: Math.max(0, Date.now() - deadline) }, 'stopped');
       })());

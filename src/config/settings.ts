@@ -88,7 +88,7 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'PROACTIVE_RATE_PER_SECOND',
     default: '`50`',
     description:
-      'Most proactive sends per second from this instance, all conversations together (Teams allows about 50 per app per tenant; divide it between instances).',
+      'Most proactive sends per second from the whole service, all instances and conversations together (Teams allows about 50 per app per tenant). Instances share it by themselves: each writes a heartbeat to Table Storage every 3 s and sends at most this divided by the instances seen in the last 9 s; set the same value on every instance.',
   },
   {
     name: 'SHUTDOWN_TIMEOUT_SECONDS',

@@ -7,7 +7,7 @@ import { ConnectorClient } from './connector-client';
 import { createTokenProvider, GRAPH_AUDIENCE } from './create-token-provider';
 import { GraphClient } from './graph-client';
 import { DEFAULT_SENDER_SETTINGS, OutboxSender, type SenderSettings } from './outbox-sender';
-import { RateLimiter } from './rate-limiter';
+import { RateLimiter, WHOLE_SHARE, type RateShare } from './rate-limiter';
 
 /** Builds the outbox sender for this configuration (not started). */
 export function createSender(
@@ -19,6 +19,8 @@ export function createSender(
   },
   logger: Logger,
   settings: Partial<SenderSettings> = {},
+  /** This instance's share of the rate limits when several run (SharedRateBudget). */
+  share: RateShare = WHOLE_SHARE,
 ): OutboxSender {
   const { graph } = config;
   return new OutboxSender(
@@ -27,7 +29,7 @@ export function createSender(
       conversations: stores.conversations,
       rosters: stores.rosters,
       client: new ConnectorClient(createTokenProvider(config.bot)),
-      limiter: new RateLimiter(config.proactiveRatePerSecond),
+      limiter: new RateLimiter(config.proactiveRatePerSecond, Date.now, undefined, share),
       logger: logger.child({ component: 'outbox-sender' }),
       now: () => new Date(),
       // The bot's own identity, with Graph's audience: an app-only token, no user involved.

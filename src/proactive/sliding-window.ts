@@ -13,9 +13,19 @@ export interface RateWindow {
 export class SlidingWindow {
   private readonly completed: number[] = [];
   private inFlight = 0;
-  private readonly longest: number;
+  private longest: number;
 
-  constructor(private readonly windows: readonly RateWindow[]) {
+  constructor(private windows: readonly RateWindow[]) {
+    this.longest = Math.max(...windows.map((w) => w.ms));
+  }
+
+  /**
+   * Changes the limits, keeping the sends already counted: a lower limit holds new sends back
+   * until the recent ones leave the window, so no window ever sees more than the new limit once
+   * a send has started under it.
+   */
+  setLimits(windows: readonly RateWindow[]): void {
+    this.windows = windows;
     this.longest = Math.max(...windows.map((w) => w.ms));
   }
 

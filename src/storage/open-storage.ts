@@ -10,6 +10,7 @@ import type { EventHistory, ItemStore } from '../domain/items/item-store';
 import type { OutboxHistory, OutboxStore } from '../domain/outbox/outbox';
 import type { JobRunHistory, JobRunStore } from '../domain/jobs/job-runs';
 import type { LeaseStore } from '../domain/jobs/leases';
+import type { InstanceRegistry } from '../domain/jobs/instances';
 import type { PersonalDataStore } from '../domain/retention/person-data';
 import { CampaignTable, CAMPAIGNS_TABLE } from './campaign-table';
 import { ChecklistTable, CHECKLISTS_TABLE } from './checklist-table';
@@ -25,6 +26,7 @@ import { LinkTable, LINKS_TABLE } from './link-table';
 import { PreferenceTable, PREFERENCES_TABLE } from './preference-table';
 import { JobRunTable, JOB_RUNS_TABLE } from './job-run-table';
 import { LeaseTable, LEASES_TABLE } from './lease-table';
+import { InstanceTable } from './instance-table';
 import { OutboxTable, OUTBOX_TABLE } from './outbox-table';
 import { ORG_COUNTS_TABLE } from './org-counts-table';
 import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
@@ -46,6 +48,8 @@ export interface Storage {
   preferences: PreferenceStore;
   jobRuns: JobRunStore & JobRunHistory;
   leases: LeaseStore;
+  /** The running instances' heartbeats (rows in the Leases table), to share Teams' rate limits. */
+  instances: InstanceRegistry;
   /** The people of the teams the bot is in (personal data: see KEYS.md). */
   rosters: RosterStore;
   /** Every table, read whole to export or erase what is stored about a person (admin CLI only). */
@@ -94,6 +98,7 @@ export async function openStorage(
     preferences: new PreferenceTable(table(PREFERENCES_TABLE)),
     jobRuns: new JobRunTable(table(JOB_RUNS_TABLE)),
     leases: new LeaseTable(table(LEASES_TABLE)),
+    instances: new InstanceTable(table(LEASES_TABLE)),
     rosters: new RosterTable(table(ROSTERS_TABLE)),
     personalData: new PersonalDataTables({
       roles: table(ROLES_TABLE),

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createSeededRandom } from '../../src/importers/create-seeded-random';
 import { createTableClient } from '../../src/storage/create-table-client';
 import { TABLES } from '../../src/storage/open-storage';
+import { LEASES_TABLE } from '../../src/storage/lease-table';
 import { FakeConnector } from '../support/fake-connector';
 import {
   introduceWithoutRoles,
@@ -65,7 +66,9 @@ describe(`fuzzing the bot with ${TOTAL} malformed or tampered requests`, functio
         service.storageConnectionString,
         name,
       ).listEntities())
-        rows.push(`${row.partitionKey}/${row.rowKey}/${row.etag}`);
+        // The instance's own heartbeat is rewritten every few seconds, whatever arrives.
+        if (!(name === LEASES_TABLE && row.partitionKey === 'instance'))
+          rows.push(`${row.partitionKey}/${row.rowKey}/${row.etag}`);
       result[name] = rows.sort().join('\n');
     }
     return result;
