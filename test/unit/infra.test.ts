@@ -17,10 +17,7 @@ const ROOT = path.resolve(__dirname, '../..');
  * storage, telemetry). The lead deletes this constant when those branches are merged: a test below
  * fails once settings.ts knows them, as a reminder.
  */
-const SETTINGS_ADDED_BY_OTHER_BRANCHES = [
-  'STORAGE_ACCOUNT_URL',
-  'MANAGED_IDENTITY_CLIENT_ID',
-];
+const SETTINGS_ADDED_BY_OTHER_BRANCHES = ['STORAGE_ACCOUNT_URL', 'MANAGED_IDENTITY_CLIENT_ID'];
 
 /** App Service's own settings, read by the platform rather than by loadConfig. */
 const PLATFORM_SETTINGS = [
