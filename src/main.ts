@@ -1,5 +1,11 @@
 import { startService } from './app/start-service';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config/load-config';
+import {
+  ConfigError,
+  describeConfig,
+  describeStorage,
+  loadConfig,
+  type Config,
+} from './config/load-config';
 import { createLogger } from './logging/create-logger';
 
 /** Entry point for `npm start`: load configuration, start, and stop cleanly on SIGINT/SIGTERM. */
@@ -29,7 +35,7 @@ async function main(): Promise<void> {
         '└──────────────────────────────────────────────────────────────────────┘',
         `  Messaging endpoint: ${service.url}/api/messages`,
         `  Health:             ${service.url}/healthz   Ready: ${service.url}/readyz`,
-        `  Storage:            ${config.storage.kind === 'embedded' ? `embedded Azurite, data in ${config.storage.dataDir}` : 'storage account from STORAGE_CONNECTION_STRING'}`,
+        `  Storage:            ${describeStorage(config.storage)}`,
         '  Try it by hand:     npm run playground',
         '',
       ].join('\n') + '\n',

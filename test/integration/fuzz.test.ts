@@ -61,10 +61,7 @@ describe(`fuzzing the bot with ${TOTAL} malformed or tampered requests`, functio
     const result: Record<string, string> = {};
     for (const name of TABLES) {
       const rows: string[] = [];
-      for await (const row of createTableClient(
-        service.storageConnectionString,
-        name,
-      ).listEntities())
+      for await (const row of createTableClient(service.storageTarget, name).listEntities())
         rows.push(`${row.partitionKey}/${row.rowKey}/${row.etag}`);
       result[name] = rows.sort().join('\n');
     }
