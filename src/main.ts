@@ -1,5 +1,11 @@
 import pino from 'pino';
-import { ConfigError, describeConfig, loadConfig, type Config } from './config/load-config';
+import {
+  ConfigError,
+  describeConfig,
+  describeStorage,
+  loadConfig,
+  type Config,
+} from './config/load-config';
 import { createLogger } from './logging/create-logger';
 import { startTelemetry } from './telemetry/start-telemetry';
 
@@ -35,7 +41,7 @@ async function main(): Promise<void> {
         '└──────────────────────────────────────────────────────────────────────┘',
         `  Messaging endpoint: ${service.url}/api/messages`,
         `  Health:             ${service.url}/healthz   Ready: ${service.url}/readyz`,
-        `  Storage:            ${config.storage.kind === 'embedded' ? `embedded Azurite, data in ${config.storage.dataDir}` : 'storage account from STORAGE_CONNECTION_STRING'}`,
+        `  Storage:            ${describeStorage(config.storage)}`,
         '  Try it by hand:     npm run playground',
         '',
       ].join('\n') + '\n',

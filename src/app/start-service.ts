@@ -10,6 +10,7 @@ import type { Config } from '../config/load-config';
 import { createServer } from '../http/create-server';
 import type { Logger } from '../logging/create-logger';
 import type { Storage } from '../storage/open-storage';
+import type { StorageTarget } from '../storage/create-table-client';
 import { connectStorage } from './connect-storage';
 import type { CountsProjector } from './create-counts-projector';
 import { createBotServices } from './create-bot-services';
@@ -33,8 +34,8 @@ export interface RunningService {
   url: string;
   port: number;
   storage: Storage;
-  /** The storage account in use (the embedded Azurite's when none was configured). */
-  storageConnectionString: string;
+  /** The storage account in use (the embedded Azurite's connection string when none was configured). */
+  storageTarget: StorageTarget;
   bot: Bot;
   /** What the bot's handlers use. */
   services: BotServices;
@@ -61,7 +62,7 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<RunningService> {
   const connected = await connectStorage(config, logger, { join: false });
-  const { storage, requestStorage, connectionString } = connected;
+  const { storage, requestStorage, target } = connected;
   try {
     const clock = options.clock ?? systemClock;
     const now = () => clock.now();
@@ -188,7 +189,7 @@ export async function startService(
       url,
       port,
       storage,
-      storageConnectionString: connectionString,
+      storageTarget: target,
       bot,
       services,
       copies,

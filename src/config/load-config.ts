@@ -13,9 +13,23 @@ export type BotIdentity = (
   openIdMetadataUrl?: string;
 };
 
-/** Where tables live: an embedded Azurite under `dataDir`, or a real storage account. */
+/**
+ * Where tables live: an embedded Azurite under `dataDir`, a storage account reached by connection
+ * string (shared key), or one reached by its Table endpoint URL with an Entra token.
+ */
 export type StorageConfig =
-  { kind: 'embedded'; dataDir: string } | { kind: 'account'; connectionString: string };
+  | { kind: 'embedded'; dataDir: string }
+  | { kind: 'account'; connectionString: string }
+  | {
+      kind: 'identity';
+      /** The account's Table endpoint, e.g. https://<account>.table.core.windows.net. */
+      accountUrl: string;
+      /**
+       * The user-assigned managed identity's client id. Undefined only in local mode, where the
+       * developer's own sign-in (DefaultAzureCredential: Azure CLI, VS Code, environment) is used.
+       */
+      managedIdentityClientId: string | undefined;
+    };
 
 /** The validated configuration, read once at start and passed down. */
 export interface Config {
@@ -139,6 +153,24 @@ function isLoopbackStorage(connectionString: string): boolean {
     return false; // not a URL: certainly not a loopback Azurite
   }
 }
+/** An https URL without query or fragment: a SAS token in the query would be a secret in plain sight. */
+function isTableEndpoint(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === 'https:' && !url.search && !url.hash && !url.username;
+  } catch {
+    return false;
+  }
+}
+
+/** True for a Table endpoint on a loopback address (an Azurite with OAuth). */
+function isLoopbackUrl(text: string): boolean {
+  try {
+    return LOOPBACK.test(new URL(text).hostname.replace(/^\[|\]$/g, ''));
+  } catch {
+    return false;
+  }
+}
 const DEFAULT_TEAMS_APP_ID = '5d0c7a52-3c4e-4b8f-9a57-3f1c2b6d8e10';
 const DEFAULT_NUDGE_SCHEDULE = '08:30';
 const DEFAULT_DIGEST_SCHEDULE = 'Monday 09:00';
@@ -201,6 +233,18 @@ const envSchema = z.object({
         (s) => s === 'UseDevelopmentStorage=true' || /(^|;)(TableEndpoint|AccountName)=/i.test(s),
         'does not look like a storage connection string (copy it from the storage account → Access keys)',
       ),
+  ),
+  STORAGE_ACCOUNT_URL: optional(
+    z
+      .string()
+      .trim()
+      .refine(
+        isTableEndpoint,
+        'must be the storage account’s Table endpoint, an https:// address with no query string or key, e.g. https://<account>.table.core.windows.net',
+      ),
+  ),
+  MANAGED_IDENTITY_CLIENT_ID: optional(
+    guid('the Client ID of the user-assigned managed identity, on its Overview page'),
   ),
   LOCAL_MODE_REMOTE_STORAGE: optional(flag()),
   DATA_DIR: optional(z.string().trim()),
@@ -368,12 +412,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         'STORAGE_CONNECTION_STRING: local mode (unauthenticated, demo roles for everyone) is for local data, but this is not a loopback Azurite; leave it empty for the embedded one, set ARB_MODE=production with a bot identity, or set LOCAL_MODE_REMOTE_STORAGE=true if you really mean it',
       );
     }
+    if (
+      e.STORAGE_ACCOUNT_URL &&
+      !isLoopbackUrl(e.STORAGE_ACCOUNT_URL) &&
+      !e.LOCAL_MODE_REMOTE_STORAGE
+    ) {
+      problems.push(
+        'STORAGE_ACCOUNT_URL: local mode (unauthenticated, demo roles for everyone) is for local data, but this is not a loopback address; leave it empty for the embedded Azurite, set ARB_MODE=production with a bot identity, or set LOCAL_MODE_REMOTE_STORAGE=true if you really mean it',
+      );
+    }
   } else {
     bot = readBotIdentity(e, problems, malformed);
     if (bot && e.BOT_OPENID_METADATA_URL) bot.openIdMetadataUrl = e.BOT_OPENID_METADATA_URL;
-    if (!e.STORAGE_CONNECTION_STRING && !malformed.has('STORAGE_CONNECTION_STRING')) {
+    if (
+      !e.STORAGE_CONNECTION_STRING &&
+      !e.STORAGE_ACCOUNT_URL &&
+      !malformed.has('STORAGE_CONNECTION_STRING') &&
+      !malformed.has('STORAGE_ACCOUNT_URL')
+    ) {
       problems.push(
-        'STORAGE_CONNECTION_STRING: required in production (the embedded Azurite is for local use); copy it from the storage account → Access keys',
+        'STORAGE_ACCOUNT_URL: production needs a storage account (the embedded Azurite is for local use); set STORAGE_ACCOUNT_URL to its Table endpoint, https://<account>.table.core.windows.net, and give the managed identity the "Storage Table Data Contributor" role on it (or set STORAGE_CONNECTION_STRING, for accounts that still allow shared keys)',
       );
     }
     if (allowedTenantIds.length === 0 && !malformed.has('ALLOWED_TENANT_IDS')) {
@@ -384,6 +442,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
         );
     }
   }
+  const storage = readStorage(e, mode, dataDir, problems, malformed);
   if (mode === 'production' && e.JOBS_SECRET && e.JOBS_SECRET.length < MIN_JOBS_SECRET) {
     problems.push(
       `JOBS_SECRET: must be at least ${MIN_JOBS_SECRET} characters in production (it has ${e.JOBS_SECRET.length}); generate one with \`node -e "console.log(crypto.randomBytes(32).toString('base64url'))"\`, or leave it empty to switch the job trigger off`,
@@ -411,7 +470,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     problems.push(
       "TEAMS_CATALOG_APP_ID: GRAPH_INSTALL_FOR_USERS=true needs the app's id in your organisation's catalog; find it with GET https://graph.microsoft.com/v1.0/appCatalogs/teamsApps?$filter=externalId eq '<TEAMS_APP_ID>', or set GRAPH_INSTALL_FOR_USERS=false",
     );
-  if (problems.length > 0 || !nudgeSchedule || !digestSchedule || !purgeSchedule)
+  if (problems.length > 0 || !nudgeSchedule || !digestSchedule || !purgeSchedule || !storage)
     throw new ConfigError(problems);
 
   return {
@@ -421,9 +480,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
     bot,
     allowedTenantIds: allowedTenantIds.map((id) => id.toLowerCase()),
     bootstrapAdministrators,
-    storage: e.STORAGE_CONNECTION_STRING
-      ? { kind: 'account', connectionString: e.STORAGE_CONNECTION_STRING }
-      : { kind: 'embedded', dataDir: path.join(dataDir, 'azurite') },
+    storage,
     dataDir,
     logLevel: e.LOG_LEVEL ?? 'info',
     teamsAppId: e.TEAMS_APP_ID ?? DEFAULT_TEAMS_APP_ID,
@@ -454,6 +511,61 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, cwd = process.c
       jobRunsDays: e.RETENTION_JOB_RUNS_DAYS ?? 90,
       historyDaysAfterClose: e.RETENTION_HISTORY_DAYS_AFTER_CLOSE ?? 365,
     },
+  };
+}
+
+/**
+ * Which storage, and how to reach it: exactly one of a connection string or an account URL; the
+ * URL is reached with a user-assigned managed identity (MANAGED_IDENTITY_CLIENT_ID, or the bot's
+ * own identity when it is one), or in local mode with the developer's sign-in.
+ */
+function readStorage(
+  e: z.infer<typeof envSchema>,
+  mode: Config['mode'],
+  dataDir: string,
+  problems: string[],
+  malformed: ReadonlySet<string>,
+): StorageConfig | undefined {
+  if (e.STORAGE_CONNECTION_STRING && e.STORAGE_ACCOUNT_URL) {
+    problems.push(
+      'STORAGE_ACCOUNT_URL: set only one of STORAGE_ACCOUNT_URL (managed identity) and STORAGE_CONNECTION_STRING (shared key); remove the connection string to use the managed identity',
+    );
+    return undefined;
+  }
+  if (e.MANAGED_IDENTITY_CLIENT_ID && !e.STORAGE_ACCOUNT_URL) {
+    if (!malformed.has('STORAGE_ACCOUNT_URL'))
+      problems.push(
+        'MANAGED_IDENTITY_CLIENT_ID: is only used to reach STORAGE_ACCOUNT_URL; set STORAGE_ACCOUNT_URL to the storage account’s Table endpoint (https://<account>.table.core.windows.net) or remove MANAGED_IDENTITY_CLIENT_ID',
+      );
+    return undefined;
+  }
+  if (e.STORAGE_CONNECTION_STRING)
+    return { kind: 'account', connectionString: e.STORAGE_CONNECTION_STRING };
+  if (!e.STORAGE_ACCOUNT_URL) {
+    if (malformed.has('STORAGE_ACCOUNT_URL') || malformed.has('STORAGE_CONNECTION_STRING'))
+      return undefined;
+    return mode === 'production'
+      ? undefined
+      : { kind: 'embedded', dataDir: path.join(dataDir, 'azurite') };
+  }
+  // The bot's user-assigned identity is the natural one to reach storage with: one identity, one
+  // role assignment. A separate MANAGED_IDENTITY_CLIENT_ID wins when it is given.
+  const botIdentity =
+    e.MicrosoftAppType === 'UserAssignedMSI' && mode === 'production'
+      ? e.MicrosoftAppId
+      : undefined;
+  const managedIdentityClientId = e.MANAGED_IDENTITY_CLIENT_ID ?? botIdentity;
+  if (!managedIdentityClientId && mode === 'production') {
+    if (!malformed.has('MANAGED_IDENTITY_CLIENT_ID') && !malformed.has('MicrosoftAppId'))
+      problems.push(
+        'MANAGED_IDENTITY_CLIENT_ID: required in production with STORAGE_ACCOUNT_URL (unless MicrosoftAppType=UserAssignedMSI, whose MicrosoftAppId is used); set it to the Client ID of the user-assigned managed identity that has "Storage Table Data Contributor" on the account',
+      );
+    return undefined;
+  }
+  return {
+    kind: 'identity',
+    accountUrl: e.STORAGE_ACCOUNT_URL.replace(/\/+$/, ''),
+    managedIdentityClientId: managedIdentityClientId?.toLowerCase(),
   };
 }
 
@@ -509,10 +621,7 @@ export function describeConfig(config: Config): Record<string, unknown> {
     appId: config.bot?.appId,
     appType: config.bot?.appType,
     allowedTenantIds: config.allowedTenantIds,
-    storage:
-      config.storage.kind === 'embedded'
-        ? `embedded Azurite in ${config.storage.dataDir}`
-        : 'storage account (connection string set)',
+    storage: describeStorage(config.storage),
     logLevel: config.logLevel,
     scheduler: {
       enabled: config.scheduler.enabled,
@@ -530,4 +639,13 @@ export function describeConfig(config: Config): Record<string, unknown> {
       ? 'Application Insights (connection string set)'
       : 'off',
   };
+}
+
+/** One line saying which storage is used and how it is reached (never a key). */
+export function describeStorage(storage: StorageConfig): string {
+  if (storage.kind === 'embedded') return `embedded Azurite in ${storage.dataDir}`;
+  if (storage.kind === 'account') return 'storage account (connection string set)';
+  return storage.managedIdentityClientId
+    ? `${storage.accountUrl} with managed identity ${storage.managedIdentityClientId}`
+    : `${storage.accountUrl} with your own Azure sign-in (DefaultAzureCredential, local mode only)`;
 }

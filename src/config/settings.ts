@@ -64,13 +64,25 @@ export const SETTINGS: readonly SettingDoc[] = [
     name: 'STORAGE_CONNECTION_STRING',
     default: '(empty: embedded Azurite)',
     description:
-      'Azure Storage connection string for the Table service. Empty in local mode starts Azurite on a free loopback port; required in production.',
+      'Azure Storage connection string for the Table service (shared key). Empty in local mode starts Azurite on a free loopback port; production needs this or `STORAGE_ACCOUNT_URL`.',
+  },
+  {
+    name: 'STORAGE_ACCOUNT_URL',
+    default: '(empty)',
+    description:
+      'The storage account’s Table endpoint, e.g. `https://<account>.table.core.windows.net`, reached with a Microsoft Entra token instead of a key (the way to go when the account has shared-key access disabled). Set this or `STORAGE_CONNECTION_STRING`, not both. The identity needs the "Storage Table Data Contributor" role on the account.',
+  },
+  {
+    name: 'MANAGED_IDENTITY_CLIENT_ID',
+    default: '`MicrosoftAppId` when `MicrosoftAppType` is `UserAssignedMSI`',
+    description:
+      'Client id of the user-assigned managed identity that reaches `STORAGE_ACCOUNT_URL` (`ManagedIdentityCredential`). Required in production with `STORAGE_ACCOUNT_URL` unless the bot itself runs as a user-assigned identity, which is then used. In local mode, leaving it empty uses your own Azure sign-in (`DefaultAzureCredential`: Azure CLI, VS Code, environment variables) as a developer convenience; production never does.',
   },
   {
     name: 'LOCAL_MODE_REMOTE_STORAGE',
     default: '`false`',
     description:
-      '`true` lets local mode (unauthenticated, demo roles for everyone) use a `STORAGE_CONNECTION_STRING` that is not a loopback Azurite. Off by default, so a local run never touches real data by accident.',
+      '`true` lets local mode (unauthenticated, demo roles for everyone) use a `STORAGE_CONNECTION_STRING` or `STORAGE_ACCOUNT_URL` that is not a loopback Azurite. Off by default, so a local run never touches real data by accident.',
   },
   {
     name: 'DATA_DIR',

@@ -1,8 +1,15 @@
+import type { TokenCredential } from '@azure/identity';
 import {
   TableClient,
   TableServiceClient,
   type TableServiceClientOptions,
 } from '@azure/data-tables';
+
+/**
+ * Where the tables are and how to prove who we are: a connection string (shared key: Azurite,
+ * or an account that still allows keys), or the account's Table endpoint with an Entra credential.
+ */
+export type StorageTarget = string | { accountUrl: string; credential: TokenCredential };
 
 /** How long storage calls may take: the whole call with its retries, and each attempt. */
 export interface StorageBudget {
@@ -25,28 +32,25 @@ export const REQUEST_BUDGET: StorageBudget = { callMs: 2_500, tryMs: 2_000, retr
  */
 export const BACKGROUND_BUDGET: StorageBudget = { callMs: 30_000, tryMs: 10_000, retries: 3 };
 
-/** Opens a table from a connection string; plain http is allowed only for loopback (Azurite). */
+/** Opens a table; plain http is allowed only for a loopback Azurite reached by connection string. */
 export function createTableClient(
-  connectionString: string,
+  target: StorageTarget,
   tableName: string,
   budget: StorageBudget = BACKGROUND_BUDGET,
 ): TableClient {
-  return TableClient.fromConnectionString(
-    connectionString,
-    tableName,
-    options(connectionString, budget),
-  );
+  if (typeof target === 'string')
+    return TableClient.fromConnectionString(target, tableName, options(target, budget));
+  return new TableClient(target.accountUrl, tableName, target.credential, options('', budget));
 }
 
 /** Opens the account's table service (to create tables). */
 export function createTableServiceClient(
-  connectionString: string,
+  target: StorageTarget,
   budget: StorageBudget = BACKGROUND_BUDGET,
 ): TableServiceClient {
-  return TableServiceClient.fromConnectionString(
-    connectionString,
-    options(connectionString, budget),
-  );
+  if (typeof target === 'string')
+    return TableServiceClient.fromConnectionString(target, options(target, budget));
+  return new TableServiceClient(target.accountUrl, target.credential, options('', budget));
 }
 
 // The SDK's pipeline policy type (from @azure/core-rest-pipeline, reached through data-tables).
@@ -75,6 +79,7 @@ const tryTimeout = (budget: StorageBudget): PipelinePolicy => ({
   },
 });
 
+// A bearer token never travels over plain http, so only a connection string may allow it.
 function options(connectionString: string, budget: StorageBudget): TableServiceClientOptions {
   const insecure =
     /TableEndpoint=http:\/\/(127\.0\.0\.1|localhost)[:/]/i.test(connectionString) ||

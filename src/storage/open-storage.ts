@@ -20,6 +20,7 @@ import {
   createTableClient,
   createTableServiceClient,
   type StorageBudget,
+  type StorageTarget,
 } from './create-table-client';
 import { ItemTable, ITEMS_TABLE } from './item-table';
 import { LinkTable, LINKS_TABLE } from './link-table';
@@ -33,7 +34,7 @@ import { OrganisationTable, ORGANISATIONS_TABLE } from './organisation-table';
 import { PersonalDataTables } from './personal-data-tables';
 import { RoleTable, ROLES_TABLE } from './role-table';
 import { RosterTable, ROSTERS_TABLE } from './roster-table';
-import { translateStorageError } from './storage-errors';
+import { statusOf, translateStorageError } from './storage-errors';
 
 /** The stores the service uses, all backed by one storage account. */
 export interface Storage {
@@ -75,17 +76,19 @@ export const TABLES = [
 
 /** Creates the tables the service needs (if missing) and returns the stores over them. */
 export async function openStorage(
-  connectionString: string,
+  target: StorageTarget,
   budget: StorageBudget = BACKGROUND_BUDGET,
 ): Promise<Storage> {
-  const service = createTableServiceClient(connectionString, budget);
+  const service = createTableServiceClient(target, budget);
   try {
     // createTable is a no-op for a table that exists, so this is safe on every start.
     await Promise.all(TABLES.map((name) => service.createTable(name)));
   } catch (error) {
+    // The first call of every start: a refusal here is a set-up mistake, so say which one.
+    if (statusOf(error) === 403) throw refusedAccess(error);
     throw translateStorageError(error);
   }
-  const table = (name: string) => createTableClient(connectionString, name, budget);
+  const table = (name: string) => createTableClient(target, name, budget);
   return {
     conversations: new ConversationTable(table(CONVERSATIONS_TABLE)),
     organisations: new OrganisationTable(table(ORGANISATIONS_TABLE)),
@@ -116,4 +119,15 @@ export async function openStorage(
       rosters: table(ROSTERS_TABLE),
     }),
   };
+}
+
+function refusedAccess(error: unknown): Error {
+  const code = (error as { code?: string }).code ?? 'no error code';
+  return new Error(
+    `The storage account refused access (403, ${code}) while creating the tables. ` +
+      'With STORAGE_ACCOUNT_URL, give the managed identity the "Storage Table Data Contributor" role ' +
+      'on the account (a new role assignment can take a few minutes to apply); ' +
+      'with STORAGE_CONNECTION_STRING, copy the connection string again from the account → Access keys.',
+    { cause: error },
+  );
 }

@@ -24,6 +24,7 @@ export async function startAzurite(options: {
   /** A fixed port (to restart storage where it was, as after an outage); a free one by default. */
   port?: number;
 }): Promise<EmbeddedAzurite> {
+  checkAzuriteInstalled();
   if (options.port !== undefined) return launch(options.port, options);
   let lastError: unknown;
   // Another process can take the free port between our probe and Azurite's bind, so try again.
@@ -35,6 +36,23 @@ export async function startAzurite(options: {
     }
   }
   throw new Error(`Azurite did not start after 3 attempts: ${String(lastError)}`);
+}
+
+/** What the forked wrapper (azurite-child.cjs) loads. */
+const AZURITE_TABLE_MAIN = 'azurite/dist/src/table/main.js';
+
+// Azurite is a development dependency: a production install (`npm ci --omit=dev`) has none, and
+// must name a storage account instead. Say so, rather than let the child die on a missing module.
+function checkAzuriteInstalled(): void {
+  try {
+    require.resolve(AZURITE_TABLE_MAIN);
+  } catch {
+    throw new Error(
+      'The embedded storage (Azurite) is a development dependency and is not installed here ' +
+        '(a production install, npm ci --omit=dev). Set STORAGE_ACCOUNT_URL (or ' +
+        'STORAGE_CONNECTION_STRING) to a storage account, or run npm install for local use.',
+    );
+  }
 }
 
 async function launch(

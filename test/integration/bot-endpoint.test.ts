@@ -50,7 +50,7 @@ describe('the bot endpoint, driven like Teams (local mode, real Azurite)', funct
   async function countStoredRows(): Promise<number> {
     let n = 0;
     for await (const _ of createTableClient(
-      service.storageConnectionString,
+      service.storageTarget,
       CONVERSATIONS_TABLE,
     ).listEntities())
       n += 1;

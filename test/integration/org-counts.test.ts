@@ -174,7 +174,7 @@ describe('organisation counts kept in step with status changes (real Azurite)', 
 
   it('are repaired by a recount when something went wrong', async () => {
     const table = (await import('../../src/storage/create-table-client')).createTableClient(
-      service.storageConnectionString,
+      service.storageTarget,
       'OrgCounts',
     );
     await table.updateEntity(

@@ -8,7 +8,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { runAdmin } from '../../src/cli/admin';
 import { READ_SETTINGS } from '../../src/config/load-config';
-import { SETTINGS } from '../../src/config/settings';
 
 const ROOT = path.resolve(__dirname, '../..');
 const RUNBOOK_PAGES = ['docs/deployment.md', 'docs/operations.md'];
@@ -190,10 +189,5 @@ function readRunbookExports(): Record<string, string> {
       env[name] = computed ? SAMPLE_VALUES[name]! : value.replace(/^(["'])(.*)\1$/, '$2');
     });
   }
-  // Until the managed-identity branch adds STORAGE_ACCOUNT_URL to the settings, production mode
-  // still asks for a connection string; delete this with SETTINGS_ADDED_BY_OTHER_BRANCHES
-  // (test/unit/infra.test.ts) at merge.
-  if (!SETTINGS.some((s) => s.name === 'STORAGE_ACCOUNT_URL'))
-    env['STORAGE_CONNECTION_STRING'] = 'UseDevelopmentStorage=true';
   return env;
 }

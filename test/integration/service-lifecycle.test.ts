@@ -127,10 +127,11 @@ describe('the service as a process', function () {
       'MicrosoftAppId',
       'MicrosoftAppPassword',
       'MicrosoftAppTenantId',
-      'STORAGE_CONNECTION_STRING',
+      'STORAGE_ACCOUNT_URL',
     ]) {
       assert.match(run.stderr(), new RegExp(`- ${name}: `), `names ${name}`);
     }
+    assert.match(run.stderr(), /or set STORAGE_CONNECTION_STRING/, 'names the alternative');
     assert.doesNotMatch(run.stdout(), /service listening/);
   });
 });

@@ -22,6 +22,7 @@ const PACKAGE_OWNERS: Readonly<Record<string, readonly string[]>> = {
   botbuilder: ['bot', 'proactive'],
   'botframework-connector': ['bot', 'proactive'],
   '@azure/data-tables': ['storage'],
+  '@azure/identity': ['storage'],
   // The tab's browser code alone talks to the Teams host; the server checks its tokens in http/.
   '@microsoft/teams-js': ['tab'],
   jose: ['http'],

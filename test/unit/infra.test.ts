@@ -5,19 +5,12 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadConfig, READ_SETTINGS } from '../../src/config/load-config';
+import { loadConfig } from '../../src/config/load-config';
 import { SETTINGS } from '../../src/config/settings';
 import { TABLES } from '../../src/storage/open-storage';
 import { evaluateArm, type ArmContext } from '../support/evaluate-arm';
 
 const ROOT = path.resolve(__dirname, '../..');
-
-/**
- * Settings the other branches of issue 16 add to src/config/settings.ts (managed identity for
- * storage, telemetry). The lead deletes this constant when those branches are merged: a test below
- * fails once settings.ts knows them, as a reminder.
- */
-const SETTINGS_ADDED_BY_OTHER_BRANCHES = ['STORAGE_ACCOUNT_URL', 'MANAGED_IDENTITY_CLIENT_ID'];
 
 /** App Service's own settings, read by the platform rather than by loadConfig. */
 const PLATFORM_SETTINGS = [
@@ -266,11 +259,7 @@ describe('infra/main.json (the ARM template)', () => {
   });
 
   it('sets only app settings the service or App Service reads', () => {
-    const known = new Set([
-      ...SETTINGS.map((s) => s.name),
-      ...SETTINGS_ADDED_BY_OTHER_BRANCHES,
-      ...PLATFORM_SETTINGS,
-    ]);
+    const known = new Set([...SETTINGS.map((s) => s.name), ...PLATFORM_SETTINGS]);
     const site = findOne(template, 'Microsoft.Web/sites');
     const names = readAppSettings(site).map((s) => s.name);
     assert.deepEqual(
@@ -293,15 +282,6 @@ describe('infra/main.json (the ARM template)', () => {
     // No keys or passwords: the identity reaches storage and the Bot Framework.
     for (const secret of ['STORAGE_CONNECTION_STRING', 'MicrosoftAppPassword'])
       assert.ok(!names.includes(secret), `${secret} is not set`);
-  });
-
-  it('SETTINGS_ADDED_BY_OTHER_BRANCHES lists only settings src/config/settings.ts does not know yet', () => {
-    const known = SETTINGS.map((s) => s.name);
-    assert.deepEqual(
-      SETTINGS_ADDED_BY_OTHER_BRANCHES.filter((n) => known.includes(n)),
-      [],
-      'settings.ts knows these now: delete them (or the whole constant) from test/unit/infra.test.ts',
-    );
   });
 
   it('runs in production mode as the managed identity, the same id everywhere', () => {
@@ -560,10 +540,6 @@ describe('infra/main.json evaluated with sample values (what Azure would deploy)
     const jobsSecret = 'x'.repeat(43);
     const context = evaluateTemplate(template, { teamsAppId: TEAMS_APP_ID, jobsSecret });
     const env = evaluateAppSettings(template, context);
-    // Until the managed-identity branch teaches loadConfig STORAGE_ACCOUNT_URL, production mode
-    // still asks for a connection string; delete this with SETTINGS_ADDED_BY_OTHER_BRANCHES.
-    if (!READ_SETTINGS.includes('STORAGE_ACCOUNT_URL'))
-      env['STORAGE_CONNECTION_STRING'] = 'UseDevelopmentStorage=true';
     const config = loadConfig(env, ROOT);
     assert.equal(config.mode, 'production');
     assert.equal(config.host, '0.0.0.0', 'listens on all interfaces (App Service sets PORT)');
@@ -593,8 +569,6 @@ describe('infra/main.json evaluated with sample values (what Azure would deploy)
       schedulerEnabled: false,
     });
     const env = evaluateAppSettings(template, context);
-    if (!READ_SETTINGS.includes('STORAGE_ACCOUNT_URL'))
-      env['STORAGE_CONNECTION_STRING'] = 'UseDevelopmentStorage=true';
     const config = loadConfig(env, ROOT);
     assert.equal(config.scheduler.enabled, false);
     assert.equal(config.jobsSecret, undefined, 'an empty JOBS_SECRET switches the trigger off');

@@ -90,7 +90,7 @@ describe('loadConfig', () => {
         'MicrosoftAppId',
         'MicrosoftAppPassword',
         'MicrosoftAppTenantId',
-        'STORAGE_CONNECTION_STRING',
+        'STORAGE_ACCOUNT_URL',
       ].sort(),
     );
     assert.ok(
@@ -121,7 +121,7 @@ describe('loadConfig', () => {
         'MicrosoftAppId',
         'MicrosoftAppPassword',
         'MicrosoftAppTenantId',
-        'STORAGE_CONNECTION_STRING',
+        'STORAGE_ACCOUNT_URL',
       ].sort(),
     );
     assert.match(problems.join('\n'), /MicrosoftAppId: must be a GUID/);
@@ -157,6 +157,119 @@ describe('loadConfig', () => {
       })[0] ?? '',
       /not a loopback Azurite/,
     );
+  });
+
+  describe('storage by account URL and managed identity', () => {
+    const URL = 'https://arbprod.table.core.windows.net';
+    const IDENTITY = 'c7f1b2a4-6d3e-4f8a-9b1c-2e5d7a9f0b13';
+    const MSI_BOT = {
+      MicrosoftAppId: APP_ID,
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: TENANT,
+    };
+
+    it('reaches the account with the bot’s own user-assigned identity by default', () => {
+      assert.deepEqual(loadConfig({ ...MSI_BOT, STORAGE_ACCOUNT_URL: `${URL}/` }, '/x').storage, {
+        kind: 'identity',
+        accountUrl: URL,
+        managedIdentityClientId: APP_ID,
+      });
+    });
+
+    it('prefers MANAGED_IDENTITY_CLIENT_ID, and needs it when the bot has a secret instead', () => {
+      const secretBot = {
+        MicrosoftAppId: APP_ID,
+        MicrosoftAppPassword: 's',
+        MicrosoftAppTenantId: TENANT,
+      };
+      assert.deepEqual(
+        loadConfig(
+          {
+            ...secretBot,
+            STORAGE_ACCOUNT_URL: URL,
+            MANAGED_IDENTITY_CLIENT_ID: IDENTITY.toUpperCase(),
+          },
+          '/x',
+        ).storage,
+        { kind: 'identity', accountUrl: URL, managedIdentityClientId: IDENTITY },
+      );
+      assert.match(
+        problemsOf({ ...secretBot, STORAGE_ACCOUNT_URL: URL }).join('\n'),
+        /^MANAGED_IDENTITY_CLIENT_ID: required in production with STORAGE_ACCOUNT_URL .*Storage Table Data Contributor/m,
+      );
+    });
+
+    it('takes exactly one of STORAGE_ACCOUNT_URL and STORAGE_CONNECTION_STRING', () => {
+      assert.deepEqual(
+        problemsOf({
+          ...MSI_BOT,
+          STORAGE_ACCOUNT_URL: URL,
+          STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+        }),
+        [
+          'STORAGE_ACCOUNT_URL: set only one of STORAGE_ACCOUNT_URL (managed identity) and STORAGE_CONNECTION_STRING (shared key); remove the connection string to use the managed identity',
+        ],
+      );
+      assert.match(
+        problemsOf(MSI_BOT).join('\n'),
+        /^STORAGE_ACCOUNT_URL: production needs a storage account/m,
+      );
+      assert.match(
+        problemsOf({
+          ...MSI_BOT,
+          STORAGE_CONNECTION_STRING: 'UseDevelopmentStorage=true',
+          MANAGED_IDENTITY_CLIENT_ID: IDENTITY,
+        }).join('\n'),
+        /^MANAGED_IDENTITY_CLIENT_ID: is only used to reach STORAGE_ACCOUNT_URL/m,
+      );
+    });
+
+    it('wants the https Table endpoint with no key or SAS token in it', () => {
+      for (const bad of [
+        'http://arbprod.table.core.windows.net',
+        `${URL}/?sv=2024-01-01&sig=abc`,
+        'arbprod.table.core.windows.net',
+        'AccountName=arbprod;AccountKey=a2V5',
+      ])
+        assert.match(
+          problemsOf({ ...MSI_BOT, STORAGE_ACCOUNT_URL: bad }).join('\n'),
+          /^STORAGE_ACCOUNT_URL: must be the storage account’s Table endpoint, an https:\/\/ address/m,
+          bad,
+        );
+      assert.match(
+        problemsOf({
+          ...MSI_BOT,
+          MANAGED_IDENTITY_CLIENT_ID: 'my-identity',
+          STORAGE_ACCOUNT_URL: URL,
+        }).join('\n'),
+        /^MANAGED_IDENTITY_CLIENT_ID: must be a GUID/m,
+      );
+    });
+
+    it('keeps local mode to loopback, and there offers the developer’s own sign-in', () => {
+      assert.match(
+        problemsOf({ STORAGE_ACCOUNT_URL: URL })[0] ?? '',
+        /^STORAGE_ACCOUNT_URL: local mode .* is not a loopback address/,
+      );
+      const local = loadConfig(
+        { STORAGE_ACCOUNT_URL: 'https://127.0.0.1:10002/devstoreaccount1' },
+        '/x',
+      );
+      assert.deepEqual(local.storage, {
+        kind: 'identity',
+        accountUrl: 'https://127.0.0.1:10002/devstoreaccount1',
+        managedIdentityClientId: undefined,
+      });
+      assert.match(
+        String(describeConfig(local).storage),
+        /DefaultAzureCredential, local mode only/,
+      );
+      assert.equal(
+        loadConfig({ STORAGE_ACCOUNT_URL: URL, LOCAL_MODE_REMOTE_STORAGE: 'true' }, '/x').storage
+          .kind,
+        'identity',
+      );
+    });
   });
 
   it('refuses local mode with an app id set', () => {
