@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError, loadConfig } from '../config/load-config';
 import { createLogger } from '../logging/create-logger';
 import { createCliContext, describeFailure, EXIT, type CliContext } from './cli-context';
+import { registerBackupCommands } from './commands/backup-commands';
 import { registerCampaignCommands } from './commands/campaign-commands';
 import { registerDeliveryCommands } from './commands/delivery-commands';
 import { registerImportCommands } from './commands/import-commands';
@@ -69,6 +70,7 @@ export async function runAdmin(
   registerOrgCommands(program, run);
   registerDeliveryCommands(program, run);
   registerPersonCommands(program, run);
+  registerBackupCommands(program, run);
 
   try {
     await program.parseAsync([...argv], { from: 'user' });

@@ -2,6 +2,7 @@ import type { Config } from '../config/load-config';
 import { connectStorage, type ConnectedStorage } from '../app/connect-storage';
 import type { Logger } from '../logging/create-logger';
 import type { Storage } from '../storage/open-storage';
+import type { StorageTarget } from '../storage/create-table-client';
 import { ErrorCode, asCodedError } from '../domain/shared/errors';
 
 /** What every admin command gets: output streams, the clock, and storage opened on first use. */
@@ -15,6 +16,8 @@ export interface CliContext {
   interactive: boolean;
   /** Opens storage the first time it is asked for (so --help never starts Azurite). */
   storage(): Promise<Storage>;
+  /** Where that storage is, for commands that read and write whole tables (backup, restore). */
+  target(): Promise<StorageTarget>;
   /** Lets go of storage (stops an Azurite this command started). */
   close(): Promise<void>;
 }
@@ -43,6 +46,8 @@ export function createCliContext(
     now: () => new Date(),
     storage: async () =>
       (await (connected ??= connectStorage(config, logger, { join: true }))).storage,
+    target: async () =>
+      (await (connected ??= connectStorage(config, logger, { join: true }))).target,
     close: async () => {
       if (connected) await (await connected).close();
     },
