@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
@@ -248,5 +249,42 @@ describe('admin backup and restore, between two real Table Storage accounts', fu
     const overwrite = await fromSource('backup', folder);
     assert.equal(overwrite.code, 4);
     assert.match(overwrite.err, /already holds a backup/);
+  });
+
+  it('names the table and partition of a batch the service refuses, and says how to finish', async () => {
+    const broken = path.join(tmp, 'broken');
+    mkdirSync(broken);
+    const row = (partition: string, text: string) =>
+      JSON.stringify({
+        PartitionKey: partition,
+        RowKey: 'r1',
+        properties: { text: { type: 'String', value: text } },
+      });
+    // Over the service's 64 KiB limit for one property: the second partition's transaction fails.
+    const lines = `${row('fine', 'ok')}\n${row('too-big', 'x'.repeat(70_000))}\n`;
+    writeFileSync(path.join(broken, 'Conversations.jsonl'), lines);
+    writeFileSync(
+      path.join(broken, 'manifest.json'),
+      JSON.stringify({
+        format: 'access-recovery-bot-backup/1',
+        takenAt: new Date().toISOString(),
+        appVersion: '0.1.0',
+        tables: [
+          {
+            name: 'Conversations',
+            file: 'Conversations.jsonl',
+            rows: 2,
+            sha256: createHash('sha256').update(lines).digest('hex'),
+          },
+        ],
+      }),
+    );
+    const failed = await intoTarget('restore', broken, '--into-non-empty');
+    assert.equal(failed.code, 2);
+    assert.match(failed.err, /^Restore stopped/m);
+    assert.match(failed.err, /writing table Conversations, partition "too-big" failed/);
+    assert.match(failed.err, /the restore is not complete/);
+    assert.match(failed.err, /run the same restore again with --into-non-empty/);
+    assert.doesNotMatch(failed.out, /Restored/);
   });
 });

@@ -6,7 +6,12 @@ import { once } from 'node:events';
 import { createInterface } from 'node:readline';
 import type { Command } from 'commander';
 import pLimit from 'p-limit';
-import { ConflictError, InvalidInputError } from '../../domain/shared/errors';
+import {
+  CodedError,
+  ConflictError,
+  ErrorCode,
+  InvalidInputError,
+} from '../../domain/shared/errors';
 import { PROJECT_ROOT } from '../../paths';
 import { TABLES } from '../../storage/open-storage';
 import {
@@ -68,11 +73,14 @@ async function backUpTables(ctx: CliContext, folder: string): Promise<void> {
   const takenAt = ctx.now().toISOString();
   const progress = startProgress('Backing up tables', TABLES.length, ctx);
   const tables: BackupManifest['tables'] = [];
-  for (const name of TABLES) {
-    tables.push({ name, file: `${name}.jsonl`, ...(await backUpTable(target, name, folder)) });
-    progress.update(tables.length);
+  try {
+    for (const name of TABLES) {
+      tables.push({ name, file: `${name}.jsonl`, ...(await backUpTable(target, name, folder)) });
+      progress.update(tables.length);
+    }
+  } finally {
+    progress.stop();
   }
-  progress.stop();
   const manifest: BackupManifest = {
     format: BACKUP_FORMAT,
     takenAt,
@@ -132,14 +140,17 @@ async function restoreTables(ctx: CliContext, folder: string, intoNonEmpty: bool
   const progress = startProgress('Restoring rows', total, ctx);
   let done = 0;
   const written: { name: string; rows: number }[] = [];
-  for (const t of manifest.tables) {
-    const rows = await restoreTable(target, t.name, path.join(folder, t.file), (n) => {
-      done += n;
-      progress.update(done);
-    });
-    written.push({ name: t.name, rows });
+  try {
+    for (const t of manifest.tables) {
+      const rows = await restoreTable(target, t.name, path.join(folder, t.file), (n) => {
+        done += n;
+        progress.update(done);
+      });
+      written.push({ name: t.name, rows });
+    }
+  } finally {
+    progress.stop();
   }
-  progress.stop();
   for (const t of written) ctx.out(`${t.name}: ${t.rows.toLocaleString('en-GB')} rows restored`);
   ctx.out(
     `Restored ${done.toLocaleString('en-GB')} rows. Next: run \`npm run admin -- recount\` to bring the organisation counts up to date with the items, then start the service.`,
@@ -174,25 +185,30 @@ async function restoreTable(
   };
   let partition: RawRow[] = [];
   let lineNumber = 0;
-  const lines = createInterface({ input: createReadStream(file), crlfDelay: Infinity });
-  for await (const line of lines) {
-    lineNumber += 1;
-    if (failure) break;
-    if (line.trim() === '') continue;
-    const row = parseRow(line, `${path.basename(file)} line ${lineNumber}`);
-    // A full partition chunk is sent as is; upsertRawRows splits it into transactions of 100.
-    if (
-      partition.length > 0 &&
-      (partition[0]!.PartitionKey !== row.PartitionKey || partition.length >= 1_000)
-    ) {
-      await send(partition);
-      partition = [];
+  const input = createReadStream(file);
+  try {
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      lineNumber += 1;
+      if (failure) break;
+      if (line.trim() === '') continue;
+      const row = parseRow(line, `${path.basename(file)} line ${lineNumber}`);
+      // A long partition goes in chunks; upsertRawRows splits each into transactions of 100.
+      if (
+        partition.length > 0 &&
+        (partition[0]!.PartitionKey !== row.PartitionKey || partition.length >= 1_000)
+      ) {
+        await send(partition);
+        partition = [];
+      }
+      partition.push(row);
+      rows += 1;
     }
-    partition.push(row);
-    rows += 1;
+    if (partition.length > 0 && !failure) await send(partition);
+  } finally {
+    input.destroy();
+    // Even when a line cannot be read, let the writes already started finish before reporting.
+    await Promise.all(inFlight);
   }
-  if (partition.length > 0 && !failure) await send(partition);
-  await Promise.all(inFlight);
   if (failure) throw failure;
   return rows;
 }
@@ -219,9 +235,15 @@ function parseRow(line: string, where: string): RawRow {
 }
 
 // Says what was and was not written, and that running again is safe (upserts replace whole rows).
+// Storage not answering keeps its exit code (5); a row the service refuses is invalid input (2).
 function describeBatchFailure(table: string, partitionKey: string, error: unknown): Error {
   const reason = error instanceof Error ? error.message : String(error);
-  return new Error(
+  const code =
+    error instanceof CodedError && error.code !== ErrorCode.Unknown
+      ? error.code
+      : ErrorCode.InvalidInput;
+  return new CodedError(
+    code,
     `Restore stopped: writing table ${table}, partition ${JSON.stringify(partitionKey)} failed (${reason}). Rows already written stay; the restore is not complete. Fix the cause and run the same restore again with --into-non-empty: it replaces rows with the same keys, so running it twice is safe.`,
     { cause: error },
   );
