@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { TableClient } from '@azure/data-tables';
@@ -121,12 +121,14 @@ describe('admin backup and restore, between two real Table Storage accounts', fu
   });
   after(async () => {
     await Promise.all([source?.stop(), target?.stop()]);
+    rmSync(tmp, { recursive: true, force: true });
   });
 
   it('backs up every table with counts and checksums, and restores it into an empty account row for row, type for type', async () => {
     const backup = await fromSource('backup', folder);
     assert.equal(backup.code, 0, backup.err);
     assert.match(backup.out, /Backed up [\d,]+ rows of 13 tables/);
+    assert.match(backup.err, /Backing up tables: 13 of 13 \(100%\)/, 'progress on stderr');
     const manifest = JSON.parse(readFileSync(path.join(folder, 'manifest.json'), 'utf8')) as {
       takenAt: string;
       appVersion: string;
@@ -146,6 +148,7 @@ describe('admin backup and restore, between two real Table Storage accounts', fu
     const restore = await intoTarget('restore', folder);
     assert.equal(restore.code, 0, restore.err);
     assert.match(restore.out, /Items: [\d,]+ rows restored/);
+    assert.match(restore.err, /Restoring rows: ([\d,]+) of \1 \(100%\)/, 'progress on stderr');
     assert.match(restore.out, /npm run admin -- recount/);
 
     for (const name of TABLES) {
