@@ -19,11 +19,15 @@ import {
 } from '../test/support/teams-activities';
 import { launchCampaign } from '../src/domain/campaigns/launch-campaign';
 import { draftEnglandCampaign, loadSyntheticEngland } from './england';
-import { ServiceProcess } from './service-process';
+import { describeParts, findProfile, monotonicMicros, type Window } from './profile-parts';
+import { readProcessCpuMs, ServiceProcess } from './service-process';
 
 const ROOT = path.resolve(__dirname, '..');
 const CAMPAIGN = 'demo-qz1';
 const SPREAD_PRACTICES = 400;
+// Each case alternates floor and service in this many rounds (floor first, then service first, …),
+// so a machine that slows down or speeds up during the run weighs on both alike.
+const ROUNDS = 4;
 const say = (line: string) => process.stderr.write(`${line}\n`);
 
 interface Press {
@@ -42,6 +46,17 @@ interface RunFigures {
   failures: number;
   /** CPU the process under test used per press (user + system), in ms. */
   cpu_ms_per_press: number;
+  /** CPU Azurite used per press meanwhile (the press's storage calls and any in the background). */
+  storage_cpu_ms_per_press: number;
+}
+
+/** What one stretch of presses saw, before it is summed with the other rounds of its case. */
+interface Stretch {
+  latencies: number[];
+  seconds: number;
+  cpuMs: number;
+  storageCpuMs: number;
+  failures: number;
 }
 
 function percentile(sorted: number[], p: number): number {
@@ -55,9 +70,11 @@ async function drive(
   presses: Press[],
   concurrency: number,
   requests: number,
-): Promise<RunFigures> {
+  storagePid?: number,
+): Promise<Stretch> {
   const url = target.url;
   const cpuBefore = target.cpuMs();
+  const storageCpuBefore = readProcessCpuMs(storagePid);
   const latencies: number[] = [];
   const networkErrors: string[] = [];
   let failures = 0;
@@ -115,21 +132,105 @@ async function drive(
   const seconds = (performance.now() - started) / 1_000;
   if (networkErrors.length > 0)
     say(`   ${networkErrors.length} presses lost their connection; the first: ${networkErrors[0]}`);
-  latencies.sort((a, b) => a - b);
+  return {
+    latencies,
+    seconds,
+    cpuMs: target.cpuMs() - cpuBefore,
+    storageCpuMs: readProcessCpuMs(storagePid) - storageCpuBefore,
+    failures,
+  };
+}
+
+/** The figures of a case from its rounds: latencies pooled, throughput over the time spent pressing. */
+function summarise(stretches: readonly Stretch[]): RunFigures {
+  const latencies = stretches.flatMap((s) => s.latencies).sort((a, b) => a - b);
+  const seconds = stretches.reduce((n, s) => n + s.seconds, 0);
+  const cpuMs = stretches.reduce((n, s) => n + s.cpuMs, 0);
+  const storageCpuMs = stretches.reduce((n, s) => n + s.storageCpuMs, 0);
   return {
     requests: latencies.length,
     p50_ms: Number(percentile(latencies, 50).toFixed(2)),
     p99_ms: Number(percentile(latencies, 99).toFixed(2)),
     updates_per_second: Number((latencies.length / seconds).toFixed(1)),
-    failures,
-    cpu_ms_per_press: Number(((target.cpuMs() - cpuBefore) / latencies.length).toFixed(2)),
+    failures: stretches.reduce((n, s) => n + s.failures, 0),
+    cpu_ms_per_press: Number((cpuMs / Math.max(1, latencies.length)).toFixed(2)),
+    storage_cpu_ms_per_press: Number((storageCpuMs / Math.max(1, latencies.length)).toFixed(2)),
   };
+}
+
+/** Both sides of one case, taken in alternating rounds; each round's span is kept for the profiles. */
+async function compare(
+  label: string,
+  sides: { floor: Side; service: Side },
+  connectorUrl: string,
+  concurrency: number,
+  requests: number,
+  storagePid: number | undefined,
+): Promise<{ floor: RunFigures; service: RunFigures }> {
+  const stretches: { floor: Stretch[]; service: Stretch[] } = { floor: [], service: [] };
+  for (let round = 0; round < ROUNDS; round++) {
+    const order =
+      round % 2 === 0 ? (['floor', 'service'] as const) : (['service', 'floor'] as const);
+    for (const name of order) {
+      const side = sides[name];
+      const startUs = monotonicMicros();
+      const stretch = await drive(
+        side.process,
+        connectorUrl,
+        side.presses,
+        concurrency,
+        requests / ROUNDS,
+        storagePid,
+      );
+      side.windows.push({
+        label,
+        startUs,
+        endUs: monotonicMicros(),
+        units: stretch.latencies.length,
+      });
+      stretches[name].push(stretch);
+    }
+  }
+  return { floor: summarise(stretches.floor), service: summarise(stretches.service) };
+}
+
+/** One process under test, the presses it works through, and the spans it was pressed in. */
+interface Side {
+  process: ServiceProcess;
+  presses: Press[];
+  windows: Window[];
 }
 
 function show(label: string, f: RunFigures): void {
   say(
-    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s, ${f.cpu_ms_per_press} ms CPU per press (${f.requests} requests, ${f.failures} failures)`,
+    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s, ${f.cpu_ms_per_press} ms CPU per press (+ ${f.storage_cpu_ms_per_press} ms in Azurite) (${f.requests} requests, ${f.failures} failures)`,
   );
+}
+
+/**
+ * With BENCH_CPU_PROF set: stops both processes (so they write their profiles) and prints where
+ * each one's CPU went during each case, part by part, per press.
+ */
+async function describeProfiles(
+  processes: { name: string; target: ServiceProcess; windows: Window[] }[],
+  labels: string[],
+): Promise<Record<string, number>> {
+  const dir = process.env['BENCH_CPU_PROF'];
+  if (!dir) return {};
+  const files = [];
+  for (const p of processes) {
+    await p.target.stop();
+    const file = p.target.pid === undefined ? undefined : findProfile(dir, p.target.pid);
+    if (!file) {
+      say(`   No CPU profile of the ${p.name} in ${dir}; no breakdown.`);
+      return {};
+    }
+    files.push({ name: p.name, file, windows: p.windows });
+  }
+  const { lines, figures } = describeParts(labels, files);
+  say('Where the CPU went (profiled run, so every figure is a little above an unprofiled one):');
+  for (const line of lines) say(line);
+  return figures;
 }
 
 /**
@@ -195,32 +296,31 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
           version: item.version,
           status: item.status === 'done' ? 'done' : 'in_progress',
         });
-    const floorPresses = presses.map((p) => ({ ...p }));
+    const sides = {
+      service: { process: service, presses, windows: [] as Window[] },
+      floor: { process: floor, presses: presses.map((p) => ({ ...p })), windows: [] as Window[] },
+    };
 
     say('Warming up both (300 presses each)…');
-    await drive(service, connector.url, presses, 4, 300);
-    await drive(floor, connector.url, floorPresses, 4, 300);
+    await drive(service, connector.url, sides.service.presses, 4, 300);
+    await drive(floor, connector.url, sides.floor.presses, 4, 300);
 
     const results: Record<string, RunFigures> = {};
     for (const concurrency of [1, 16]) {
       const requests = concurrency === 1 ? 1_000 : 4_000;
-      say(`Concurrency ${concurrency}, ${requests} presses each:`);
-      results[`floor_c${concurrency}`] = await drive(
-        floor,
+      say(`Concurrency ${concurrency}, ${requests} presses each, in ${ROUNDS} alternating rounds:`);
+      const both = await compare(
+        `c${concurrency}`,
+        sides,
         connector.url,
-        floorPresses,
         concurrency,
         requests,
+        azurite.pid,
       );
-      show('floor (bare bot, 1 txn)', results[`floor_c${concurrency}`]!);
-      results[`service_c${concurrency}`] = await drive(
-        service,
-        connector.url,
-        presses,
-        concurrency,
-        requests,
-      );
-      show('Access Recovery Bot', results[`service_c${concurrency}`]!);
+      results[`floor_c${concurrency}`] = both.floor;
+      results[`service_c${concurrency}`] = both.service;
+      show('floor (bare bot, 1 txn)', both.floor);
+      show('Access Recovery Bot', both.service);
     }
     // BENCH_INVOKE_SPREAD=0 skips the England case, to compare builds quickly.
     const withSpread = process.env['BENCH_INVOKE_SPREAD'] !== '0';
@@ -272,12 +372,22 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
         `   ${launched.created.toLocaleString('en-GB')} items launched over ${region.code}; ${spreadPresses.length.toLocaleString('en-GB')} items of ${practices.length} practices to press`,
       );
       spreadPractices = practices.length;
-      const spreadFloor = spreadPresses.map((p) => ({ ...p }));
-      say('Spread, concurrency 16, 4000 presses each:');
-      results['floor_spread'] = await drive(floor, connector.url, spreadFloor, 16, 4_000);
-      show('floor (bare bot, 1 txn)', results['floor_spread']!);
-      results['service_spread'] = await drive(service, connector.url, spreadPresses, 16, 4_000);
-      show('Access Recovery Bot', results['service_spread']!);
+      say(`Spread, concurrency 16, 4000 presses each, in ${ROUNDS} alternating rounds:`);
+      const both = await compare(
+        'spread',
+        {
+          service: { ...sides.service, presses: spreadPresses },
+          floor: { ...sides.floor, presses: spreadPresses.map((p) => ({ ...p })) },
+        },
+        connector.url,
+        16,
+        4_000,
+        azurite.pid,
+      );
+      results['floor_spread'] = both.floor;
+      results['service_spread'] = both.service;
+      show('floor (bare bot, 1 txn)', both.floor);
+      show('Access Recovery Bot', both.service);
     }
 
     const ratio = (run: string) => ({
@@ -307,7 +417,16 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
     say(
       `Copies redrawn in linked channels during the run: ${connector.delivered.filter((d) => d.method === 'PUT').length} updates sent to the fake Teams`,
     );
+    const copiesUpdated = connector.delivered.filter((d) => d.method === 'PUT').length;
+    const profiled = await describeProfiles(
+      [
+        { name: 'service', target: service, windows: sides.service.windows },
+        { name: 'floor', target: floor, windows: sides.floor.windows },
+      ],
+      withSpread ? ['c1', 'c16', 'spread'] : ['c1', 'c16'],
+    );
     return {
+      ...profiled,
       ...Object.fromEntries(
         Object.entries(results).flatMap(([k, f]) =>
           Object.entries(f).map(([m, v]) => [`${k}_${m}`, v]),
@@ -321,7 +440,7 @@ export async function runInvokeBenchmark(): Promise<Record<string, unknown>> {
       spread_throughput_ratio: cs.throughput_ratio,
       spread_p99_ratio: cs.p99_ratio,
       service_peak_rss_mb: Math.round(service.peakRssKb / 1024),
-      copies_updated: connector.delivered.filter((d) => d.method === 'PUT').length,
+      copies_updated: copiesUpdated,
     };
   } finally {
     await service.stop().catch(() => undefined);

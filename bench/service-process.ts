@@ -20,6 +20,19 @@ export function productionArgs(): string[] {
   return args;
 }
 
+/** CPU time process `pid` has used so far (user + system), in milliseconds; 0 if it has gone. */
+export function readProcessCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return 0;
+  }
+}
+
 /** The service under test, run as its own process like `npm run start:prod`, with its peak memory sampled. */
 export class ServiceProcess {
   peakRssKb = 0;
@@ -133,16 +146,14 @@ export class ServiceProcess {
     this.sampler = setInterval(() => this.sampleRss(), 500);
   }
 
+  /** The process id, to find the CPU profile it wrote. */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   /** CPU time the process has used so far (user + system), in milliseconds; 0 once it has gone. */
   cpuMs(): number {
-    try {
-      // Fields 14 and 15 of /proc/<pid>/stat, after the command name in parentheses, in clock ticks.
-      const stat = readFileSync(`/proc/${this.child?.pid}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
-    } catch {
-      return 0;
-    }
+    return readProcessCpuMs(this.child?.pid);
   }
 
   sampleRss(): void {
@@ -186,6 +197,8 @@ export class ServiceProcess {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    // Stopping twice (a benchmark that stops early to read the profiles, then its cleanup) is fine.
+    if (!this.child || this.child.exitCode !== null || this.child.signalCode !== null) return;
     this.sampleRss();
     clearInterval(this.sampler);
     const exited = new Promise<void>((r) => this.child?.once('exit', () => r()));

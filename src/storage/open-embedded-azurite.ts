@@ -33,7 +33,12 @@ export async function openEmbeddedAzurite(
       );
     }
     logger.info({ port: running.port, pid: running.pid }, 'joined the running embedded Azurite');
-    return { connectionString: running.connectionString, port: running.port, stop: async () => {} };
+    return {
+      connectionString: running.connectionString,
+      port: running.port,
+      pid: undefined, // another process's child: not ours to watch
+      stop: async () => {},
+    };
   }
   const azurite = await startAzurite({ location, logger });
   const instance: Instance = {

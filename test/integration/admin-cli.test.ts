@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -31,7 +31,10 @@ describe('the admin CLI (npm run admin), on real Table Storage', function () {
       LOG_LEVEL: 'silent',
     };
   });
-  after(() => azurite?.stop());
+  after(async () => {
+    await azurite?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   const admin = adminCli(() => env);
 

@@ -7,7 +7,7 @@ import {
   NotFoundError,
 } from '../../src/domain/shared/errors';
 import { getProgress, listItemsForOrganisation } from '../../src/domain/items/get-progress';
-import { launchCampaign } from '../../src/domain/campaigns/launch-campaign';
+import { launchCampaign, planItems } from '../../src/domain/campaigns/launch-campaign';
 import { grantRole, revokeRole } from '../../src/domain/access/manage-roles';
 import { setStatus, type StatusChange } from '../../src/domain/status/set-status';
 import { setDeadline } from '../../src/domain/campaigns/set-deadline';
@@ -110,6 +110,34 @@ describe('the domain on real Table Storage', function () {
       assert.equal(again.created, 0);
       const { items } = await listItemsForOrganisation(storage, campaignId, 'B81001');
       assert.equal(items.find((i) => i.actionId === 'PRAC-02')?.status, 'done');
+    });
+
+    it('finishes a first launch that stopped half-way: creates only what is missing, keeps what is there, counts right', async () => {
+      const { campaign } = await createCampaign(deps(), {
+        checklistId: 'sample',
+        scopeCode: 'Y63',
+        id: 'sample-y63-resumed',
+      });
+      assert.equal(campaign.status, 'draft');
+      const checklist = await storage.checklists.getChecklist('sample');
+      const planned = planItems(campaign, checklist!, await storage.organisations.listAll());
+      // What a launch killed part-way leaves: some items (one already updated since), no counts
+      // for them, and the campaign still a draft.
+      const [first, second] = planned.filter((i) => i.orgCode === 'B81001');
+      await storage.items.createMissingItems([
+        { ...first!, status: 'done', version: 2 },
+        { ...second! },
+      ]);
+      const result = await launchCampaign(deps(), campaign.id);
+      assert.equal(result.campaign.status, 'running');
+      assert.equal(result.created, planned.length - 2);
+      const { items } = await listItemsForOrganisation(storage, campaign.id, 'B81001');
+      assert.equal(items.find((i) => i.actionId === first!.actionId)?.status, 'done');
+      // Every group's counts already match a full recount of its items.
+      for (const group of new Set(planned.map((i) => i.icbCode)))
+        assert.equal(await storage.items.recountGroup(campaign.id, group), 0, group);
+      const counts = await storage.items.listCountsForGroup(campaign.id, first!.icbCode);
+      assert.equal(counts.find((c) => c.orgCode === 'B81001')?.byStatus.done, 1);
     });
 
     it('shifts deadlines so the earliest falls the given number of days from today, keeping the gaps', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { adminCli } from '../support/admin-cli';
@@ -51,7 +51,10 @@ describe('import-orgs with national ODS files (npm run admin)', function () {
       LOG_LEVEL: 'silent',
     };
   });
-  after(() => azurite?.stop());
+  after(async () => {
+    await azurite?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   const admin = adminCli(() => env);
 

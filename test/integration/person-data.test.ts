@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { adminCli } from '../support/admin-cli';
@@ -26,6 +26,7 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
   let azurite: EmbeddedAzurite;
   let storage: Storage;
   let env: NodeJS.ProcessEnv;
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'arb-person-'));
   let campaignId: string;
   const now = () => new Date('2026-11-25T09:00:00Z');
   const deps = () => ({ ...storage, now });
@@ -52,7 +53,7 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
     storage = await openStorage(azurite.connectionString);
     env = {
       STORAGE_CONNECTION_STRING: azurite.connectionString,
-      DATA_DIR: mkdtempSync(path.join(os.tmpdir(), 'arb-person-')),
+      DATA_DIR: tmp,
       LOG_LEVEL: 'silent',
     };
     await storage.organisations.saveOrganisations(SAMPLE_ORGS);
@@ -178,7 +179,10 @@ describe('export-person and erase-person (npm run admin), on real Table Storage'
       active: true,
     });
   });
-  after(() => azurite?.stop());
+  after(async () => {
+    await azurite?.stop();
+    rmSync(tmp, { recursive: true, force: true });
+  });
 
   it('exports everything stored about a person as JSON', async () => {
     const { code, out, err } = await admin('export-person', PERSON.toUpperCase());
