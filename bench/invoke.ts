@@ -48,11 +48,15 @@ interface RunFigures {
   cpu_ms_per_press: number;
   /** CPU Azurite used per press meanwhile (the press's storage calls and any in the background). */
   storage_cpu_ms_per_press: number;
+  /** The largest answer sent, in bytes. */
+  answer_bytes: number;
 }
 
 /** What one stretch of presses saw, before it is summed with the other rounds of its case. */
 interface Stretch {
   latencies: number[];
+  /** The largest answer (the card drawn for the press) in bytes, to compare what each side sends. */
+  answerBytes: number;
   seconds: number;
   cpuMs: number;
   storageCpuMs: number;
@@ -79,6 +83,7 @@ async function drive(
   const networkErrors: string[] = [];
   let failures = 0;
   let issued = 0;
+  let answerBytes = 0;
   const started = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async (_, worker) => {
@@ -106,7 +111,9 @@ async function drive(
             headers: { 'content-type': 'application/json' },
             body: JSON.stringify(activity),
           });
-          body = (await res.json()) as { type?: string; value?: unknown };
+          const text = await res.text();
+          answerBytes = Math.max(answerBytes, Buffer.byteLength(text));
+          body = JSON.parse(text) as { type?: string; value?: unknown };
         } catch (error) {
           // A connection lost mid-press is a failure to report, not the end of the run; whether
           // that press was saved is unknown, so its item leaves the rotation.
@@ -134,6 +141,7 @@ async function drive(
     say(`   ${networkErrors.length} presses lost their connection; the first: ${networkErrors[0]}`);
   return {
     latencies,
+    answerBytes,
     seconds,
     cpuMs: target.cpuMs() - cpuBefore,
     storageCpuMs: readProcessCpuMs(storagePid) - storageCpuBefore,
@@ -155,6 +163,7 @@ function summarise(stretches: readonly Stretch[]): RunFigures {
     failures: stretches.reduce((n, s) => n + s.failures, 0),
     cpu_ms_per_press: Number((cpuMs / Math.max(1, latencies.length)).toFixed(2)),
     storage_cpu_ms_per_press: Number((storageCpuMs / Math.max(1, latencies.length)).toFixed(2)),
+    answer_bytes: Math.max(...stretches.map((s) => s.answerBytes)),
   };
 }
 
@@ -203,7 +212,7 @@ interface Side {
 
 function show(label: string, f: RunFigures): void {
   say(
-    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s, ${f.cpu_ms_per_press} ms CPU per press (+ ${f.storage_cpu_ms_per_press} ms in Azurite) (${f.requests} requests, ${f.failures} failures)`,
+    `   ${label.padEnd(28)} p50 ${f.p50_ms.toFixed(2)} ms, p99 ${f.p99_ms.toFixed(2)} ms, ${f.updates_per_second} updates/s, ${f.cpu_ms_per_press} ms CPU per press (+ ${f.storage_cpu_ms_per_press} ms in Azurite), answers up to ${(f.answer_bytes / 1024).toFixed(1)} KB (${f.requests} requests, ${f.failures} failures)`,
   );
 }
 

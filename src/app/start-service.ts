@@ -27,6 +27,7 @@ import { createScheduler, type Scheduler } from '../scheduler/create-scheduler';
 import type { JobDefinition } from '../scheduler/job-definition';
 import { buildJobs } from './build-jobs';
 import { createTabRoutes } from './create-tab-routes';
+import { wakeOnEnqueue } from './wake-on-enqueue';
 import { loadBankHolidays } from './load-bank-holidays';
 
 /** A running service: its address, its storage, and a graceful stop. */
@@ -62,7 +63,15 @@ export async function startService(
   options: ServiceOptions = {},
 ): Promise<RunningService> {
   const connected = await connectStorage(config, logger, { join: false });
-  const { storage, requestStorage, target } = connected;
+  const { target } = connected;
+  // Whatever this instance queues wakes its sender (set once the sender exists).
+  let wakeSender = () => {};
+  const wake = () => wakeSender();
+  const storage = { ...connected.storage, outbox: wakeOnEnqueue(connected.storage.outbox, wake) };
+  const requestStorage = {
+    ...connected.requestStorage,
+    outbox: wakeOnEnqueue(connected.requestStorage.outbox, wake),
+  };
   try {
     const clock = options.clock ?? systemClock;
     const now = () => clock.now();
@@ -119,6 +128,7 @@ export async function startService(
       logger: logger.child({ component: 'rate-budget' }),
     });
     const sender = createSender(config, storage, logger, {}, budget);
+    wakeSender = () => sender.wake();
     const bankHolidays = readBankHolidays(config);
     const scheduler = createScheduler({
       jobs: options.jobs ?? buildJobs({ config, storage, clock, logger, bankHolidays }),

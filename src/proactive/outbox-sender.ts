@@ -28,7 +28,10 @@ import { SPANS, startSpan, type SpanScope } from '../telemetry/spans';
 export interface SenderSettings {
   /** How long a claim lasts; a sender that dies mid-send is taken over after this. */
   leaseMs: number;
-  /** How often to look for due entries when idle. */
+  /**
+   * How often to look for due entries when idle. Entries this instance queues wake the sender at
+   * once (wake()), so the poll only finds other instances' entries and retries that fell due.
+   */
   pollMs: number;
   /** Sends in flight at once (each still waits for the global rate limit). */
   concurrency: number;
@@ -58,7 +61,9 @@ export interface SenderSettings {
 /** Defaults: a 15 s lease keeps the duplicate window after a crash short without cutting off slow sends. */
 export const DEFAULT_SENDER_SETTINGS: SenderSettings = {
   leaseMs: 15_000,
-  pollMs: 200,
+  // Each look is a few storage reads (billed as transactions on Azure): at 200 ms an idle
+  // instance made five a second, and presses' card refreshes a third of a press's reads.
+  pollMs: 1_000,
   concurrency: 32,
   maxWaiting: 512,
   maxAttempts: 8,
@@ -117,6 +122,9 @@ export class OutboxSender {
   private readonly arrivals = new Map<string, Promise<void>>();
   private running: Promise<void> | undefined;
   private readonly abort = new AbortController();
+  // Set by wake(): something was queued since the last look, so the next idle wait is skipped.
+  private woken = false;
+  private endIdle: (() => void) | undefined;
   private readonly breaker: CircuitBreaker;
   private lastOutageError: string | undefined;
 
@@ -160,6 +168,12 @@ export class OutboxSender {
     return { depth: this.inFlight.size, oldestQueuedAt: oldest };
   }
 
+  /** Looks for due entries now rather than at the next poll: this instance has just queued some. */
+  wake(): void {
+    this.woken = true;
+    this.endIdle?.();
+  }
+
   /** Starts the loop in the background. */
   start(): void {
     this.unobserve ??= observeOutboxBacklog(() => this.backlog());
@@ -187,6 +201,8 @@ export class OutboxSender {
           await Promise.race([...this.inFlight.values(), this.pause(this.settings.pollMs)]);
           continue;
         }
+        // Cleared before the read: an entry queued while it runs wakes the next look at once.
+        this.woken = false;
         // Entries already held here are left out in storage, so a busy conversation's backlog
         // does not fill every read and hide the quiet conversations queued behind it.
         const due = await this.deps.outbox
@@ -214,7 +230,9 @@ export class OutboxSender {
           this.inFlight.set(key, work);
           this.queuedAt.set(key, Date.parse(entry.createdAt) || Date.now());
         }
-        if (due.length === 0 || this.breaker.current().open) await this.pause(this.settings.pollMs);
+        // An outage holds the whole sender: being woken does not cut its pause short.
+        if (this.breaker.current().open) await this.pause(this.settings.pollMs);
+        else if (due.length === 0) await this.idle(this.settings.pollMs);
         else await this.pause(5);
       } catch (error) {
         logger.warn({ err: error }, 'outbox poll failed; trying again shortly');
@@ -870,6 +888,22 @@ export class OutboxSender {
       this.settings.backoffBaseMs * 2 ** Math.max(0, failures - 1),
     );
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  /** Waits for the next poll, or less if wake() is called (or was, since the last look). */
+  private idle(ms: number): Promise<void> {
+    if (this.woken || this.abort.signal.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.abort.signal.removeEventListener('abort', done);
+        this.endIdle = undefined;
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.abort.signal.addEventListener('abort', done, { once: true });
+      this.endIdle = done;
+    });
   }
 
   private pause(ms: number): Promise<void> {

@@ -16,6 +16,7 @@ import { openStorage, type Storage } from '../../src/storage/open-storage';
 import { startAzurite, type EmbeddedAzurite } from '../../src/storage/start-azurite';
 import { startFakeConnector, type FakeConnector } from '../support/fake-connector';
 import { senderPool } from '../support/sender-pool';
+import { wakeOnEnqueue } from '../../src/app/wake-on-enqueue';
 
 const BOT = '28:0b6e4a2c-8f3d-4c1b-9e7a-5d2f1c3b4a69';
 const TENANT = '3f9a7c1e-5b2d-4e8a-9c6f-1a2b3c4d5e6f';
@@ -85,6 +86,27 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
       await new Promise((r) => setTimeout(r, 50));
     }
   }
+
+  it('sends what this instance queues at once, however slow its poll; other entries wait for the poll', async () => {
+    const sender = startSender({ ...FAST, pollMs: 4_000 });
+    const waking = wakeOnEnqueue(storage.outbox, () => sender.wake());
+    // Let the first look (an empty outbox) pass, so the sender is in its idle wait.
+    await new Promise((r) => setTimeout(r, 300));
+    let t = Date.now();
+    await enqueueMessage({ outbox: waking, now }, message('woken', to('19:woken@thread.tacv2')));
+    await settle(3_000);
+    const woken = Date.now() - t;
+    assert.ok(woken < 1_500, `sent ${woken} ms after it was queued`);
+    // Queued straight into storage (as by another instance): found by the next poll only.
+    await new Promise((r) => setTimeout(r, 300));
+    t = Date.now();
+    await enqueue(message('polled', to('19:polled@thread.tacv2')));
+    await settle(10_000);
+    const polled = Date.now() - t;
+    assert.ok(polled > 2_000, `sent ${polled} ms after it was queued: before the poll was due`);
+    assert.equal(connector.deliveredTo('19:woken@thread.tacv2').length, 1);
+    assert.equal(connector.deliveredTo('19:polled@thread.tacv2').length, 1);
+  });
 
   it('keeps to the per-conversation limits without causing a single 429', async () => {
     for (let i = 0; i < 20; i += 1) await enqueue(message(`m${i}`, to('19:busy@thread.tacv2')));
