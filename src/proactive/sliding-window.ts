@@ -6,9 +6,12 @@ export interface RateWindow {
 
 /**
  * Sliding-window counters, exact rather than approximate. A send occupies its place in every
- * window from the moment it starts until `ms` after it *completes*: Teams counts a request when
- * it arrives, which is between those two moments, so counting this way can never let more
- * requests arrive in a window than the limit, whatever the network does.
+ * window from the moment it starts until more than `ms` after it *completes*: Teams counts a
+ * request when it arrives, which is between those two moments, so counting this way can never
+ * let more requests arrive in a window than the limit, whatever the network does. "More than":
+ * the clock reads whole milliseconds, so a completion read as t happened up to 1 ms after t, and
+ * a send started when the clock first reads t + ms could arrive less than `ms` after the one
+ * before it (a rare 429 from the two-instance fan-out test, at the cap, showed it).
  */
 export class SlidingWindow {
   private readonly completed: number[] = [];
@@ -74,12 +77,13 @@ export class SlidingWindow {
     return this.completed.length - this.firstIndexSince(from);
   }
 
+  // The first completion at or after `from`: one read as exactly `from` is still in the window.
   private firstIndexSince(from: number): number {
     let lo = 0;
     let hi = this.completed.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if ((this.completed[mid] as number) > from) hi = mid;
+      if ((this.completed[mid] as number) >= from) hi = mid;
       else lo = mid + 1;
     }
     return lo;

@@ -28,6 +28,17 @@ describe('SlidingWindow', () => {
     assert.equal(w.waitFor(1_101), 0);
   });
 
+  it('keeps a completion in the window until the clock reads more than one window after it', () => {
+    // Date.now() reads whole milliseconds: a completion read as 100 may have been at 100.9, so a
+    // send started when the clock reads 1,100 could arrive less than a second after the last one.
+    const w = new SlidingWindow([{ limit: 1, ms: 1_000 }]);
+    w.start();
+    w.finish(100);
+    assert.equal(w.waitFor(1_099), 2);
+    assert.equal(w.waitFor(1_100), 1, 'still in the window one whole window after');
+    assert.equal(w.waitFor(1_101), 0);
+  });
+
   it('gives the place of a cancelled send back without using the window', () => {
     const w = new SlidingWindow([{ limit: 1, ms: 1_000 }]);
     w.start();
