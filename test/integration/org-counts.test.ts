@@ -61,8 +61,10 @@ describe('organisation counts kept in step with status changes (real Azurite)', 
     const deps = { ...storage, now: () => new Date(), retryOnConflict: retryWithJitter };
     const random = createSeededRandom(7);
     // Practices, PCNs and the ICB itself: each level's items and counts rows.
-    const orgs = ['X99001', 'X99002', 'X99003', 'X99004', 'X99005', 'X99007', 'X99008'];
-    orgs.push('U99901', 'U99902', 'QZ1');
+    const orgs = [
+      ...['X99001', 'X99002', 'X99003', 'X99004', 'X99005', 'X99007', 'X99008'],
+      ...['U99901', 'U99902', 'QZ1'],
+    ];
     const targets = await Promise.all(
       orgs.map((o) => service.storage.items.listItemsForOrg('demo-qz1', 'QZ1', o)),
     );
