@@ -312,11 +312,12 @@ export class OutboxSender {
         };
         // Still ours: the claim was made moments ago, and a new chat's windows are empty.
         const sent = await this.call(
+          entry,
           address.conversationId,
           () => this.deps.client.sendToConversation(address, entry.payload ?? {}),
           { span, kind: entry.kind },
         );
-        await this.record(entry, sent, address.conversationId);
+        if (sent) await this.record(entry, sent, address.conversationId);
       });
       return;
     }
@@ -468,11 +469,12 @@ export class OutboxSender {
       return;
     }
     const sent = await this.call(
+      entry,
       address.conversationId,
       () => this.deps.client.sendToConversation(address, entry.payload ?? {}),
       { span, kind: entry.kind },
     );
-    await this.record(entry, sent, address.conversationId);
+    if (sent) await this.record(entry, sent, address.conversationId);
   }
 
   /**
@@ -576,12 +578,9 @@ export class OutboxSender {
       // The global permit is taken after the claim, not before: a send holds its place in the
       // rate windows from its permit until a second after it is answered, and holding it through
       // the claim's storage round trip too cut the fan-out to three quarters of the cap. The wait
-      // here is short (the cap frees a place within a second), far inside the claim's lease.
-      // acquire fails only when stopping: the claim then lapses and the next sender takes it over.
-      if (entry)
-        permit = await this.deps.limiter
-          .acquire(conversationKey, this.abort.signal)
-          .catch(() => undefined);
+      // is usually short (the cap frees a place within a second); it is bounded by the claim's
+      // lease all the same, and without a permit the claim is handed back unsent.
+      if (entry) permit = await this.permitUnderClaim(entry, conversationKey);
     } finally {
       if (!entry || !permit) {
         if (probe) this.breaker.release();
@@ -684,16 +683,18 @@ export class OutboxSender {
     this.slotWaiters.shift()?.();
   }
 
-  /** One more rate-limited call under a claim (and slot) already held; a network failure becomes status 0. */
+  /**
+   * One more rate-limited call under a claim (and slot) already held; a network failure becomes
+   * status 0. Undefined: no call was made, and the claim was handed back (see permitUnderClaim).
+   */
   private async call(
+    entry: OutboxEntry,
     conversationId: string,
     call: () => Promise<ConnectorResult>,
     send: { span: SpanScope; kind: string },
-  ): Promise<ConnectorResult> {
-    const permit = await this.deps.limiter
-      .acquire(conversationId, this.abort.signal)
-      .catch(() => undefined);
-    if (!permit) return { status: 0, error: 'stopping' };
+  ): Promise<ConnectorResult | undefined> {
+    const permit = await this.permitUnderClaim(entry, conversationId);
+    if (!permit) return undefined;
     try {
       const result = await call().catch((error: unknown): ConnectorResult => ({
         status: 0,
@@ -705,6 +706,51 @@ export class OutboxSender {
     } finally {
       permit.done();
     }
+  }
+
+  /**
+   * The rate limiter's permit for a send under `entry`'s claim, waited for only while the claim
+   * has a margin of its lease left. A claim that lapsed while it waited (the share cut to a tenth
+   * when heartbeats stall, or a machine too busy to keep up) could be taken over by another
+   * sender, and both would send: one duplicate in the two-instance fan-out. Without a permit (the
+   * wait ran out, or the sender is stopping) the claim is handed back at once: nothing was sent,
+   * so no failure is counted and the next sender does not count it a possible duplicate.
+   */
+  private async permitUnderClaim(
+    entry: OutboxEntry,
+    conversationKey: string,
+  ): Promise<SendPermit | undefined> {
+    const { limiter, outbox, now, logger } = this.deps;
+    const margin = Math.min(LEASE_MARGIN_MS, Math.floor(this.settings.leaseMs / 3));
+    const until = Date.parse(entry.leaseUntil ?? '');
+    const left = () => (Number.isFinite(until) ? until - margin - now().getTime() : Infinity);
+    const wait = left();
+    let permit: SendPermit | undefined;
+    if (wait > 0) {
+      // Whole milliseconds: AbortSignal.timeout throws on a fraction.
+      const signal = Number.isFinite(wait)
+        ? AbortSignal.any([this.abort.signal, AbortSignal.timeout(Math.ceil(wait))])
+        : this.abort.signal;
+      permit = await limiter.acquire(conversationKey, signal).catch(() => undefined);
+    }
+    // Checked again: the permit may have come at the last moment, or the clock jumped meanwhile.
+    if (permit && left() > 0) return permit;
+    permit?.cancel();
+    await outbox
+      .markRetry(
+        entry,
+        now(),
+        this.abort.signal.aborted
+          ? 'the service stopped before this was sent; sending on the next try'
+          : 'waited its whole claim for a place under the send rate; sending on the next try',
+      )
+      .catch((error: unknown) =>
+        logger.warn(
+          { err: error, jobId: entry.jobId, dedupeKey: entry.dedupeKey },
+          'could not hand back an unsent outbox entry; it will be retried after its lease',
+        ),
+      );
+    return undefined;
   }
 
   /** Tells the breaker how a call went, and logs when sending pauses or resumes. */

@@ -356,6 +356,31 @@ describe('the proactive outbox and sender (real Azurite, throttling fake connect
     assert.equal(connector.deliveredTo('19:one-busy@thread.tacv2').length, 24);
   });
 
+  it('never sends under a claim that lapsed while it waited for the global rate: it hands the claim back unsent', async () => {
+    // Each instance's share of the global cap can fall (to a tenth when its heartbeat stalls):
+    // claims made at the usual pace then wait longer than their lease for a permit. Before the
+    // fix, the other instance took the lapsed claims over and both sent (a duplicate in the
+    // two-instance fan-out). 2 sends a second each, 8 claims at a time, a 3 s lease.
+    for (let i = 0; i < 24; i += 1)
+      await enqueue(message(`slow-${i}`, to(`19:slow-${i}@thread.tacv2`)));
+    const settings = { ...FAST, leaseMs: 3_000, concurrency: 8 };
+    startSender(settings, new RateLimiter(2));
+    startSender(settings, new RateLimiter(2));
+    const summary = await settle(60_000);
+    assert.equal(summary.sent, 24);
+    assert.deepEqual(
+      connector.duplicates((body) => String(body?.['text'])),
+      [],
+    );
+    assert.equal(connector.delivered.length, 24);
+    const entries = await storage.outbox.listEntries(jobId);
+    assert.equal(summary.possibleDuplicates, 0, 'no claim lapsed into a takeover');
+    assert.ok(
+      entries.some((e) => e.attempts > 1),
+      'some claims ran out of lease while waiting and were handed back (claimed again later)',
+    );
+  });
+
   it('takes over an entry whose sender died mid-send once its lease lapses, and counts it as a possible duplicate', async () => {
     await enqueue(message('orphan', to('19:e@thread.tacv2')));
     const [due] = await storage.outbox.listDue(now(), 10);

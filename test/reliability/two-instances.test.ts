@@ -133,14 +133,44 @@ describe('two service instances on one storage account (real Azurite, fake Teams
         `lost ${CHANNELS - unique.size}; duplicates ${mine.length - unique.size}; ` +
         `sent by instance: ${[...bySender.values()].join(' + ')}`,
     );
+    // On a failure, what each message sent twice went through: enough to tell a lapsed claim
+    // (takeovers) from a send that failed after Teams had it (failures, lastError).
+    const counts = new Map<string, number[]>();
+    for (const d of mine) {
+      const text = String(d.body?.['text']);
+      counts.set(text, [...(counts.get(text) ?? []), d.at]);
+    }
+    const twice = [...counts].filter(([, at]) => at.length > 1);
+    const explain = () =>
+      JSON.stringify({
+        twice: twice.map(([text, at]) => {
+          const e = entries.find((x) => x.dedupeKey === text);
+          return {
+            text,
+            deliveredAt: at.map((t) => new Date(t).toISOString()),
+            entry: e && {
+              state: e.state,
+              attempts: e.attempts,
+              failures: e.failures,
+              takeovers: e.takeovers,
+              lastError: e.lastError,
+              claimedBy: e.claimedBy,
+            },
+          };
+        }),
+        warnings: [...a.logs, ...b.logs]
+          .filter((l) => Number(l['level']) >= 40)
+          .slice(0, 20)
+          .map((l) => `${String(l['time'])} ${String(l['msg'])} ${JSON.stringify(l['err'] ?? '')}`),
+      });
     assert.equal(globalRefusals.length, 0, 'no 429 from the global cap');
     assert.equal(connector.throttled, 0, 'no 429 at all');
     assert.equal(unique.size, CHANNELS, 'none lost');
-    assert.equal(mine.length, CHANNELS, 'none sent twice');
+    assert.equal(mine.length, CHANNELS, `none sent twice: ${explain()}`);
     assert.ok(connector.maxRate(1_000) <= CAP);
     assert.ok(
       entries.every((e) => e.state === 'sent' && e.takeovers === 0),
-      'every entry sent, none taken over',
+      `every entry sent, none taken over: ${explain()}`,
     );
     assert.equal(bySender.size, 2, 'both instances sent');
   });
